@@ -1,0 +1,50 @@
+"""Errors that carry a translatable message.
+
+Every error raised for bad input is an :class:`AbcdError`. It keeps a message
+key and its parameters instead of a finished string, so the page can show it in
+the user's language (``err.message("en")``) while ``str(err)`` is Dutch, the
+first language of the app and the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from abcd.i18n import Lang, t
+
+
+class AbcdError(ValueError):
+    """Base class for every error a user can cause and should be told about."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(t(key, "nl", **params))
+
+    def message(self, lang: Lang = "nl") -> str:
+        """The message in ``lang``."""
+        return t(self.key, lang, **self.params)
+
+
+class ValidationError(AbcdError):
+    """A value does not fit the model; the message names the field and the value."""
+
+
+class ImportFileError(AbcdError):
+    """A file cannot be read or one of its rows is invalid; nothing was stored."""
+
+
+class UnknownWijkError(AbcdError):
+    """A wijk slug or CBS code that the catalogue does not know."""
+
+
+class NotFoundError(AbcdError):
+    """An asset (or other record) id that is not in the store."""
+
+
+class ConflictError(AbcdError):
+    """An edit was based on an older version than the stored one."""
+
+
+class OutsideWijkError(ValidationError):
+    """A location lies outside the chosen wijk; ``params['actual']`` names where it lies, if known."""

@@ -1,0 +1,117 @@
+"""Import and export of assets: every row validated first, then one transaction.
+
+``import_assets`` reads a file (:mod:`abcd.io`), validates every row against
+the model and the wijk it claims to lie in, and only then stores all rows
+at once. One bad row means nothing is stored, and the error names the row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+
+from abcd import io
+from abcd.errors import AbcdError, ImportFileError
+from abcd.i18n import Term
+from abcd.model import AssetDraft, Source, validate_asset
+from abcd.store import Store
+from abcd.wijken import Wijk, check_in_wijk, ensure_wijk, find_wijk
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did: how many assets were created and updated, in which wijken."""
+
+    created: int
+    updated: int
+    wijken: tuple[str, ...]
+
+
+def drafts_from_rows(
+    rows: list[io.RawRow], *, default_wijk: str, catalogue: dict[str, Wijk]
+) -> list[AssetDraft]:
+    """Validate raw rows into drafts; the first bad row raises, naming its number.
+
+    ``default_wijk`` applies to rows without a ``wijk`` value. A point must lie
+    in its wijk (within the boundary tolerance).
+    """
+    drafts: list[AssetDraft] = []
+    seen_ids: set[str] = set()
+    for row in rows:
+        try:
+            values = dict(row.values)
+            if "_geometry_error" in values:
+                reason = values.pop("_geometry_error")
+                if reason:
+                    raise ImportFileError("error.geometry_invalid", field=Term("field.geometry"), reason=reason)
+                raise ImportFileError("error.geometry_empty", field=Term("field.geometry"))
+            wijk = find_wijk(catalogue, str(values.get("wijk") or default_wijk))
+            values["wijk"] = wijk.slug
+            draft = validate_asset(values, default_source=Source.IMPORT)
+            check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
+            if draft.id:
+                if draft.id in seen_ids:
+                    raise ImportFileError("error.duplicate_id", value=draft.id)
+                seen_ids.add(draft.id)
+        except AbcdError as exc:
+            raise ImportFileError("error.row", row=row.number, message=exc) from exc
+        drafts.append(draft)
+    return drafts
+
+
+def import_assets(
+    store: Store,
+    path: Path,
+    *,
+    catalogue: dict[str, Wijk],
+    wijken_dir: Path,
+    default_wijk: str,
+    by: str,
+    max_bytes: int = io.MAX_FILE_BYTES,
+) -> ImportResult:
+    """Import an asset file into the store: all rows, or none.
+
+    Rows whose ``id`` already exists update that asset (so importing an export
+    back does not duplicate anything); other rows become new assets.
+    """
+    rows = io.read_rows(Path(path), max_bytes=max_bytes)
+    drafts = drafts_from_rows(rows, default_wijk=default_wijk, catalogue=catalogue)
+    slugs = tuple(sorted({d.wijk for d in drafts}))
+    for slug in slugs:
+        ensure_wijk(store, catalogue, slug, wijken_dir)
+    created, updated = store.upsert_many(drafts, by=by)
+    return ImportResult(created=len(created), updated=len(updated), wijken=slugs)
+
+
+def export_frame(store: Store, *, wijk: str | None = None) -> gpd.GeoDataFrame:
+    """The live assets to export (private contact details left out)."""
+    return store.assets_frame(wijk=wijk)
+
+
+def export_assets(
+    store: Store,
+    path: Path,
+    *,
+    wijk: str | None = None,
+    lang: str = "nl",
+) -> int:
+    """Write the live assets (of one wijk, or all) to ``path``; returns how many.
+
+    The format follows the extension; ``.html`` is a standalone offline map.
+    """
+    path = Path(path)
+    frame = export_frame(store, wijk=wijk)
+    html = None
+    if path.suffix.lower() == ".html":
+        from abcd import maps  # folium is only needed for the HTML map
+
+        boundary = streets = None
+        if wijk is not None:
+            boundary = store.get_wijk(wijk).boundary
+            streets = store.streets(wijk)
+        the_map = maps.asset_map(frame, boundary=boundary, streets=streets, lang="en" if lang == "en" else "nl")
+        html = maps.standalone_html(the_map)
+    io.write_assets(frame, path, html=html)
+    return len(frame)

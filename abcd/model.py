@@ -1,0 +1,383 @@
+"""The vocabulary of ``abcd``: asset categories, the asset record and its validation.
+
+Terms used throughout the package:
+
+- *asset*: something a neighbourhood has (Asset Based Community Development):
+  a resident's talent, a club, a resident initiative, an institution, a meeting
+  place, a place, a local business or a story.
+- *wijk*: a named area with a stable slug, a boundary, a population and its
+  streets. Bospolder-Tussendijken is Rotterdam's own wijk (two CBS buurten);
+  every CBS *wijk* and CBS *buurt* of Rotterdam is a selectable wijk too.
+- *buurt*: the smallest CBS statistical area.
+
+Validation happens here, at the edge: pages, the CLI and imports hand raw
+values to :func:`validate_asset` and get an :class:`AssetDraft` or an
+:class:`~abcd.errors.ValidationError` that names the field and the value.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from abcd.errors import ValidationError
+from abcd.i18n import Lang, Term, t
+
+WGS84 = "EPSG:4326"
+RD_NEW = "EPSG:28992"  # metric work (distances, buffers) happens in RD New
+
+NAME_MAX = 200
+DESCRIPTION_MAX = 4000
+CONTACT_MAX = 300
+ACTOR_MAX = 100
+
+# Generous box around the Netherlands: catches swapped lat/lon and RD metres.
+NL_BOUNDS = (3.0, 50.6, 7.4, 53.7)  # min lon, min lat, max lon, max lat
+
+
+class Category(StrEnum):
+    """ABCD asset categories; the values are stable codes used in files and the database."""
+
+    PERSON = "person"
+    ASSOCIATION = "association"
+    INITIATIVE = "initiative"
+    INSTITUTION = "institution"
+    MEETING_PLACE = "meeting_place"
+    PLACE = "place"
+    BUSINESS = "business"
+    STORY = "story"
+
+    def label(self, lang: Lang = "nl") -> str:
+        """The category's name in ``lang``."""
+        return t(f"category.{self.value}", lang)
+
+
+class MeetingPlaceRole(StrEnum):
+    """Per wijk the municipality funds one *standard* meeting place; residents start others."""
+
+    STANDARD = "standard"
+    RESIDENT = "resident"
+    OTHER = "other"
+
+
+class Source(StrEnum):
+    """Where an asset record came from; ``example`` marks invented demonstration data."""
+
+    FIELD = "field"
+    IMPORT = "import"
+    OSM = "osm"
+    EXAMPLE = "example"
+
+
+# Only these categories may carry an area or a line they are active in.
+AREA_CATEGORIES = frozenset({Category.INITIATIVE, Category.PLACE})
+AREA_TYPES = frozenset({"Polygon", "MultiPolygon", "LineString", "MultiLineString"})
+
+
+@dataclass(frozen=True, slots=True)
+class AssetDraft:
+    """A validated asset as a user or a file supplies it (no bookkeeping fields yet)."""
+
+    name: str
+    category: Category
+    lon: float
+    lat: float
+    wijk: str
+    description: str = ""
+    resident_led: bool | None = None
+    meeting_place_role: MeetingPlaceRole | None = None
+    contact: str | None = None
+    source: Source = Source.FIELD
+    area: BaseGeometry | None = None
+    id: str | None = None
+
+    @property
+    def point(self) -> Point:
+        """The location as a shapely point in WGS84 (lon, lat)."""
+        return Point(self.lon, self.lat)
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A stored asset: the draft's fields plus identity, versioning and audit fields."""
+
+    id: str
+    name: str
+    category: Category
+    lon: float
+    lat: float
+    wijk: str
+    description: str
+    resident_led: bool | None
+    meeting_place_role: MeetingPlaceRole | None
+    contact: str | None
+    source: Source
+    area: BaseGeometry | None
+    version: int
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+    deleted_at: datetime | None = None
+    deleted_by: str | None = None
+
+    @property
+    def point(self) -> Point:
+        """The location as a shapely point in WGS84 (lon, lat)."""
+        return Point(self.lon, self.lat)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_example(self) -> bool:
+        return self.source is Source.EXAMPLE
+
+    def draft(self, **changes: Any) -> AssetDraft:
+        """An editable draft of this asset with ``changes`` applied (not validated)."""
+        base = AssetDraft(
+            name=self.name,
+            category=self.category,
+            lon=self.lon,
+            lat=self.lat,
+            wijk=self.wijk,
+            description=self.description,
+            resident_led=self.resident_led,
+            meeting_place_role=self.meeting_place_role,
+            contact=self.contact,
+            source=self.source,
+            area=self.area,
+            id=self.id,
+        )
+        return replace(base, **changes)
+
+
+# The interchange properties of files and frames, in this order.
+INTERCHANGE_COLUMNS = (
+    "id",
+    "name",
+    "category",
+    "description",
+    "wijk",
+    "resident_led",
+    "meeting_place_role",
+    "source",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+_TRUE = {"true", "1", "yes", "y", "ja", "j", "waar", "t"}
+_FALSE = {"false", "0", "no", "n", "nee", "onwaar", "f"}
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value)) if not isinstance(value, (str, BaseGeometry)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(raw: Mapping[str, Any], key: str, *, maximum: int, required: bool = False) -> str:
+    value = raw.get(key)
+    if _missing(value):
+        if required:
+            raise ValidationError("error.required", field=Term(f"field.{key}"))
+        return ""
+    text = " ".join(str(value).split()) if key != "description" else str(value).strip()
+    if required and not text:
+        raise ValidationError("error.blank", field=Term(f"field.{key}"))
+    if len(text) > maximum:
+        raise ValidationError("error.too_long", field=Term(f"field.{key}"), length=len(text), max=maximum)
+    return text
+
+
+def _choice(enum: type[StrEnum], key: str, value: Any) -> Any:
+    text = str(value).strip().lower()
+    try:
+        return enum(text)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise ValidationError("error.choice", field=Term(f"field.{key}"), value=value, allowed=allowed) from None
+
+
+def parse_bool(value: Any, *, field: str) -> bool:
+    """Read yes/no the way people write it in a spreadsheet (ja/nee, true/false, 1/0)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError("error.bool", field=Term(f"field.{field}"), value=value)
+
+
+def parse_coordinate(value: Any, *, field: str) -> float:
+    """A finite float, accepting a decimal comma (``51,91``)."""
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
+        raise ValidationError("error.required", field=Term(f"field.{field}"))
+    if isinstance(value, bool):
+        raise ValidationError("error.not_a_number", field=Term(f"field.{field}"), value=value)
+    try:
+        number = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValidationError("error.not_a_number", field=Term(f"field.{field}"), value=value) from None
+    if not math.isfinite(number):
+        raise ValidationError("error.not_finite", field=Term(f"field.{field}"), value=value)
+    return number
+
+
+def check_lonlat(lon: float, lat: float) -> None:
+    """Refuse coordinates that cannot be WGS84 degrees in the Netherlands.
+
+    RD New metres and swapped axes are the two mistakes seen in practice, so
+    the messages name them.
+    """
+    if not -90 <= lat <= 90:
+        raise ValidationError("error.lat_range", value=lat)
+    if not -180 <= lon <= 180:
+        raise ValidationError("error.lon_range", value=lon)
+    min_lon, min_lat, max_lon, max_lat = NL_BOUNDS
+    if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+        raise ValidationError("error.not_in_nl", lat=lat, lon=lon)
+
+
+def _area(value: Any, category: Category) -> BaseGeometry | None:
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
+        return None
+    if category not in AREA_CATEGORIES:
+        raise ValidationError("error.not_for_category", field=Term("field.area"), category=category.value)
+    geom = value
+    if isinstance(value, str):
+        try:
+            geom = shapely.from_wkt(value)
+        except shapely.errors.GEOSException as exc:
+            raise ValidationError("error.geometry_invalid", field=Term("field.area"), reason=str(exc)) from None
+    if not isinstance(geom, BaseGeometry):
+        raise ValidationError("error.geometry_invalid", field=Term("field.area"), reason=type(value).__name__)
+    if geom.is_empty:
+        raise ValidationError("error.geometry_empty", field=Term("field.area"))
+    if geom.geom_type not in AREA_TYPES:
+        raise ValidationError(
+            "error.geometry_type", field=Term("field.area"), expected=Term("geom.area_or_line"), value=geom.geom_type
+        )
+    if shapely.get_coordinate_dimension(geom) > 2:
+        geom = shapely.force_2d(geom)
+    if not geom.is_valid:
+        raise ValidationError("error.geometry_invalid", field=Term("field.area"), reason=shapely.is_valid_reason(geom))
+    for x, y in shapely.get_coordinates(geom):
+        check_lonlat(float(x), float(y))
+    return geom
+
+
+def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FIELD) -> AssetDraft:
+    """Check raw input (a form, a file row) and return a clean :class:`AssetDraft`.
+
+    ``raw`` holds ``name``, ``category``, ``lon``, ``lat`` and ``wijk``, and
+    optionally ``description``, ``resident_led``, ``meeting_place_role``,
+    ``contact``, ``source``, ``area`` (shapely geometry or WKT) and ``id``.
+    Whitespace in names is folded; category-specific fields that do not apply
+    are refused rather than silently dropped, except empty ones.
+
+    >>> d = validate_asset({"name": " Naaiclub  Jan ", "category": "association",
+    ...                     "lon": 4.44, "lat": 51.91, "wijk": "bospolder-tussendijken"})
+    >>> d.name, d.category.value
+    ('Naaiclub Jan', 'association')
+    """
+    name = _text(raw, "name", maximum=NAME_MAX, required=True)
+    category_value = raw.get("category")
+    if _missing(category_value) or not str(category_value).strip():
+        raise ValidationError("error.required", field=Term("field.category"))
+    category: Category = _choice(Category, "category", category_value)
+    description = _text(raw, "description", maximum=DESCRIPTION_MAX)
+    contact = _text(raw, "contact", maximum=CONTACT_MAX) or None
+    lon = parse_coordinate(raw.get("lon"), field="lon")
+    lat = parse_coordinate(raw.get("lat"), field="lat")
+    check_lonlat(lon, lat)
+    wijk = _text(raw, "wijk", maximum=NAME_MAX, required=True)
+
+    resident_led: bool | None = None
+    value = raw.get("resident_led")
+    has_value = not _missing(value) and str(value).strip() != ""
+    if category is Category.INITIATIVE:
+        resident_led = parse_bool(value, field="resident_led") if has_value else True
+    elif has_value and parse_bool(value, field="resident_led"):
+        # Only initiatives are resident-led or not; a "false" elsewhere is harmless.
+        raise ValidationError("error.not_for_category", field=Term("field.resident_led"), category=category.value)
+
+    role: MeetingPlaceRole | None = None
+    value = raw.get("meeting_place_role")
+    has_value = not _missing(value) and str(value).strip() != ""
+    if category is Category.MEETING_PLACE:
+        role = _choice(MeetingPlaceRole, "meeting_place_role", value) if has_value else MeetingPlaceRole.OTHER
+    elif has_value:
+        raise ValidationError(
+            "error.not_for_category", field=Term("field.meeting_place_role"), category=category.value
+        )
+
+    value = raw.get("source")
+    source = _choice(Source, "source", value) if not _missing(value) and str(value).strip() else default_source
+
+    asset_id: str | None = None
+    value = raw.get("id")
+    if not _missing(value) and str(value).strip():
+        try:
+            asset_id = str(uuid.UUID(str(value).strip()))
+        except ValueError:
+            raise ValidationError("error.bad_uuid", field=Term("field.id"), value=value) from None
+
+    return AssetDraft(
+        name=name,
+        category=category,
+        lon=lon,
+        lat=lat,
+        wijk=wijk,
+        description=description,
+        resident_led=resident_led,
+        meeting_place_role=role,
+        contact=contact,
+        source=source,
+        area=_area(raw.get("area"), category),
+        id=asset_id,
+    )
+
+
+def new_asset_id() -> str:
+    """A fresh random UUID as text."""
+    return str(uuid.uuid4())
+
+
+__all__ = [
+    "AREA_CATEGORIES",
+    "RD_NEW",
+    "WGS84",
+    "Asset",
+    "AssetDraft",
+    "Category",
+    "MeetingPlaceRole",
+    "Source",
+    "check_lonlat",
+    "new_asset_id",
+    "parse_bool",
+    "parse_coordinate",
+    "validate_asset",
+]
