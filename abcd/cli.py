@@ -48,7 +48,8 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     from abcd.store import current_revision
 
-    print(t("cli.db_ready", settings.lang, url=_safe_url(settings.database_url), revision=current_revision(store.engine)))
+    revision = current_revision(store.engine)
+    print(t("cli.db_ready", settings.lang, url=_safe_url(settings.database_url), revision=revision))
     catalogue = wijk_catalogue(settings.wijken_dir)
     wijk = find_wijk(catalogue, args.wijk)
     if args.refresh or not store.has_wijk(wijk.slug):

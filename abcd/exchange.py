@@ -7,7 +7,7 @@ at once. One bad row means nothing is stored, and the error names the row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -77,7 +77,7 @@ def import_assets(
     back does not duplicate anything); other rows become new assets.
     """
     rows = io.read_rows(Path(path), max_bytes=max_bytes)
-    drafts = drafts_from_rows(rows, default_wijk=default_wijk, catalogue=catalogue)
+    drafts = _keep_contacts(store, rows, drafts_from_rows(rows, default_wijk=default_wijk, catalogue=catalogue))
     slugs = tuple(sorted({d.wijk for d in drafts}))
     for slug in slugs:
         ensure_wijk(store, catalogue, slug, wijken_dir)
@@ -85,9 +85,34 @@ def import_assets(
     return ImportResult(created=len(created), updated=len(updated), wijken=slugs)
 
 
+def _keep_contacts(store: Store, rows: list[io.RawRow], drafts: list[AssetDraft]) -> list[AssetDraft]:
+    """Keep the stored private contact of updated assets when the file has no ``contact`` column.
+
+    Exports leave contact details out, so re-importing one must not erase them;
+    an empty ``contact`` cell in a file that has the column still clears it.
+    """
+    if not any(d.id and "contact" not in r.values for r, d in zip(rows, drafts, strict=True)):
+        return drafts
+    contacts = {a.id: a.contact for a in store.list_assets(include_deleted=True) if a.contact}
+    return [
+        replace(d, contact=contacts[d.id]) if d.id in contacts and "contact" not in r.values else d
+        for r, d in zip(rows, drafts, strict=True)
+    ]
+
+
 def export_frame(store: Store, *, wijk: str | None = None) -> gpd.GeoDataFrame:
     """The live assets to export (private contact details left out)."""
     return store.assets_frame(wijk=wijk)
+
+
+def export_bytes(store: Store, suffix: str, *, wijk: str | None = None, lang: str = "nl") -> bytes:
+    """The export as bytes, for a download button (written through a temporary file)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"assets{suffix}"
+        export_assets(store, path, wijk=wijk, lang=lang)
+        return path.read_bytes()
 
 
 def export_assets(

@@ -35,6 +35,128 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "page.gaps": ("Gatenkaart", "Gap map"),
     "page.investments": ("Investeringen", "Investments"),
     "page.presentation": ("Presentatie", "Presentation"),
+    "app.actor": ("Jouw naam", "Your name"),
+    "app.actor_help": (
+        "Komt in de wijzigingsgeschiedenis bij wat je toevoegt of wijzigt.",
+        "Recorded in the change history of what you add or change.",
+    ),
+    "app.example_badge": (
+        "Dit is een voorbeeld: verzonnen om te laten zien hoe de kaart werkt.",
+        "This is an example: invented to show how the map works.",
+    ),
+    # --- Kaart ---------------------------------------------------------------
+    "map.title": ("Kaart van {wijk}", "Map of {wijk}"),
+    "map.search": ("Zoeken", "Search"),
+    "map.search_hint": ("naam of beschrijving", "name or description"),
+    "map.filter": ("Categorieën", "Categories"),
+    "map.count": ("{shown} van {total} assets op de kaart.", "{shown} of {total} assets on the map."),
+    "map.empty": (
+        "Nog niets in kaart gebracht in {wijk}. Begin op de pagina Toevoegen.",
+        "Nothing mapped in {wijk} yet. Start on the Add page.",
+    ),
+    "map.selected": ("Gekozen op de kaart", "Chosen on the map"),
+    "map.click_hint": ("Tik op een punt op de kaart voor de details.", "Tap a point on the map for its details."),
+    "map.residents": ("{population} inwoners (CBS 2024)", "{population} residents (CBS 2024)"),
+    "map.locate": ("Mijn locatie", "My location"),
+    "map.locate_failed": (
+        "Je locatie is niet gevonden. Sta locatie toe in je browser, of tik op de kaart.",
+        "Your location was not found. Allow location in your browser, or tap the map.",
+    ),
+    # --- Toevoegen -----------------------------------------------------------
+    "add.title": ("Toevoegen in {wijk}", "Add in {wijk}"),
+    "add.help": (
+        "Tik op de kaart waar het is, of druk op 📍 voor je huidige locatie. Kies dan een categorie en sla op.",
+        "Tap the map where it is, or press 📍 for your current location. Then pick a category and save.",
+    ),
+    "add.tap_first": ("Tik eerst op de kaart (of gebruik 📍).", "First tap the map (or use 📍)."),
+    "add.point": ("Plek: {lat:.6f}, {lon:.6f}", "Location: {lat:.6f}, {lon:.6f}"),
+    "add.choose_category": ("Kies een categorie.", "Choose a category."),
+    "add.save": ("Opslaan", "Save"),
+    "add.saved": ("'{name}' staat op de kaart.", "'{name}' is on the map."),
+    "add.save_elsewhere": ("Opslaan in {wijk}", "Save in {wijk}"),
+    "add.cancel": ("Annuleren", "Cancel"),
+    "add.clear_point": ("Andere plek kiezen", "Choose another location"),
+    "add.name_hint": ("bijv. Naaiclub van Fatima", "e.g. Fatima's sewing club"),
+    "add.description_hint": (
+        "Wat is het, wie doet mee, wanneer?",
+        "What is it, who takes part, when?",
+    ),
+    # --- Lijst ---------------------------------------------------------------
+    "list.search": ("Zoeken", "Search"),
+    "list.search_hint": ("naam of beschrijving", "name or description"),
+    "list.categories": ("Categorieën", "Categories"),
+    "list.show_deleted": ("Toon verwijderde assets", "Show deleted assets"),
+    "list.updated": ("Bijgewerkt", "Updated"),
+    "list.count": ("{shown} van {total} getoond.", "{shown} of {total} shown."),
+    "list.empty": ("Geen assets gevonden.", "No assets found."),
+    "list.choose": ("Bewerken", "Edit"),
+    "list.choose_hint": ("Kies een asset", "Choose an asset"),
+    "list.save": ("Wijzigingen opslaan", "Save changes"),
+    "list.saved": ("'{name}' is opgeslagen.", "'{name}' was saved."),
+    "list.delete": ("Verwijderen", "Delete"),
+    "list.undo": ("'{name}' is verwijderd. Ongedaan maken", "'{name}' was deleted. Undo"),
+    "list.is_deleted": ("'{name}' is verwijderd.", "'{name}' is deleted."),
+    "list.restore": ("Herstellen", "Restore"),
+    "list.restored": ("'{name}' is hersteld.", "'{name}' was restored."),
+    "list.history": ("Geschiedenis", "History"),
+    "history.action": ("Actie", "Action"),
+    "history.when": ("Wanneer", "When"),
+    "history.changes": ("Wijzigingen", "Changes"),
+    "history.create": ("aangemaakt", "created"),
+    "history.update": ("gewijzigd", "changed"),
+    "history.delete": ("verwijderd", "deleted"),
+    "history.restore": ("hersteld", "restored"),
+    "history.erase": ("gewist", "erased"),
+    "history.deleted": ("verwijderd", "deleted"),
+    # --- Over ----------------------------------------------------------------
+    "about.title": ("Over deze kaart", "About this map"),
+    "about.abcd": (
+        "**Asset Based Community Development (ABCD)** begint bij wat een buurt al heeft: de talenten van "
+        "bewoners, clubs, ontmoetingsplekken, bewonersinitiatieven, instellingen, de lokale economie en "
+        "verhalen, niet bij haar problemen. Bewoners, de coöperatie en de gemeente brengen die samen in "
+        "kaart, \"van de gemeenschap naar buiten\": *niets meer zonder bewoners*. De gemeente ziet zo waar "
+        "bewoners al veel zelf doen en waar zij meer kan steunen.",
+        "**Asset Based Community Development (ABCD)** starts from what a neighbourhood already has: its "
+        "residents' gifts, clubs, meeting places, resident initiatives, institutions, local economy and "
+        "stories, not from its problems. Residents, the cooperative and the municipality map them together, "
+        "\"from the community outwards\": *nothing without residents*. The municipality sees where residents "
+        "already do a lot themselves and where it can support more.",
+    ),
+    "about.privacy_title": ("Jouw gegevens", "Your data"),
+    "about.privacy": (
+        "De gegevens zijn van de bewoners. Er staan geen huisadressen op de kaart; contactgegevens zijn "
+        "privé en gaan niet mee in exports.",
+        "The data belongs to the residents. No home addresses appear on the map; contact details are "
+        "private and are left out of exports.",
+    ),
+    "about.sources_title": ("Bronnen", "Sources"),
+    "about.sources": (
+        "- Wijk- en buurtgrenzen: CBS en Kadaster, *Wijk- en Buurtkaart 2024* (CC BY 4.0).\n"
+        "- Inwoners: CBS, *Kerncijfers wijken en buurten 2024* (CC BY 4.0).\n"
+        "- Straten: © OpenStreetMap-bijdragers (ODbL 1.0).\n"
+        "- Assets: ingevoerd door bewoners en buurtwerkers. Voorbeelden zijn verzonnen en als voorbeeld gemarkeerd.",
+        "- Neighbourhood boundaries: CBS and Kadaster, *Wijk- en Buurtkaart 2024* (CC BY 4.0).\n"
+        "- Residents: CBS, *Kerncijfers wijken en buurten 2024* (CC BY 4.0).\n"
+        "- Streets: © OpenStreetMap contributors (ODbL 1.0).\n"
+        "- Assets: entered by residents and community builders. Examples are invented and marked as examples.",
+    ),
+    "about.export_title": ("Exporteren", "Export"),
+    "about.export": (
+        "Download de assets van {wijk}: GeoJSON en GeoPackage openen in QGIS, CSV in Excel, en de "
+        "HTML-kaart werkt ook zonder internet. Contactgegevens gaan niet mee.",
+        "Download the assets of {wijk}: GeoJSON and GeoPackage open in QGIS, CSV in Excel, and the "
+        "HTML map also works without internet. Contact details are left out.",
+    ),
+    "about.format": ("Formaat", "Format"),
+    "about.export_html": ("Kaart (HTML, offline)", "Map (HTML, offline)"),
+    "about.prepare": ("Export maken", "Prepare export"),
+    "about.download": ("Download {format}", "Download {format}"),
+    "about.cli": (
+        "Vanaf de opdrachtregel: `abcd export assets.geojson --wijk bospolder-tussendijken` "
+        "(ook `.gpkg`, `.csv`, `.html`).",
+        "From the command line: `abcd export assets.geojson --wijk bospolder-tussendijken` "
+        "(also `.gpkg`, `.csv`, `.html`).",
+    ),
     # --- categories --------------------------------------------------------
     "category.person": ("Talent van een bewoner", "Resident's talent"),
     "category.association": ("Vereniging of club", "Association or club"),

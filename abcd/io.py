@@ -186,9 +186,11 @@ def _csv_rows(path: Path) -> list[RawRow]:
 def _clean(record: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key, value in record.items():
-        if isinstance(value, float) and math.isnan(value):
-            value = None
-        elif value is pd.NaT or (not isinstance(value, (str, BaseGeometry, list, dict)) and pd.isna(value)):
+        if (
+            (isinstance(value, float) and math.isnan(value))
+            or value is pd.NaT
+            or (not isinstance(value, (str, BaseGeometry, list, dict)) and pd.isna(value))
+        ):
             value = None
         clean[str(key).strip().lower()] = value
     if "area_wkt" in clean:
@@ -209,7 +211,10 @@ def _location(geometry: BaseGeometry | None) -> dict[str, Any]:
         return {"lon": point.x, "lat": point.y}
     if not geometry.is_valid:
         return {"_geometry_error": shapely.is_valid_reason(geometry)}
-    anchor = geometry.point_on_surface() if geometry.geom_type.endswith("Polygon") else geometry.interpolate(0.5, normalized=True)
+    # interpolate() only works on lines; any other type (MultiPoint, GeometryCollection)
+    # gets a point on it and is refused by validation with a message naming its type.
+    is_line = geometry.geom_type in ("LineString", "MultiLineString")
+    anchor = geometry.interpolate(0.5, normalized=True) if is_line else geometry.point_on_surface()
     return {"lon": anchor.x, "lat": anchor.y, "area": geometry}
 
 

@@ -464,6 +464,18 @@ class Store:
         with self._read() as conn:
             return int(conn.execute(query).scalar_one())
 
+    def data_version(self, wijk: str | None = None) -> str:
+        """A token that changes whenever an asset (of ``wijk``) is added, changed or removed.
+
+        Caches key on it, so a page re-reads assets only after a change.
+        """
+        query = select(func.count(), func.max(schema.assets.c.updated_at)).select_from(schema.assets)
+        if wijk is not None:
+            query = query.where(schema.assets.c.wijk == wijk)
+        with self._read() as conn:
+            count, latest = conn.execute(query).one()
+        return f"{count}:{latest}"
+
     def assets_frame(self, *, wijk: str | None = None, include_private: bool = False) -> gpd.GeoDataFrame:
         """Live assets as a GeoDataFrame (WGS84 points; the ``area`` column holds areas or None)."""
         return assets_to_frame(self.list_assets(wijk=wijk), include_private=include_private)

@@ -1,0 +1,48 @@
+"""Streamlit entry point: page frame, shared wijk and language pickers, navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from abcd import ui
+from abcd.config import ROOT
+
+st.set_page_config(
+    page_title="ABCD",
+    page_icon=str(ROOT / "static" / "favicon.png") if (ROOT / "static" / "favicon.png").exists() else "🏘️",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
+ui.init_session()
+
+PAGES = Path(__file__).parent / "app_pages"
+
+with st.sidebar:
+    st.segmented_control(
+        "Taal / Language",
+        options=["nl", "en"],
+        format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code],
+        key=ui.LANG,
+    )
+    lang = ui.lang()
+    options = list(ui.catalogue())
+    st.selectbox(
+        ui.tr("app.wijk"),
+        options=options,
+        format_func=lambda slug: ui.catalogue()[slug].label(),
+        key=ui.WIJK,
+        on_change=ui.wijk_changed,
+    )
+    st.text_input(ui.tr("app.actor"), key=ui.ACTOR, max_chars=100, help=ui.tr("app.actor_help"))
+
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "kaart.py", title=ui.tr("page.map"), icon=":material/map:", url_path="kaart", default=True),
+        st.Page(PAGES / "toevoegen.py", title=ui.tr("page.add"), icon=":material/add_location_alt:", url_path="toevoegen"),
+        st.Page(PAGES / "lijst.py", title=ui.tr("page.list"), icon=":material/list:", url_path="lijst"),
+        st.Page(PAGES / "over.py", title=ui.tr("page.about"), icon=":material/info:", url_path="over"),
+    ]
+)
+navigation.run()

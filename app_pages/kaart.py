@@ -1,0 +1,63 @@
+"""Kaart: the wijk's assets per category, with search, filters and details on click."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from abcd import maps, ui
+from abcd.filters import filter_assets
+from abcd.model import Category, Source
+from abcd.tables import source_label
+
+ctx = ui.context()
+tr = ui.tr
+
+st.header(tr("map.title", wijk=ui.plain(ctx.wijk.name)))
+if ctx.wijk.population is not None:
+    st.caption(tr("map.residents", population=f"{ctx.wijk.population:,}".replace(",", ".")))
+
+frame = ui.assets_frame(ctx)
+examples = int((frame["source"] == Source.EXAMPLE.value).sum()) if len(frame) else 0
+if examples:
+    st.info(tr("app.example_notice", n=examples), icon=":material/lightbulb:")
+
+col_search, col_filter = st.columns([1, 2])
+text = col_search.text_input(tr("map.search"), key="kaart_search", placeholder=tr("map.search_hint"))
+codes = [c.value for c in Category]
+chosen = col_filter.pills(
+    tr("map.filter"),
+    options=codes,
+    default=codes,
+    selection_mode="multi",
+    format_func=lambda code: f"{maps.CATEGORY_STYLE[code].glyph} {Category(code).label(ctx.lang)}",
+    key="kaart_categories",
+)
+shown = filter_assets(frame, text=text, categories=chosen)
+
+the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang, examples=examples > 0)
+state = ui.show_map(the_map, key="kaart_map", layers=maps.asset_layers(shown, lang=ctx.lang))
+
+if frame.empty:
+    st.info(tr("map.empty", wijk=ui.plain(ctx.wijk.name)))
+else:
+    st.caption(tr("map.count", shown=len(shown), total=len(frame)))
+
+asset_id = maps.clicked_asset_id(state)
+match = frame[frame["id"] == asset_id] if asset_id else frame.iloc[0:0]
+if match.empty:
+    st.caption(tr("map.click_hint"))
+else:
+    row = match.iloc[0]
+    with st.container(border=True):
+        st.subheader(ui.plain(row["name"]))
+        category = Category(row["category"])
+        st.markdown(f"{maps.CATEGORY_STYLE[category.value].glyph} **{category.label(ctx.lang)}**")
+        if row["source"] == Source.EXAMPLE.value:
+            st.warning(tr("app.example_badge"), icon=":material/lightbulb:")
+        if row["description"]:
+            st.markdown(ui.plain(row["description"]))
+        if category is Category.INITIATIVE and row["resident_led"] is not None:
+            st.caption(tr("map.resident_led") if row["resident_led"] else tr("map.not_resident_led"))
+        if category is Category.MEETING_PLACE and row["meeting_place_role"]:
+            st.caption(f"{tr('field.meeting_place_role')}: {tr('role.' + row['meeting_place_role'])}")
+        st.caption(f"{tr('map.source')}: {source_label(Source(row['source']), ctx.lang)}")

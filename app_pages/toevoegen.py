@@ -1,0 +1,106 @@
+"""Toevoegen: tap the map (or use GPS), pick a category, name it, save — in seconds on a phone."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from abcd import maps, ui
+from abcd.assets import add_asset
+from abcd.errors import AbcdError, OutsideWijkError
+from abcd.model import NAME_MAX, Category, MeetingPlaceRole
+
+POINT = "add_point"  # (lon, lat) chosen for the new asset
+SEEN = "add_seen_click"  # the last map click already turned into a point
+PENDING = "add_pending"  # raw values waiting for "save in the wijk it lies in"
+
+ctx = ui.context()
+tr = ui.tr
+st.header(tr("add.title", wijk=ui.plain(ctx.wijk.name)))
+st.caption(tr("add.help"))
+
+frame = ui.assets_frame(ctx)
+point = st.session_state.get(POINT)
+layers = maps.asset_layers(frame, lang=ctx.lang)
+if point is not None:
+    layers.append(maps.marker_layer(point[0], point[1], label=tr("map.new_point")))
+the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang)
+state = ui.show_map(the_map, key="add_map", layers=layers, height=420)
+
+# A click is new when it differs from the one already used; GPS arrives as a click too.
+clicked = maps.clicked_point(state)
+if clicked is not None and clicked != st.session_state.get(SEEN):
+    st.session_state[SEEN] = clicked
+    st.session_state[POINT] = clicked
+    st.session_state.pop(PENDING, None)
+    st.rerun()  # draw the marker in this same interaction
+
+if point is None:
+    st.info(tr("add.tap_first"), icon=":material/touch_app:")
+    st.stop()
+
+lon, lat = point
+col_point, col_clear = st.columns([3, 1])
+col_point.caption(tr("add.point", lat=lat, lon=lon))
+if col_clear.button(tr("add.clear_point"), key="add_clear"):
+    st.session_state.pop(POINT, None)
+    st.session_state.pop(PENDING, None)
+    st.rerun()
+
+codes = [c.value for c in Category]
+category = st.pills(
+    tr("field.category"),
+    options=codes,
+    format_func=lambda code: f"{maps.CATEGORY_STYLE[code].glyph} {Category(code).label(ctx.lang)}",
+    key="add_category",
+)
+if not category:
+    st.info(tr("add.choose_category"))
+    st.stop()
+
+with st.form("add_form", border=False):
+    name = st.text_input(tr("field.name"), max_chars=NAME_MAX, placeholder=tr("add.name_hint"))
+    description = st.text_area(tr("field.description"), placeholder=tr("add.description_hint"), height=80)
+    extra: dict[str, object] = {}
+    if category == Category.INITIATIVE:
+        extra["resident_led"] = st.checkbox(tr("field.resident_led"), value=True)
+    if category == Category.MEETING_PLACE:
+        roles = [r.value for r in MeetingPlaceRole]
+        extra["meeting_place_role"] = st.radio(
+            tr("field.meeting_place_role"), roles, index=roles.index(MeetingPlaceRole.RESIDENT.value),
+            format_func=lambda code: tr(f"role.{code}"),
+        )
+    submitted = st.form_submit_button(tr("add.save"), type="primary", width="stretch")
+
+
+def _save(raw: dict[str, object]) -> None:
+    try:
+        asset = add_asset(ctx.store, ui.catalogue(), raw, wijken_dir=ui.settings().wijken_dir, by=ui.actor())
+    except OutsideWijkError as exc:
+        st.session_state[PENDING] = {"raw": raw, "message": exc, "actual": exc.params.get("actual_slug")}
+        return
+    except AbcdError as exc:
+        st.error(exc.message(ctx.lang))  # the form keeps what was typed
+        return
+    st.session_state.pop(POINT, None)
+    st.session_state.pop(PENDING, None)
+    st.toast(tr("add.saved", name=ui.plain(asset.name)), icon=":material/check_circle:")
+    st.rerun()
+
+
+if submitted:
+    raw = {"name": name, "category": category, "description": description, "lon": lon, "lat": lat,
+           "wijk": ctx.wijk.slug, **extra}
+    _save(raw)
+
+pending = st.session_state.get(PENDING)
+if pending:
+    st.warning(pending["message"].message(ctx.lang), icon=":material/wrong_location:")
+    col_move, col_cancel = st.columns(2)
+    actual = pending["actual"]
+    if actual and col_move.button(
+        tr("add.save_elsewhere", wijk=ui.plain(ui.catalogue()[actual].name)), type="primary", key="add_move"
+    ):
+        _save({**pending["raw"], "wijk": actual})
+    if col_cancel.button(tr("add.cancel"), key="add_cancel"):
+        st.session_state.pop(PENDING, None)
+        st.rerun()
