@@ -40,7 +40,9 @@ with st.sidebar:
 navigation = st.navigation(
     [
         st.Page(PAGES / "kaart.py", title=ui.tr("page.map"), icon=":material/map:", url_path="kaart", default=True),
-        st.Page(PAGES / "toevoegen.py", title=ui.tr("page.add"), icon=":material/add_location_alt:", url_path="toevoegen"),
+        st.Page(
+            PAGES / "toevoegen.py", title=ui.tr("page.add"), icon=":material/add_location_alt:", url_path="toevoegen"
+        ),
         st.Page(PAGES / "lijst.py", title=ui.tr("page.list"), icon=":material/list:", url_path="lijst"),
         st.Page(PAGES / "over.py", title=ui.tr("page.about"), icon=":material/info:", url_path="over"),
     ]

@@ -81,6 +81,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     print(t("cli.imported", settings.lang, count=result.created, wijk=names))
     if result.updated:
         print(t("cli.updated", settings.lang, count=result.updated))
+    if result.unchanged:
+        print(t("cli.unchanged", settings.lang, count=result.unchanged))
     return 0
 
 

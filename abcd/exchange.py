@@ -26,6 +26,7 @@ class ImportResult:
 
     created: int
     updated: int
+    unchanged: int  # rows matching a stored asset that they would not change, or a deleted one
     wijken: tuple[str, ...]
 
 
@@ -82,7 +83,12 @@ def import_assets(
     for slug in slugs:
         ensure_wijk(store, catalogue, slug, wijken_dir)
     created, updated = store.upsert_many(drafts, by=by)
-    return ImportResult(created=len(created), updated=len(updated), wijken=slugs)
+    return ImportResult(
+        created=len(created),
+        updated=len(updated),
+        unchanged=len(drafts) - len(created) - len(updated),
+        wijken=slugs,
+    )
 
 
 def _keep_contacts(store: Store, rows: list[io.RawRow], drafts: list[AssetDraft]) -> list[AssetDraft]:

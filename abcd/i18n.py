@@ -327,7 +327,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "error.empty_file": ("Het bestand bevat geen rijen.", "The file contains no rows."),
     "error.csv_columns": (
-        "De CSV heeft geen kolommen 'lat' en 'lon' (of 'latitude'/'longitude') en geen kolom 'wkt'. Gevonden: {columns}.",
+        "De CSV heeft geen kolommen 'lat' en 'lon' (of 'latitude'/'longitude') en geen kolom 'wkt'. "
+        "Gevonden: {columns}.",
         "The CSV has no 'lat' and 'lon' columns (or 'latitude'/'longitude') and no 'wkt' column. Found: {columns}.",
     ),
     "error.not_utf8": (
@@ -349,6 +350,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- CLI ---------------------------------------------------------------
     "cli.imported": ("{count} assets geïmporteerd in {wijk}.", "{count} assets imported into {wijk}."),
     "cli.updated": ("{count} bestaande assets bijgewerkt.", "{count} existing assets updated."),
+    "cli.unchanged": (
+        "{count} rijen ongewijzigd gelaten (al zo opgeslagen, of verwijderd).",
+        "{count} rows left unchanged (already stored like this, or deleted).",
+    ),
     "cli.exported": ("{count} assets geëxporteerd naar {path}.", "{count} assets exported to {path}."),
     "cli.examples_loaded": (
         "{count} voorbeeldassets geladen in {wijk} (gemarkeerd als voorbeeld).",

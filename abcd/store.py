@@ -30,10 +30,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
-from shapely.geometry.base import BaseGeometry
 
 from abcd import schema
 from abcd.errors import ConflictError, NotFoundError, UnknownWijkError
@@ -330,7 +330,8 @@ class Store:
         """Create new assets and update those whose id exists, all in ONE transaction.
 
         Used by imports: a re-imported export updates its assets instead of
-        duplicating them, and one failure rolls the whole file back.
+        duplicating them, and one failure rolls the whole file back. Rows for
+        soft-deleted assets and rows that change nothing are left alone.
         Returns ``(created, updated)``.
         """
         now = utcnow()
@@ -351,8 +352,11 @@ class Store:
                 if current is None:
                     created.append(_insert_new(conn, draft, by=by, now=now))
                     continue
+                if current.is_deleted:
+                    # Someone deleted it on purpose; an old file must not bring it
+                    # back. Restoring is a deliberate act on the list page.
+                    continue
                 new = _asset_from_draft(draft, current.id, version=current.version + 1, by=by, now=now, created=current)
-                new = replace(new, deleted_at=None, deleted_by=None)
                 if _snapshot(new) == _snapshot(current):
                     continue  # unchanged: no new version, no history noise
                 self._swap(conn, current, new, current.version)
@@ -389,14 +393,14 @@ class Store:
             current = self._get(conn, asset_id)
             if current.is_deleted == deleted:
                 raise NotFoundError("error.deleted" if deleted else "error.not_deleted", value=asset_id)
-            fields = {
-                "version": current.version + 1,
-                "updated_by": by,
-                "updated_at": now,
-                "deleted_at": now if deleted else None,
-                "deleted_by": by if deleted else None,
-            }
-            new = replace(current, **fields)
+            new = replace(
+                current,
+                version=current.version + 1,
+                updated_by=by,
+                updated_at=now,
+                deleted_at=now if deleted else None,
+                deleted_by=by if deleted else None,
+            )
             self._swap(conn, current, new, current.version if expected_version is None else expected_version)
             _write_history(conn, new, "delete" if deleted else "restore", old=current, by=by, now=now)
         return new

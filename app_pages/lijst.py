@@ -39,12 +39,12 @@ st.dataframe(
 st.caption(tr("list.count", shown=len(frame), total=len(items)))
 
 undo = st.session_state.get("list_undo")
-if undo and not show_deleted:
-    if st.button(tr("list.undo", name=ui.plain(undo["name"])), key="list_undo_button", icon=":material/undo:"):
-        with ui.guard():
-            ctx.store.restore(undo["id"], by=ui.actor())
-        st.session_state.pop("list_undo", None)
-        st.rerun()
+undo_label = tr("list.undo", name=ui.plain(undo["name"])) if undo else ""
+if undo and not show_deleted and st.button(undo_label, key="list_undo_button", icon=":material/undo:"):
+    with ui.guard():
+        ctx.store.restore(undo["id"], by=ui.actor())
+    st.session_state.pop("list_undo", None)
+    st.rerun()
 
 if frame.empty:
     st.info(tr("list.empty"))
@@ -62,12 +62,17 @@ chosen = st.selectbox(
 if chosen is None:
     st.stop()
 asset = by_id[chosen]
+# The version this screen showed: an edit or delete is based on it, so a change
+# someone else saved in between is refused instead of silently overwritten.
+base_key = f"list_base_version_{asset.id}"
+base_version = st.session_state.setdefault(base_key, asset.version)
 
 if asset.is_deleted:
     st.warning(tr("list.is_deleted", name=ui.plain(asset.name)))
     if st.button(tr("list.restore"), key="list_restore", icon=":material/restore_from_trash:", type="primary"):
+        st.session_state.pop(base_key, None)
         with ui.guard():
-            ctx.store.restore(asset.id, by=ui.actor(), expected_version=asset.version)
+            ctx.store.restore(asset.id, by=ui.actor(), expected_version=base_version)
         st.toast(tr("list.restored", name=ui.plain(asset.name)))
         st.rerun()
 else:
@@ -101,14 +106,16 @@ else:
         lon = col_lon.number_input(tr("field.lon"), value=asset.lon, format="%.6f", step=0.0001)
         if st.form_submit_button(tr("list.save"), type="primary", width="stretch"):
             changes.update(name=name, description=description, category=category, lat=lat, lon=lon)
+            st.session_state.pop(base_key, None)  # after this attempt, show what is stored now
             with ui.guard():
                 edit_asset(ctx.store, ui.catalogue(), asset.id, changes,
-                           expected_version=asset.version, by=ui.actor())
+                           expected_version=base_version, by=ui.actor())
             st.toast(tr("list.saved", name=ui.plain(name)))
             st.rerun()
     if st.button(tr("list.delete"), key=f"delete_{asset.id}", icon=":material/delete:"):
+        st.session_state.pop(base_key, None)
         with ui.guard():
-            ctx.store.delete(asset.id, by=ui.actor(), expected_version=asset.version)
+            ctx.store.delete(asset.id, by=ui.actor(), expected_version=base_version)
         st.session_state["list_undo"] = {"id": asset.id, "name": asset.name}
         st.rerun()
 

@@ -1,0 +1,180 @@
+"""The Streamlit app through ``app.py`` with AppTest: every page, and the add/edit/delete/restore flows.
+
+AppTest cannot click a Leaflet map, so a map click is injected the way the
+component reports it: ``st.session_state[<map key>]`` holds the st_folium
+return value (see ``abcd.ui.show_map``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from abcd.cli import main as cli_main
+from abcd.model import Category, Source
+from abcd.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["app_pages/kaart.py", "app_pages/toevoegen.py", "app_pages/lijst.py", "app_pages/over.py"]
+INSIDE = (4.4410, 51.9110)  # lon, lat on Schippersstraat, BoTu
+OUTSIDE = (4.4700, 51.9200)  # Oude Westen, outside BoTu
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path}/app.db"
+    monkeypatch.setenv("ABCD_DATABASE_URL", url)
+    monkeypatch.delenv("ABCD_LANG", raising=False)
+    assert cli_main(["init"]) == 0  # BoTu and its examples, as `make run` does
+    return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Store:
+    return Store.open(db_url)
+
+
+@pytest.fixture
+def app(db_url: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _on(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_both_languages(app: AppTest, page: str, lang: str) -> None:
+    app.session_state["lang"] = lang
+    _on(app, page)
+    headers = " ".join(h.value for h in app.header)
+    expected = {"nl": ("Kaart", "Toevoegen", "Lijst", "Over"), "en": ("Map", "Add", "List", "About")}[lang]
+    assert any(word in headers for word in expected), headers
+    assert not app.error
+
+
+def test_map_page_shows_examples_marked_and_the_map(app: AppTest) -> None:
+    _on(app, "app_pages/kaart.py")
+    maps = [e for e in app.main if getattr(e, "type", "") == "component_instance" or "st_folium" in str(e)]
+    assert maps, "the st_folium component is on the page"
+    assert any("voorbeeld" in i.value.lower() for i in app.info)
+    assert any("10 van 10" in c.value for c in app.caption)
+
+
+def test_clicking_an_asset_on_the_map_shows_its_details(app: AppTest, store: Store) -> None:
+    asset = store.list_assets(category=Category.MEETING_PLACE)[0]
+    app.session_state["kaart_map"] = {"last_active_drawing": {"properties": {"id": asset.id}}}
+    _on(app, "app_pages/kaart.py")
+    assert any(asset.name.split(" (")[0] in s.value.replace("\\", "") for s in app.subheader)
+    assert any("voorbeeld" in w.value.lower() for w in app.warning)  # examples say so
+
+
+def test_search_filters_the_map(app: AppTest) -> None:
+    _on(app, "app_pages/kaart.py")
+    app.text_input(key="kaart_search").set_value("naaiclub").run()
+    assert any("1 van 10" in c.value for c in app.caption)
+
+
+def _add(app: AppTest, point: tuple[float, float], category: str, name: str) -> AppTest:
+    _on(app, "app_pages/toevoegen.py")
+    app.session_state["add_map"] = {"last_clicked": {"lat": point[1], "lng": point[0]}}
+    app.run()
+    app.button_group(key="add_category").set_value(category).run()
+    app.text_input[0].set_value(name)
+    app.text_area[0].set_value("Samen koken op vrijdag")
+    app.button(key="FormSubmitter:add_form-Opslaan").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_map_click_places_the_new_asset_at_that_point(app: AppTest, store: Store) -> None:
+    _add(app, INSIDE, "initiative", "Kookclub Schippersstraat")
+    added = [a for a in store.list_assets() if a.name == "Kookclub Schippersstraat"]
+    assert len(added) == 1
+    asset = added[0]
+    assert (asset.lon, asset.lat) == pytest.approx(INSIDE, abs=1e-9)
+    assert asset.category is Category.INITIATIVE and asset.resident_led is True
+    assert asset.source is Source.FIELD and asset.wijk == "bospolder-tussendijken"
+    assert [h.action for h in store.history(asset.id)] == ["create"]
+    # The point is used up: the page asks for a new tap instead of re-adding.
+    assert "add_point" not in app.session_state
+
+
+def test_a_blank_name_is_refused_and_nothing_is_stored(app: AppTest, store: Store) -> None:
+    before = store.count_assets()
+    _add(app, INSIDE, "place", "   ")
+    assert store.count_assets() == before
+    assert any("naam" in e.value for e in app.error)
+
+
+def test_a_point_outside_the_wijk_can_be_saved_where_it_lies(app: AppTest, store: Store) -> None:
+    _add(app, OUTSIDE, "association", "Schaakclub")
+    assert not [a for a in store.list_assets() if a.name == "Schaakclub"]
+    assert any("buiten Bospolder-Tussendijken" in w.value for w in app.warning)
+    app.button(key="add_move").click().run()
+    saved = [a for a in store.list_assets() if a.name == "Schaakclub"]
+    assert len(saved) == 1 and saved[0].wijk == "oude-westen"
+
+
+def test_edit_delete_undo_and_restore_through_the_list(app: AppTest, store: Store) -> None:
+    asset = store.list_assets(category=Category.BUSINESS)[0]
+    _on(app, "app_pages/lijst.py")
+    app.selectbox(key="list_selected").set_value(asset.id).run()
+    app.text_input[1].set_value("Fietsenmaker De Hoek")  # [0] is the search box
+    app.button(key=f"FormSubmitter:edit_form_{asset.id}-Wijzigingen opslaan").click().run()
+    assert not app.exception
+    edited = store.get(asset.id)
+    assert edited.name == "Fietsenmaker De Hoek" and edited.version == 2
+
+    app.selectbox(key="list_selected").set_value(asset.id).run()
+    app.button(key=f"delete_{asset.id}").click().run()
+    assert store.get(asset.id).is_deleted
+    app.button(key="list_undo_button").click().run()
+    assert not store.get(asset.id).is_deleted
+
+    app.selectbox(key="list_selected").set_value(asset.id).run()
+    app.button(key=f"delete_{asset.id}").click().run()
+    app.toggle(key="list_show_deleted").set_value(True).run()
+    app.selectbox(key="list_selected").set_value(asset.id).run()
+    app.button(key="list_restore").click().run()
+    restored = store.get(asset.id)
+    assert not restored.is_deleted
+    assert [h.action for h in store.history(asset.id)] == ["create", "update", "delete", "restore", "delete", "restore"]
+
+
+def test_the_history_is_shown_for_the_chosen_asset(app: AppTest, store: Store) -> None:
+    asset = store.list_assets()[0]
+    store.update(asset.id, asset.draft(description="Nieuw"), by="tester", expected_version=1)
+    _on(app, "app_pages/lijst.py")
+    app.selectbox(key="list_selected").set_value(asset.id).run()
+    history = app.dataframe[-1].value
+    assert list(history["door"]) == ["abcd-voorbeelden", "tester"]
+    assert "Nieuw" in history["Wijzigingen"].iloc[1]
+
+
+def test_a_stale_edit_is_refused_with_a_message(app: AppTest, store: Store) -> None:
+    asset = store.list_assets()[0]
+    _on(app, "app_pages/lijst.py")
+    app.selectbox(key="list_selected").set_value(asset.id).run()
+    store.update(asset.id, asset.draft(description="Intussen"), by="iemand", expected_version=1)
+    app.text_input[1].set_value("Mijn versie")
+    app.button(key=f"FormSubmitter:edit_form_{asset.id}-Wijzigingen opslaan").click().run()
+    assert any("intussen gewijzigd" in e.value for e in app.error)
+    assert store.get(asset.id).description == "Intussen"
+
+
+def test_export_from_the_about_page(app: AppTest) -> None:
+    _on(app, "app_pages/over.py")
+    app.radio(key="about_format").set_value(".csv").run()
+    app.button(key="about_prepare").click().run()
+    fmt, data = app.session_state["about_export"]
+    assert fmt == ".csv" and data.decode().count("\n") == 11  # header + 10 examples

@@ -1,0 +1,318 @@
+"""The ``abcd`` command, run in-process against a temporary database."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from abcd.cli import main
+from abcd.config import settings_from_env
+from abcd.examples import EXAMPLE_SUFFIX, example_drafts
+from abcd.io import read_rows
+from abcd.model import Category, Source
+from abcd.store import Store, current_revision, head_revision
+from abcd.wijken import Wijk, check_in_wijk
+from tests.helpers import BOTU, HOSTILE_NAME, INSIDE_BOTU, OUDE_WESTEN, make_draft
+
+HEADER = "name,category,lat,lon"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def open_store(cli_env: Path) -> Store:
+    return Store.open(f"sqlite:///{cli_env}", upgrade=False)
+
+
+def listed(capsys: pytest.CaptureFixture[str], *options: str) -> list[list[str]]:
+    code, out, err = run(capsys, "list", *options)
+    assert (code, err) == (0, "")
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def good_csv(path: Path, *names: str) -> Path:
+    lines = [HEADER, *(f"{n},association,{INSIDE_BOTU[1]},{INSIDE_BOTU[0]}" for n in names)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------- init
+def test_settings_follow_the_environment(cli_env: Path) -> None:
+    settings = settings_from_env()
+    assert settings.database_url == f"sqlite:///{cli_env}"
+    assert settings.lang == "nl"
+    assert settings_from_env({"ABCD_LANG": "en"}).lang == "en"
+
+
+def test_init_creates_the_database_onboards_botu_and_loads_examples(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert not cli_env.exists()
+    code, out, err = run(capsys, "init")
+    assert (code, err) == (0, "")
+    assert cli_env.is_file()
+    assert "Database klaar" in out and head_revision() in out
+    assert "216 straatsegmenten, 14950 inwoners" in out
+    assert f"{len(example_drafts())} voorbeeldassets geladen" in out
+
+    store = open_store(cli_env)
+    assert current_revision(store.engine) == head_revision()
+    assert store.get_wijk(BOTU).population == 14950
+    assert len(store.streets(BOTU)) == 216
+    examples = store.list_assets()
+    assert len(examples) == len(example_drafts()) > 0
+    assert all(a.source is Source.EXAMPLE and a.name.endswith(EXAMPLE_SUFFIX) for a in examples)
+    store.close()
+
+
+def test_the_examples_lie_inside_botu(catalogue: dict[str, Wijk], botu: Wijk) -> None:
+    for draft in example_drafts():
+        check_in_wijk(catalogue, botu, draft.lon, draft.lat)
+
+
+def test_a_second_init_loads_no_examples(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init")
+    code, out, _ = run(capsys, "init")
+    assert code == 0
+    assert "voorbeeld" not in out and "geladen" not in out
+    store = open_store(cli_env)
+    assert store.count_assets() == len(example_drafts())
+    store.close()
+
+
+def test_removed_examples_do_not_come_back_with_init(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init")
+    code, out, _ = run(capsys, "examples", "remove")
+    assert code == 0 and f"{len(example_drafts())} voorbeeldassets verwijderd" in out
+    run(capsys, "init")
+    assert listed(capsys) == []
+    # ... but can be loaded again on purpose
+    code, out, _ = run(capsys, "examples", "load")
+    assert code == 0 and "geladen" in out
+    assert len(listed(capsys)) == len(example_drafts())
+    code, out, _ = run(capsys, "examples", "load")
+    assert "niets gedaan" in out
+    assert len(listed(capsys)) == len(example_drafts())
+
+
+def test_init_without_examples(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "init", "--no-examples")
+    assert code == 0 and "voorbeeld" not in out
+    assert listed(capsys) == []
+
+
+def test_init_with_an_unknown_wijk_exits_2(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "init", "--wijk", "Atlantis")
+    assert code == 2
+    assert "Onbekende wijk 'Atlantis'" in err
+
+
+# ---------------------------------------------------------------------- list
+def test_list_prints_one_tab_separated_line_per_asset(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init")
+    store = open_store(cli_env)
+    expected = sorted(([a.id, a.category.value, a.name] for a in store.list_assets()), key=lambda r: r[2].lower())
+    store.close()
+    assert listed(capsys) == expected
+
+
+def test_list_folds_a_name_onto_one_line(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init", "--no-examples")
+    store = open_store(cli_env)
+    asset = store.add(make_draft(description="regel 1\nregel 2"), by="t")
+    store.close()
+    assert listed(capsys) == [[asset.id, "association", "Naaiclub"]]
+
+
+def test_list_filters_by_category_and_wijk(tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init")
+    meeting_places = listed(capsys, "--category", "meeting_place")
+    assert len(meeting_places) == sum(d.category is Category.MEETING_PLACE for d in example_drafts()) > 0
+    assert {row[1] for row in meeting_places} == {"meeting_place"}
+
+    elsewhere = tmp_path / "ow.csv"
+    elsewhere.write_text(
+        f"{HEADER},wijk\nBakker,business,{OUDE_WESTEN[1]},{OUDE_WESTEN[0]},oude-westen\n", encoding="utf-8"
+    )
+    assert run(capsys, "import", str(elsewhere))[0] == 0
+    assert [row[2] for row in listed(capsys, "--wijk", "oude-westen")] == ["Bakker"]
+    assert [row[2] for row in listed(capsys, "--wijk", "BU05990111")] == ["Bakker"]
+    assert len(listed(capsys, "--wijk", BOTU)) == len(example_drafts())
+    assert len(listed(capsys)) == len(example_drafts()) + 1
+
+
+def test_list_deleted(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init")
+    store = open_store(cli_env)
+    victim = store.list_assets()[0]
+    store.delete(victim.id, by="t")
+    store.close()
+    assert listed(capsys, "--deleted") == [[victim.id, victim.category.value, victim.name]]
+    assert victim.id not in {row[0] for row in listed(capsys)}
+
+
+def test_list_with_an_unknown_category_is_an_argparse_error(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["list", "--category", "club"])
+    assert info.value.code == 2
+    assert "club" in capsys.readouterr().err
+
+
+# -------------------------------------------------------------------- import
+def test_import_of_a_good_file_prints_the_count(
+    tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "init", "--no-examples")
+    path = good_csv(tmp_path / "goed.csv", "Een", "Twee", "Drie")
+    code, out, err = run(capsys, "import", str(path), "--by", "wijkteam")
+    assert (code, err) == (0, "")
+    assert out.strip() == "3 assets geïmporteerd in Bospolder-Tussendijken."
+    store = open_store(cli_env)
+    assert {a.created_by for a in store.list_assets()} == {"wijkteam"}
+    store.close()
+
+
+def test_import_of_an_export_reports_updates(tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init")
+    export = tmp_path / "export.csv"
+    assert run(capsys, "export", str(export))[0] == 0
+    export.write_text(
+        export.read_text(encoding="utf-8").replace("Naaiclub aan de keukentafel", "Naaiclub"), encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "import", str(export))
+    assert code == 0
+    assert out.splitlines() == [
+        "0 assets geïmporteerd in Bospolder-Tussendijken.",
+        "1 bestaande assets bijgewerkt.",
+        f"{len(example_drafts()) - 1} rijen ongewijzigd gelaten (al zo opgeslagen, of verwijderd).",
+    ]
+    assert len(listed(capsys)) == len(example_drafts())
+
+
+def test_import_of_a_file_with_one_bad_row_exits_2_and_imports_nothing(
+    tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "init", "--no-examples")
+    path = tmp_path / "fout.csv"
+    lines = [HEADER] + [f"Goed {i},association,{INSIDE_BOTU[1]},{INSIDE_BOTU[0]}" for i in range(1, 5)]
+    lines.insert(3, f"Slecht,association,{INSIDE_BOTU[0]},{INSIDE_BOTU[1]}")  # swapped: spreadsheet line 4
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", str(path))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("Rij 4: ")
+    assert "verwisseld" in err and "Er is niets geïmporteerd." in err
+    assert len(err.strip().splitlines()) == 1
+    assert listed(capsys) == []
+
+
+def test_english_messages_with_abcd_lang_en(
+    tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ABCD_LANG", "en")
+    code, out, _ = run(capsys, "init", "--no-examples")
+    assert code == 0 and "Database ready" in out and "216 street segments" in out
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        f"{HEADER}\nGoed,association,{INSIDE_BOTU[1]},{INSIDE_BOTU[0]}\nX,club,{INSIDE_BOTU[1]},{INSIDE_BOTU[0]}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "import", str(path))
+    assert code == 2
+    assert err.strip() == (
+        "Row 3: Unknown value 'club' for 'category'; allowed: "
+        + ", ".join(c.value for c in Category)
+        + ". Nothing was imported."
+    )
+    code, out, _ = run(capsys, "import", str(good_csv(tmp_path / "ok.csv", "A")))
+    assert out.strip() == "1 assets imported into Bospolder-Tussendijken."
+
+
+def test_import_into_a_database_that_was_never_initialised(
+    tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "import", str(good_csv(tmp_path / "goed.csv", "Een")))
+    assert code == 0 and out.startswith("1 assets")
+    assert [row[2] for row in listed(capsys)] == ["Een"]  # no examples: only init loads them
+
+
+def test_list_with_an_unknown_wijk_exits_2(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "list", "--wijk", "Atlantis")
+    assert (code, out) == (2, "")
+    assert "Atlantis" in err
+
+
+def test_import_of_a_missing_file_exits_2(tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init", "--no-examples")
+    code, _, err = run(capsys, "import", str(tmp_path / "nergens.geojson"))
+    assert code == 2
+    assert "Bestand niet gevonden" in err and "nergens.geojson" in err
+
+
+# -------------------------------------------------------------------- export
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".csv"])
+def test_export_writes_every_live_asset(
+    tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    run(capsys, "init")
+    path = tmp_path / "out" / f"assets{suffix}"
+    code, out, err = run(capsys, "export", str(path), "--wijk", BOTU)
+    assert (code, err) == (0, "")
+    assert out.strip() == f"{len(example_drafts())} assets geëxporteerd naar {path}."
+    ids = {row.values["id"] for row in read_rows(path)}
+    assert ids == {row[0] for row in listed(capsys)}
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_export_to_an_unknown_format_exits_2(tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init")
+    code, _, err = run(capsys, "export", str(tmp_path / "assets.xlsx"))
+    assert code == 2
+    assert "Onbekend exportformaat '.xlsx'" in err
+    assert not (tmp_path / "assets.xlsx").exists()
+
+
+@pytest.mark.parametrize("wijk", [BOTU, None])
+def test_html_export_is_offline_and_escapes_hostile_names(
+    tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str], wijk: str | None
+) -> None:
+    run(capsys, "init", "--no-examples")
+    store = open_store(cli_env)
+    store.add(make_draft(name=HOSTILE_NAME, description="</script><img src=x onerror=alert(1)>"), by="t")
+    store.close()
+    path = tmp_path / "kaart.html"
+    code, out, err = run(capsys, "export", str(path), *(["--wijk", wijk] if wijk else []))
+    assert (code, err) == (0, "")
+    assert out.startswith("1 assets geëxporteerd")
+    document = path.read_text(encoding="utf-8")
+    # no script or stylesheet is fetched from the internet (only map tiles need a connection)
+    assert not re.search(r"""<script[^>]*\bsrc\s*=\s*["']?(?:https?:)?//""", document, re.IGNORECASE)
+    assert not re.search(r"""<link[^>]*\bhref\s*=\s*["']?(?:https?:)?//""", document, re.IGNORECASE)
+    assert not re.search(r"""@import\s+(?:url\()?["']?(?:https?:)?//""", document, re.IGNORECASE)
+    # the hostile name is there, but only in its escaped form
+    assert html.escape(HOSTILE_NAME, quote=True) in document
+    assert HOSTILE_NAME not in document
+    assert "<img src=x onerror" not in document
+
+
+# ------------------------------------------------------------------- wijken
+def test_wijken_lists_the_catalogue(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "wijken")
+    assert code == 0
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert len(rows) == 1 + 21 + 88
+    assert rows[0] == [BOTU, "", "gebied", "14950", "Bospolder-Tussendijken"]
+    assert ["wijk-delfshaven", "WK059903", "cbs_wijk", "77245", "Delfshaven"] in rows
+
+
+def test_wijken_loaded_lists_only_onboarded_wijken(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init", "--no-examples")
+    code, out, _ = run(capsys, "wijken", "--loaded")
+    assert code == 0
+    assert [line.split("\t")[0] for line in out.splitlines()] == [BOTU]
