@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from abcd import ui
+from abcd.auth import Permission
 from abcd.config import ROOT
 
 st.set_page_config(
@@ -35,7 +36,7 @@ with st.sidebar:
         key=ui.WIJK,
         on_change=ui.wijk_changed,
     )
-    st.text_input(ui.tr("app.actor"), key=ui.ACTOR, max_chars=100, help=ui.tr("app.actor_help"))
+    ui.account_box()
 
 navigation = st.navigation(
     [
@@ -44,7 +45,23 @@ navigation = st.navigation(
             PAGES / "toevoegen.py", title=ui.tr("page.add"), icon=":material/add_location_alt:", url_path="toevoegen"
         ),
         st.Page(PAGES / "lijst.py", title=ui.tr("page.list"), icon=":material/list:", url_path="lijst"),
+        st.Page(PAGES / "gatenkaart.py", title=ui.tr("page.gaps"), icon=":material/layers:", url_path="gatenkaart"),
+        st.Page(
+            PAGES / "investeringen.py", title=ui.tr("page.investments"), icon=":material/euro:",
+            url_path="investeringen",
+        ),
+        st.Page(
+            PAGES / "presentatie.py",
+            title=ui.tr("page.presentation"),
+            icon=":material/co_present:",
+            url_path="presentatie",
+        ),
         st.Page(PAGES / "over.py", title=ui.tr("page.about"), icon=":material/info:", url_path="over"),
     ]
+    + (
+        [st.Page(PAGES / "beheer.py", title=ui.tr("page.admin"), icon=":material/shield_person:", url_path="beheer")]
+        if ui.current_user().can(Permission.MODERATE)
+        else []
+    )
 )
 navigation.run()

@@ -1,32 +1,122 @@
-"""Adding and editing single assets the way the pages and the CLI do it.
+"""What a user may do with assets: add, edit, delete, restore, approve, erase, and see.
 
-Each use case validates the raw input, checks that the location lies in the
-chosen wijk (naming the wijk it does lie in if not) and only then writes.
+Every use case takes the acting :class:`~abcd.auth.User` and checks the role
+first (:func:`~abcd.auth.require`), then validates, then writes. Pages and
+the CLI call these functions; none of them writes to the store directly.
+
+People (category ``person``) are personal data. They never keep a home
+location: a person is linked to a club, place or initiative and sits at its
+location, or is kept at buurt level, placed at a fixed point inside the buurt
+(the point someone tapped or imported is not stored). Only builders and
+coordinators see people; everyone else sees counts per buurt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from abcd.model import Asset, validate_asset
-from abcd.store import Store
-from abcd.wijken import Wijk, check_in_wijk, ensure_wijk
+import geopandas as gpd
+
+from abcd.auth import Permission, User, require
+from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
+from abcd.model import Asset, AssetDraft, Category, Status, validate_asset
+from abcd.store import Store, assets_to_frame
+from abcd.wijken import KIND_CBS_BUURT, Wijk, check_in_wijk, ensure_wijk
+
+
+def buurt_at(catalogue: dict[str, Wijk], lon: float, lat: float) -> Wijk | None:
+    """The CBS buurt that contains the point, if any."""
+    from shapely.geometry import Point
+
+    point = Point(lon, lat)
+    for wijk in catalogue.values():
+        if wijk.kind == KIND_CBS_BUURT and wijk.boundary.covers(point):
+            return wijk
+    return None
+
+
+def place_person(store: Store, catalogue: dict[str, Wijk], draft: AssetDraft) -> AssetDraft:
+    """Move a person off any personal location: to the linked asset, or to their buurt's anchor point.
+
+    The anchor is the buurt polygon's ``point_on_surface``: the same for every
+    resident of the buurt, so it says nothing about where anyone lives.
+    """
+    if draft.category is not Category.PERSON:
+        return draft
+    if draft.linked_asset_id:
+        linked = _linked(store, draft)
+        lon, lat = linked.lon, linked.lat
+    else:
+        lon, lat = draft.lon, draft.lat
+    buurt = buurt_at(catalogue, lon, lat)
+    if buurt is None:
+        raise OutsideWijkError("error.outside_all", wijk=draft.wijk)
+    if not draft.linked_asset_id:
+        anchor = buurt.boundary.point_on_surface()
+        lon, lat = round(anchor.x, 6), round(anchor.y, 6)
+    return replace(draft, lon=lon, lat=lat, buurt=buurt.slug, area=None)
+
+
+def _linked(store: Store, draft: AssetDraft) -> Asset:
+    from abcd.errors import NotFoundError
+
+    try:
+        linked = store.get(str(draft.linked_asset_id))
+    except NotFoundError:
+        raise ValidationError("error.linked_not_found", value=draft.linked_asset_id) from None
+    if linked.is_deleted or linked.is_person or linked.wijk != draft.wijk:
+        raise ValidationError("error.linked_not_found", value=draft.linked_asset_id)
+    return linked
+
+
+def prepare_drafts(
+    store: Store,
+    catalogue: dict[str, Wijk],
+    drafts: Sequence[AssetDraft],
+    *,
+    user: User,
+    row_numbers: Sequence[int] | None = None,
+) -> list[AssetDraft]:
+    """Check rights for every draft and apply the people and moderation rules (used by imports).
+
+    With ``row_numbers`` (one per draft) an error names the row it came from.
+    """
+    prepared = []
+    moderated = {slug: store.requires_approval(slug) for slug in {d.wijk for d in drafts}}  # once per wijk
+    for index, draft in enumerate(drafts):
+        try:
+            require(user, Permission.EDIT_ASSETS, wijk=draft.wijk)
+            if draft.category is Category.PERSON:
+                require(user, Permission.VIEW_PEOPLE, wijk=draft.wijk)
+            placed = place_person(store, catalogue, draft)
+        except AbcdError as exc:
+            if row_numbers is None:
+                raise
+            raise ImportFileError("error.row", row=row_numbers[index], message=exc) from exc
+        if moderated[draft.wijk] and not user.can(Permission.MODERATE, draft.wijk):
+            placed = replace(placed, status=Status.PENDING)
+        prepared.append(placed)
+    return prepared
 
 
 def add_asset(
-    store: Store, catalogue: dict[str, Wijk], raw: Mapping[str, Any], *, wijken_dir: Path, by: str
+    store: Store, catalogue: dict[str, Wijk], raw: Mapping[str, Any], *, wijken_dir: Path, user: User
 ) -> Asset:
     """Validate ``raw`` and store it as a new asset in ``raw['wijk']``.
 
     Raises :class:`~abcd.errors.OutsideWijkError` (with ``params['actual_slug']``)
     when the point lies elsewhere, so the page can offer to save it there.
     """
+    require(user, Permission.EDIT_ASSETS, wijk=str(raw.get("wijk") or ""))
     draft = validate_asset(raw)
     wijk = ensure_wijk(store, catalogue, draft.wijk, wijken_dir)
-    check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
-    return store.add(draft, by=by)
+    if not draft.linked_asset_id:
+        check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
+    (draft,) = prepare_drafts(store, catalogue, [draft], user=user)
+    return store.add(draft, by=user.username)
 
 
 def edit_asset(
@@ -36,7 +126,7 @@ def edit_asset(
     changes: Mapping[str, Any],
     *,
     expected_version: int,
-    by: str,
+    user: User,
 ) -> Asset:
     """Apply ``changes`` (raw field values) to an asset edited from ``expected_version``.
 
@@ -44,6 +134,7 @@ def edit_asset(
     :class:`~abcd.errors.ConflictError` and nothing is written.
     """
     current = store.get(asset_id)
+    _require_on(user, current, Permission.EDIT_ASSETS)
     raw: dict[str, Any] = {
         "name": current.name,
         "category": current.category.value,
@@ -57,7 +148,10 @@ def edit_asset(
         "source": current.source.value,
         "area": current.area,
         "id": current.id,
+        "linked_asset_id": current.linked_asset_id,
     }
+    if current.is_person:
+        raw["consent"] = store.consent(asset_id)
     raw.update(changes)
     # A category change drops the other category's extra fields instead of refusing them.
     if raw["category"] != "initiative":
@@ -66,6 +160,94 @@ def edit_asset(
         raw["meeting_place_role"] = None
     if raw["category"] not in ("initiative", "place"):
         raw["area"] = None
+    if raw["category"] != "person":
+        raw["linked_asset_id"] = None
     draft = validate_asset(raw)
-    check_in_wijk(catalogue, catalogue.get(draft.wijk) or store.get_wijk(draft.wijk), draft.lon, draft.lat)
-    return store.update(asset_id, draft, by=by, expected_version=expected_version)
+    if draft.category is Category.PERSON and draft.consent is None:
+        raise ValidationError("error.person_needs_consent")
+    unmoved_person = draft.category is Category.PERSON and (draft.lon, draft.lat) == (current.lon, current.lat)
+    if not unmoved_person:
+        check_in_wijk(catalogue, catalogue.get(draft.wijk) or store.get_wijk(draft.wijk), draft.lon, draft.lat)
+    (draft,) = prepare_drafts(store, catalogue, [draft], user=user)
+    draft = replace(draft, status=current.status)  # moderation is about new assets; an edit keeps the status
+    if current.is_person and draft.consent == store.consent(asset_id):
+        draft = replace(draft, consent=None)  # unchanged consent: keep the recorded one as it is
+    return store.update(asset_id, draft, by=user.username, expected_version=expected_version)
+
+
+def _require_on(user: User, asset: Asset, permission: Permission) -> None:
+    require(user, permission, wijk=asset.wijk)
+    if asset.is_person:
+        require(user, Permission.VIEW_PEOPLE, wijk=asset.wijk)
+
+
+def delete_asset(store: Store, asset_id: str, *, expected_version: int | None, user: User) -> Asset:
+    """Soft-delete; the asset can be restored."""
+    _require_on(user, store.get(asset_id), Permission.EDIT_ASSETS)
+    return store.delete(asset_id, by=user.username, expected_version=expected_version)
+
+
+def restore_asset(store: Store, asset_id: str, *, expected_version: int | None, user: User) -> Asset:
+    _require_on(user, store.get(asset_id), Permission.EDIT_ASSETS)
+    return store.restore(asset_id, by=user.username, expected_version=expected_version)
+
+
+def approve_asset(store: Store, asset_id: str, *, user: User) -> Asset:
+    """Publish an asset that waited for approval (coordinators)."""
+    asset = store.get(asset_id)
+    require(user, Permission.MODERATE, wijk=asset.wijk)
+    return store.approve(asset_id, by=user.username)
+
+
+def erase_person(store: Store, asset_id: str, *, user: User) -> None:
+    """Erase a resident and every personal field of them, for good (coordinators)."""
+    from abcd.errors import NotFoundError
+
+    asset = store.get(asset_id)
+    require(user, Permission.ERASE, wijk=asset.wijk)
+    if not asset.is_person:
+        raise NotFoundError("error.not_a_person", value=asset_id)
+    store.erase(asset_id, by=user.username)
+
+
+def set_moderation(store: Store, wijk: str, required: bool, *, user: User) -> None:
+    """Require (or stop requiring) approval of new assets in ``wijk``."""
+    require(user, Permission.MODERATE, wijk=wijk)
+    store.set_requires_approval(wijk, required)
+
+
+def visible_assets(
+    store: Store, *, wijk: str, user: User, deleted_only: bool = False
+) -> list[Asset]:
+    """The assets of ``wijk`` this user may see.
+
+    People only for those who may see them, pending assets only for those who
+    may moderate or edit, contact details only for those who may see them.
+    """
+    items = store.list_assets(wijk=wijk, deleted_only=deleted_only)
+    people = user.can(Permission.VIEW_PEOPLE, wijk)
+    pending = user.can(Permission.VIEW_PENDING, wijk)
+    contact = user.can(Permission.VIEW_CONTACT, wijk)
+    shown = [a for a in items if (people or not a.is_person) and (pending or not a.is_pending)]
+    if not contact:
+        shown = [replace(a, contact=None) if a.contact else a for a in shown]
+    return shown
+
+
+def map_frame(store: Store, *, wijk: str, user: User) -> gpd.GeoDataFrame:
+    """What a map may show: visible assets without people (they are counted per buurt instead)."""
+    return assets_to_frame([a for a in visible_assets(store, wijk=wijk, user=user) if not a.is_person])
+
+
+def people_counts(store: Store, *, wijk: str) -> list[tuple[str, str]]:
+    """People per buurt as ``(buurt slug, shown count)``, small counts shown as ``"<5"``.
+
+    Safe for every role: no names, no points, and small groups are not identifiable.
+    """
+    from abcd.people import shown_count
+
+    counts: dict[str, int] = {}
+    for asset in store.list_assets(wijk=wijk, category=Category.PERSON):
+        if not asset.is_pending:
+            counts[asset.buurt or "-"] = counts.get(asset.buurt or "-", 0) + 1
+    return [(buurt, shown_count(n)) for buurt, n in sorted(counts.items())]

@@ -8,20 +8,29 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import secrets
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from abcd import exchange
+from abcd import accounts, exchange
+from abcd.assets import erase_person
+from abcd.auth import CLI_USER, Role
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError
 from abcd.examples import load_examples, remove_examples
-from abcd.i18n import t
+from abcd.i18n import Term, normalise_lang, t
 from abcd.model import Category
 from abcd.store import Store
 from abcd.wijken import ensure_wijk, find_wijk, onboard_wijk, wijk_catalogue
 
+if TYPE_CHECKING:
+    from abcd.portrait import ReportData
+
 Handler = Callable[[argparse.Namespace, Settings], int]
+FIRST_ACCOUNT = "beheer"
 
 
 def _store(settings: Settings) -> Store:
@@ -59,6 +68,97 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
         added = load_examples(store)
         if added:
             print(t("cli.examples_loaded", settings.lang, count=added, wijk=wijk.name))
+    if not accounts.list_accounts(store):
+        # A fresh install needs one person who can add assets and create accounts.
+        password = secrets.token_urlsafe(12)
+        accounts.add_user(store, FIRST_ACCOUNT, role=Role.COORDINATOR, password=password)
+        print(t("cli.first_account", settings.lang, username=FIRST_ACCOUNT, password=password))
+    return 0
+
+
+def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    """Local accounts: add, list, set-role, password, remove (the CLI is the local administrator)."""
+    store = _store(settings)
+    if args.action == "list":
+        for account in accounts.list_accounts(store):
+            wijken = ",".join(sorted(account.wijken)) or "*"
+            locked = account.locked_until.isoformat(timespec="minutes") if account.locked_until else ""
+            kind = "sso" if account.sso_only else "password"
+            print(f"{account.username}\t{account.role.value}\t{wijken}\t{kind}\t{locked}")
+        return 0
+    if not args.username:
+        raise AbcdError("error.required", field=Term("field.username"))
+    if args.action == "add":
+        password = None if args.sso else (args.password or _ask_password(settings))
+        accounts.add_user(store, args.username, role=args.role or Role.BUILDER, password=password,
+                          wijken=args.wijken or "")
+    elif args.action == "set-role":
+        if not args.role:
+            raise AbcdError("error.required", field=Term("field.role"))
+        accounts.set_role(store, args.username, args.role, wijken=args.wijken)
+    elif args.action == "password":
+        accounts.set_password(store, args.username, args.password or _ask_password(settings))
+    else:
+        accounts.remove_user(store, args.username)
+    print(t("cli.users_done", settings.lang, username=args.username.strip().lower()))
+    return 0
+
+
+def _ask_password(settings: Settings) -> str:
+    first = getpass.getpass(t("cli.password_prompt", settings.lang))
+    if getpass.getpass(t("cli.password_again", settings.lang)) != first:
+        raise AbcdError("error.password_mismatch")
+    return first
+
+
+def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd gaps``: street coverage by resident initiatives, for a stored wijk or for files."""
+    from abcd import gap_files, gaps
+    from abcd.assets import visible_assets
+    from abcd.store import assets_to_frame
+
+    if args.wijk and not (args.streets or args.assets):
+        store = _store(settings)
+        wijk = ensure_wijk(store, wijk_catalogue(settings.wijken_dir), args.wijk, settings.wijken_dir)
+        streets = store.streets(wijk.slug)
+        initiatives = assets_to_frame(visible_assets(store, wijk=wijk.slug, user=CLI_USER))
+    elif args.streets and args.assets and not args.wijk:
+        streets = gap_files.read_streets(Path(args.streets))
+        initiatives = gap_files.read_initiatives(Path(args.assets))
+    else:
+        raise AbcdError("error.gaps_args")
+    try:
+        coverage = gaps.street_coverage(streets, initiatives, distance_m=args.distance, mode=args.mode)
+    except gaps.GapInputError as exc:
+        raise AbcdError("error.gaps_input", reason=str(exc)) from exc
+    gap_files.write_gaps(coverage, Path(args.out))
+    figures = gaps.wijk_figures(coverage)
+    print(
+        t(
+            "cli.gaps_written",
+            settings.lang,
+            segments=figures.segments,
+            mode=t(f"gaps.mode.{args.mode}", settings.lang),
+            distance=f"{args.distance:g}",
+            share=f"{figures.share_length_needs_support:.0%}",
+            path=args.out,
+        )
+    )
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd compact``: rewrite the SQLite file so erased text is gone from free pages and the log."""
+    _store(settings).compact()
+    print(t("cli.compacted", settings.lang))
+    return 0
+
+
+def cmd_person(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd person erase ID``: erase a resident and every personal field of them."""
+    store = _store(settings)
+    erase_person(store, args.id, user=CLI_USER)
+    print(t("cli.person_erased", settings.lang, id=args.id))
     return 0
 
 
@@ -92,7 +192,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.wijk:
         catalogue = wijk_catalogue(settings.wijken_dir)
         slug = ensure_wijk(store, catalogue, args.wijk, settings.wijken_dir).slug
-    count = exchange.export_assets(store, Path(args.file), wijk=slug, lang=settings.lang)
+    count = exchange.export_assets(
+        store, Path(args.file), wijk=slug, lang=settings.lang, include_personal=args.include_personal
+    )
     print(t("cli.exported", settings.lang, count=count, path=args.file))
     return 0
 
@@ -130,6 +232,116 @@ def cmd_wijken(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_investments(args: argparse.Namespace, settings: Settings) -> int:
+    """Import an investment ledger (CSV, all rows or none) or write the per-wijk summary (CSV)."""
+    from abcd import investment_exchange
+    from abcd.investment import Level, check_year, city_average, eur_from_cents, format_eur, format_number
+    from abcd.ledger import level_summary
+
+    store = _store(settings)
+    catalogue = wijk_catalogue(settings.wijken_dir)
+    lang = settings.lang
+    if args.action == "import":
+        default = find_wijk(catalogue, args.wijk).slug
+        try:
+            result = investment_exchange.import_investments(
+                store, Path(args.file), catalogue=catalogue, default_wijk=default, by=_actor(args)
+            )
+        except AbcdError as exc:
+            raise AbcdError("error.nothing_imported", message=exc) from exc
+        names = ", ".join(catalogue[s].name if s in catalogue else s for s in result.wijken)
+        total = format_eur(eur_from_cents(result.total_cents), lang)
+        print(t("cli.investments_imported", lang, count=result.count, total=total, wijk=names))
+        return 0
+    level = Level(args.level)
+    year = check_year(args.year)
+    summary = level_summary(store, catalogue, level=level, year=year)
+    count = investment_exchange.write_summary_csv(summary, Path(args.out))
+    print(t("cli.investments_summary", lang, count=count, level=level.label(lang), path=args.out))
+    average = city_average(summary)
+    if average["wijken"]:
+        print(
+            t(
+                "cli.investments_average", lang, count=average["wijken"],
+                eur=format_eur(average["eur_per_1000"], lang),
+                initiatives=format_number(average["initiatives_per_1000"], lang),
+            )
+        )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd backup FILE``: a consistent copy of the SQLite database, also while the app is writing."""
+    import time
+
+    from abcd.backup import backup_database, describe_database
+
+    started = time.perf_counter()
+    target = backup_database(settings.database_url, Path(args.file))
+    seconds = time.perf_counter() - started
+    summary = describe_database(target)
+    size = f"{target.stat().st_size / 1024 / 1024:.1f}"
+    print(t("cli.backup_done", settings.lang, path=target, assets=summary.assets, size=size, seconds=f"{seconds:.2f}"))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd restore FILE``: replace the database with a backup (stop the app first); keeps the old one as .bak."""
+    from abcd.backup import describe_database, restore_database
+
+    source = Path(args.file)
+    summary = describe_database(source)  # a clear refusal before anything is touched
+    kept = restore_database(source, settings.database_url)
+    _store(settings).close()  # opening upgrades a backup made by an older version
+    key = "cli.restored" if kept else "cli.restored_new"
+    print(t(key, settings.lang, path=source, assets=summary.assets, revision=summary.revision, kept=kept))
+    return 0
+
+
+def _since(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        msg = f"not a date: {value!r} (expected YYYY-MM-DD)"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _portrait(args: argparse.Namespace, settings: Settings, suffixes: tuple[str, ...]) -> tuple[ReportData, Path]:
+    """The public portrait data of ``--wijk`` and the checked ``--out`` path (report and poster share this)."""
+    from abcd.portrait import load_report_data
+
+    out = Path(args.out)
+    if out.suffix.lower() not in suffixes:
+        raise AbcdError("error.export_format", suffix=out.suffix or out.name, allowed=", ".join(suffixes))
+    store = _store(settings)
+    catalogue = wijk_catalogue(settings.wijken_dir)
+    wijk = ensure_wijk(store, catalogue, args.wijk, settings.wijken_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return load_report_data(store, wijk, catalogue, user=CLI_USER, since=args.since), out
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd report --wijk SLUG --out FILE.pdf``: the wijk's strengths portrait as an A4 PDF."""
+    from abcd.report import wijk_report
+
+    data, out = _portrait(args, settings, (".pdf",))
+    lang = normalise_lang(args.lang) if args.lang else settings.lang
+    out.write_bytes(wijk_report(data, lang=lang, own_strengths=args.own_strengths, help_wanted=args.help_wanted))
+    print(t("cli.report_saved", settings.lang, wijk=data.name, path=out))
+    return 0
+
+
+def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd poster --wijk SLUG --out FILE.png|.pdf``: an A3 poster of the map and the headline figures."""
+    from abcd.poster import wijk_poster
+
+    data, out = _portrait(args, settings, (".png", ".pdf"))
+    lang = normalise_lang(args.lang) if args.lang else settings.lang
+    out.write_bytes(wijk_poster(data, lang=lang, fmt=out.suffix.lower().lstrip("."), dpi=args.dpi))
+    print(t("cli.poster_saved", settings.lang, wijk=data.name, path=out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="abcd",
@@ -152,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export assets: .geojson, .gpkg, .csv or .html (offline map)")
     p.add_argument("file")
     p.add_argument("--wijk", help="only this wijk (slug or CBS code)")
+    p.add_argument(
+        "--include-personal", action="store_true", help="include residents (people), their consent and contacts"
+    )
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("list", help="one line per asset: id, category, name (tab-separated)")
@@ -164,9 +379,74 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["load", "remove"])
     p.set_defaults(handler=cmd_examples)
 
+    p = sub.add_parser("users", help="local accounts: add, list, set-role, password, remove")
+    p.add_argument("action", choices=["add", "list", "set-role", "password", "remove"])
+    p.add_argument("username", nargs="?")
+    p.add_argument("--role", choices=[r.value for r in Role if r is not Role.PUBLIC])
+    p.add_argument("--wijken", help="comma-separated wijk slugs this account works in (default: all)")
+    p.add_argument("--password", help="the password (asked for when left out)")
+    p.add_argument("--sso", action="store_true", help="single sign-on only (the user name is the e-mail)")
+    p.set_defaults(handler=cmd_users)
+
+    p = sub.add_parser("person", help="residents' personal data: erase ID")
+    p.add_argument("action", choices=["erase"])
+    p.add_argument("id")
+    p.set_defaults(handler=cmd_person)
+
+    p = sub.add_parser("backup", help="copy the database to FILE while the app runs (SQLite online backup)")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database with the backup FILE (stop the app first)")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser("gaps", help="streets without a resident initiative nearby (gap map) to .geojson or .csv")
+    p.add_argument("--wijk", help="a wijk in the database (slug or CBS code)")
+    p.add_argument("--streets", help="your own street-line file (GeoJSON/GeoPackage), with --assets")
+    p.add_argument("--assets", help="your own initiatives or asset file (GeoJSON/GeoPackage/CSV), with --streets")
+    p.add_argument("--distance", type=float, default=250.0, help="metres, 25..2000 (default 250)")
+    p.add_argument("--mode", choices=["straight", "network"], default="straight", help="straight line or walking")
+    p.add_argument("--out", required=True, help=".geojson (every segment) or .csv (per street)")
+    p.set_defaults(handler=cmd_gaps)
+
+    p = sub.add_parser("compact", help="rewrite the SQLite file (after erasures: no old copies left)")
+    p.set_defaults(handler=cmd_compact)
+
     p = sub.add_parser("wijken", help="list selectable wijken: slug, CBS code, kind, residents, name")
     p.add_argument("--loaded", action="store_true", help="only wijken already in the database")
     p.set_defaults(handler=cmd_wijken)
+
+    for name, helptext, handler in (
+        ("report", "the wijk's strengths portrait as a PDF (A4, 2-4 pages; people only as counts)", cmd_report),
+        ("poster", "an A3 poster (.png or .pdf) of the map with the legend and headline figures", cmd_poster),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--wijk", default=DEFAULT_WIJK, help="wijk slug or CBS code (default: BoTu)")
+        p.add_argument("--out", required=True, help="the file to write (.pdf)" if name == "report" else ".png or .pdf")
+        p.add_argument("--lang", choices=["nl", "en"], help="language of the document (default: ABCD_LANG, else nl)")
+        p.add_argument("--since", type=_since, help="also count what is new since this date (YYYY-MM-DD)")
+        if name == "report":
+            p.add_argument("--own-strengths", default="", help="text for 'Wat we zelf kunnen'")
+            p.add_argument("--help-wanted", default="", help="text for 'Waar we hulp bij vragen'")
+        else:
+            p.add_argument("--dpi", type=float, default=254.0, help="PNG resolution (default 254: 2970 x 4200 px)")
+        p.set_defaults(handler=handler)
+
+    p = sub.add_parser("investments", help="meeting-place investments: import a ledger CSV, write the summary CSV")
+    actions = p.add_subparsers(dest="action", required=True)
+    q = actions.add_parser("import", help="add investments from CSV (every row checked first; all rows or none)")
+    q.add_argument("file")
+    q.add_argument("--wijk", default=DEFAULT_WIJK, help="wijk for rows without a 'wijk' value (default: BoTu)")
+    q.add_argument("--by", help="who is importing (recorded in the history)")
+    q = actions.add_parser("summary", help="per-wijk figures of one level as CSV, plus the city average")
+    q.add_argument("--year", type=int, help="only entries dated in this year (default: all years)")
+    q.add_argument(
+        "--level", choices=["wijk", "cbs_wijk", "cbs_buurt"], default="wijk",
+        help="wijk: BoTu and the other CBS buurten (default); cbs_wijk: the 21 CBS wijken; cbs_buurt: the buurten",
+    )
+    q.add_argument("--out", required=True, help="the CSV file to write")
+    p.set_defaults(handler=cmd_investments)
     return parser
 
 

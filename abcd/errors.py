@@ -48,3 +48,7 @@ class ConflictError(AbcdError):
 
 class OutsideWijkError(ValidationError):
     """A location lies outside the chosen wijk; ``params['actual']`` names where it lies, if known."""
+
+
+class BackupError(AbcdError):
+    """A backup cannot be made, or a file cannot be restored; the live database was left as it was."""

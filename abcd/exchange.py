@@ -13,10 +13,12 @@ from pathlib import Path
 import geopandas as gpd
 
 from abcd import io
+from abcd.assets import prepare_drafts
+from abcd.auth import CLI_USER, Permission, User, require
 from abcd.errors import AbcdError, ImportFileError
 from abcd.i18n import Term
 from abcd.model import AssetDraft, Source, validate_asset
-from abcd.store import Store
+from abcd.store import Store, assets_to_frame
 from abcd.wijken import Wijk, check_in_wijk, ensure_wijk, find_wijk
 
 
@@ -69,26 +71,67 @@ def import_assets(
     catalogue: dict[str, Wijk],
     wijken_dir: Path,
     default_wijk: str,
-    by: str,
+    by: str | None = None,
+    user: User = CLI_USER,
     max_bytes: int = io.MAX_FILE_BYTES,
 ) -> ImportResult:
     """Import an asset file into the store: all rows, or none.
 
     Rows whose ``id`` already exists update that asset (so importing an export
-    back does not duplicate anything); other rows become new assets.
+    back does not duplicate anything); other rows become new assets. ``user``
+    must be allowed to edit assets in every wijk of the file (the command line
+    acts as the local administrator); people are placed by the people rules of
+    :func:`abcd.assets.place_person` and need their consent columns.
     """
     rows = io.read_rows(Path(path), max_bytes=max_bytes)
     drafts = _keep_contacts(store, rows, drafts_from_rows(rows, default_wijk=default_wijk, catalogue=catalogue))
     slugs = tuple(sorted({d.wijk for d in drafts}))
     for slug in slugs:
+        require(user, Permission.IMPORT, wijk=slug)
         ensure_wijk(store, catalogue, slug, wijken_dir)
-    created, updated = store.upsert_many(drafts, by=by)
+    prepared = prepare_drafts(store, catalogue, drafts, user=user, row_numbers=[r.number for r in rows])
+    created, updated = store.upsert_many(prepared, by=by or user.username)
     return ImportResult(
         created=len(created),
         updated=len(updated),
         unchanged=len(drafts) - len(created) - len(updated),
         wijken=slugs,
     )
+
+
+def import_upload(
+    store: Store,
+    name: str,
+    data: bytes,
+    *,
+    catalogue: dict[str, Wijk],
+    wijken_dir: Path,
+    default_wijk: str,
+    user: User,
+    max_bytes: int = io.MAX_FILE_BYTES,
+) -> ImportResult:
+    """Import an uploaded file (its name and bytes) through a temporary file: all rows, or none.
+
+    The temporary file keeps only letters, digits, ``-``, ``_`` and ``.`` of
+    the name (so messages name the user's file, and an upload cannot choose a
+    path), and the size is checked before anything is written.
+    """
+    import re
+    import tempfile
+
+    suffix = io.read_format(name)
+    if len(data) > max_bytes:
+        raise ImportFileError(
+            "error.file_too_large", size=f"{len(data) / 1024 / 1024:.1f}", max=f"{max_bytes / 1024 / 1024:.0f}"
+        )
+    with tempfile.TemporaryDirectory(prefix="abcd-upload-") as folder:
+        stem = re.sub(r"[^\w.-]", "_", Path(name).stem, flags=re.ASCII).strip("._")[:80] or "upload"
+        path = Path(folder) / f"{stem}{suffix}"
+        path.write_bytes(data)
+        return import_assets(
+            store, path, catalogue=catalogue, wijken_dir=wijken_dir, default_wijk=default_wijk, user=user,
+            max_bytes=max_bytes,
+        )
 
 
 def _keep_contacts(store: Store, rows: list[io.RawRow], drafts: list[AssetDraft]) -> list[AssetDraft]:
@@ -106,9 +149,30 @@ def _keep_contacts(store: Store, rows: list[io.RawRow], drafts: list[AssetDraft]
     ]
 
 
-def export_frame(store: Store, *, wijk: str | None = None) -> gpd.GeoDataFrame:
-    """The live assets to export (private contact details left out)."""
-    return store.assets_frame(wijk=wijk)
+def export_frame(store: Store, *, wijk: str | None = None, include_personal: bool = False) -> gpd.GeoDataFrame:
+    """The live, approved assets to export.
+
+    Without ``include_personal`` people and contact details are left out.
+    With it, people come with their consent columns, so the file can be
+    imported again (the consent travels with the person).
+    """
+    items = [a for a in store.list_assets(wijk=wijk) if not a.is_pending]
+    if not include_personal:
+        return assets_to_frame([a for a in items if not a.is_person])
+    frame = assets_to_frame(items, include_private=True)
+    consents = {a.id: store.consent(a.id) for a in items if a.is_person}
+    for column in ("consent_date", "consent_recorded_by", "consent_purpose", "consent_text_version"):
+        frame[column] = None
+    frame["buurt"] = [a.buurt for a in items]
+    frame["linked_asset_id"] = [a.linked_asset_id for a in items]
+    for index, asset in enumerate(items):
+        consent = consents.get(asset.id)
+        if consent is not None:
+            frame.loc[index, "consent_date"] = consent.date.isoformat()
+            frame.loc[index, "consent_recorded_by"] = consent.recorded_by
+            frame.loc[index, "consent_purpose"] = consent.purpose
+            frame.loc[index, "consent_text_version"] = consent.text_version
+    return frame
 
 
 def export_bytes(store: Store, suffix: str, *, wijk: str | None = None, lang: str = "nl") -> bytes:
@@ -127,13 +191,17 @@ def export_assets(
     *,
     wijk: str | None = None,
     lang: str = "nl",
+    include_personal: bool = False,
+    user: User = CLI_USER,
 ) -> int:
     """Write the live assets (of one wijk, or all) to ``path``; returns how many.
 
     The format follows the extension; ``.html`` is a standalone offline map.
     """
     path = Path(path)
-    frame = export_frame(store, wijk=wijk)
+    if include_personal:
+        require(user, Permission.EXPORT_PERSONAL, wijk=wijk)
+    frame = export_frame(store, wijk=wijk, include_personal=include_personal)
     html = None
     if path.suffix.lower() == ".html":
         from abcd import maps  # folium is only needed for the HTML map
@@ -142,7 +210,8 @@ def export_assets(
         if wijk is not None:
             boundary = store.get_wijk(wijk).boundary
             streets = store.streets(wijk)
-        the_map = maps.asset_map(frame, boundary=boundary, streets=streets, lang="en" if lang == "en" else "nl")
+        public = frame[frame["category"] != "person"]  # a shared map never shows residents as points
+        the_map = maps.asset_map(public, boundary=boundary, streets=streets, lang="en" if lang == "en" else "nl")
         html = maps.standalone_html(the_map)
     io.write_assets(frame, path, html=html)
     return len(frame)

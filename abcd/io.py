@@ -15,14 +15,17 @@ import io as _io
 import json
 import math
 import os
+import re
+import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -30,13 +33,17 @@ from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from abcd.errors import ImportFileError
+from abcd.i18n import Term
 from abcd.model import WGS84
 
 READ_FORMATS = (".geojson", ".json", ".gpkg", ".csv")
 WRITE_FORMATS = (".geojson", ".gpkg", ".csv", ".html")
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 50 * 1024 * 1024  # Streamlit's server.maxUploadSize counts MB as MiB too: keep them equal
 MAX_ROWS = 20_000
 MAX_JSON_DEPTH = 64  # a FeatureCollection needs about 8; deeper is an attack or an accident
+
+_MIB = 1024 * 1024
+_SQLITE_HEADER = b"SQLite format 3\x00"  # a GeoPackage is an SQLite database
 
 LON_COLUMNS = ("lon", "lng", "longitude", "lengtegraad", "x")
 LAT_COLUMNS = ("lat", "latitude", "breedtegraad", "y")
@@ -57,7 +64,7 @@ def _size_checked(path: Path, max_bytes: int) -> int:
     size = path.stat().st_size
     if size > max_bytes:
         raise ImportFileError(
-            "error.file_too_large", size=f"{size / 1e6:.1f}", max=f"{max_bytes / 1e6:.0f}"
+            "error.file_too_large", size=f"{size / _MIB:.1f}", max=f"{max_bytes / _MIB:.0f}"
         )
     if size == 0:
         raise ImportFileError("error.empty_file")
@@ -65,18 +72,22 @@ def _size_checked(path: Path, max_bytes: int) -> int:
 
 
 def read_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> list[RawRow]:
-    """Raw rows of an asset file; refuses unknown formats, oversized and unreadable files."""
+    """Raw rows of an asset file; refuses unknown formats, oversized and unreadable files.
+
+    The size is checked before anything is parsed, and no format is read
+    beyond ``max_rows`` rows: a small file cannot unfold into a huge read (a
+    ``.zip`` is not accepted at all).
+    """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in READ_FORMATS:
-        raise ImportFileError("error.file_format", suffix=suffix or path.name, allowed=", ".join(READ_FORMATS))
+    suffix = read_format(path.name)
     _size_checked(path, max_bytes)
     if suffix == ".csv":
-        rows = _csv_rows(path)
+        rows = _csv_rows(path, max_rows)
+    elif suffix == ".gpkg":
+        rows = _geo_rows(path, max_rows, layer=_gpkg_layer(path, max_rows))
     else:
-        if suffix in (".geojson", ".json"):
-            _check_json(path)
-        rows = _geo_rows(path)
+        _check_json(path, max_rows)
+        rows = _geo_rows(path, max_rows)
     if not rows:
         raise ImportFileError("error.empty_file")
     if len(rows) > max_rows:
@@ -84,32 +95,35 @@ def read_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MA
     return rows
 
 
-def _check_json(path: Path) -> None:
-    """Parse JSON ourselves first: clearer messages than GDAL's, and no unbounded nesting."""
+def read_format(name: str) -> str:
+    """The extension of a file to import, lower case; refuses any other, a ``.zip`` with its own message.
+
+    Archives are never unpacked: what a zip holds (and how large it becomes)
+    is not known until it is, so a zip bomb is refused by its name.
+
+    >>> read_format("Kaart.GeoJSON")
+    '.geojson'
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix in (".zip", ".gz", ".7z", ".rar", ".tar", ".tgz", ".bz2", ".xz", ".kmz"):
+        raise ImportFileError("error.file_archive", suffix=suffix, allowed=", ".join(READ_FORMATS))
+    if suffix not in READ_FORMATS:
+        raise ImportFileError("error.file_format", suffix=suffix or name, allowed=", ".join(READ_FORMATS))
+    return suffix
+
+
+def _check_json(path: Path, max_rows: int = MAX_ROWS) -> None:
+    """Parse JSON ourselves first: clearer messages than GDAL's, and no unbounded nesting.
+
+    ``json.loads`` guards its own recursion (a ``RecursionError`` at about
+    1,000 levels, raised at once); the stricter :data:`MAX_JSON_DEPTH` is then
+    counted on the parsed text at C speed (a Python loop over each character
+    took 20 s for a 48 MB file).
+    """
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileError("error.not_utf8") from None
-    depth = 0
-    deepest = 0
-    in_string = escaped = False
-    for char in text:  # a cheap bracket count, before json.loads can recurse
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_JSON_DEPTH:
-                raise ImportFileError("error.json_too_deep", path=path.name, max=MAX_JSON_DEPTH)
-        elif char in "]}":
-            depth -= 1
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -118,15 +132,77 @@ def _check_json(path: Path) -> None:
         ) from None
     except RecursionError:
         raise ImportFileError("error.json_too_deep", path=path.name, max=MAX_JSON_DEPTH) from None
+    if _json_depth(text) > MAX_JSON_DEPTH:
+        raise ImportFileError("error.json_too_deep", path=path.name, max=MAX_JSON_DEPTH)
     if not isinstance(data, dict) or data.get("type") not in ("FeatureCollection", "Feature"):
         raise ImportFileError("error.not_geojson", path=path.name)
+    if data["type"] == "FeatureCollection":
+        features = data.get("features")
+        if not isinstance(features, list):
+            raise ImportFileError("error.not_geojson", path=path.name)
+        if len(features) > max_rows:  # refused before GDAL builds a frame of them
+            raise ImportFileError("error.too_many_rows", count=len(features), max=max_rows)
 
 
-def _geo_rows(path: Path) -> list[RawRow]:
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def _json_depth(text: str) -> int:
+    """How deeply valid JSON ``text`` nests arrays and objects: strings out, then brackets counted.
+
+    >>> _json_depth('{"a": [[1, 2], "[[[ not counted"]}')
+    3
+    """
+    brackets = _JSON_STRING.sub("", text).encode("utf-8").translate(None, _NOT_BRACKETS)
+    if not brackets:
+        return 0
+    codes = np.frombuffer(brackets, dtype=np.uint8)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
+    return int(np.cumsum(steps).max())
+
+
+def _gpkg_layer(path: Path, max_rows: int) -> str:
+    """The GeoPackage layer to import, after checks that keep a small file from unfolding into a huge read.
+
+    A GeoPackage is an SQLite database, and SQLite views run queries: a
+    100 kB file whose layer is a recursive view claims 50 million features
+    (measured: 25 s just to count them, and reading them all would exhaust
+    memory). So the file must be SQLite, hold no views or virtual tables other
+    than spatial indexes, and its layer must have at most ``max_rows`` features.
+    """
+    with open(path, "rb") as handle:
+        if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            raise ImportFileError("error.not_gpkg", path=path.name)
     try:
-        frame = pyogrio.read_dataframe(path)
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as conn:
+            schema = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
+    for kind, name, sql in schema:
+        virtual = kind == "table" and (sql or "").lstrip().upper().startswith("CREATE VIRTUAL")
+        if kind == "view" or (virtual and " USING RTREE" not in " ".join((sql or "").upper().split())):
+            raise ImportFileError("error.gpkg_view", path=path.name, layer=name)
+    try:
+        layers = [str(name) for name, geometry_type in pyogrio.list_layers(path) if geometry_type]
+        features = pyogrio.read_info(path, layer=layers[0])["features"] if layers else 0
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None
+    if not layers:
+        raise ImportFileError("error.gpkg_no_layer", path=path.name)
+    if features > max_rows:
+        raise ImportFileError("error.too_many_rows", count=features, max=max_rows)
+    return layers[0]
+
+
+def _geo_rows(path: Path, max_rows: int = MAX_ROWS, *, layer: str | None = None) -> list[RawRow]:
+    try:
+        # max_features: a layer's stored feature count can lie; never read more than one row too many.
+        frame = pyogrio.read_dataframe(path, layer=layer, max_features=max_rows + 1)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None
+    if len(frame) > max_rows:
+        raise ImportFileError("error.too_many_rows", count=f"{max_rows}+", max=max_rows)
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise ImportFileError("error.not_geojson", path=path.name)
     if frame.crs is not None and not CRS.from_user_input(frame.crs).equals(CRS.from_user_input(WGS84)):
@@ -143,7 +219,7 @@ def _geo_rows(path: Path) -> list[RawRow]:
     return rows
 
 
-def _csv_rows(path: Path) -> list[RawRow]:
+def _csv_rows(path: Path, max_rows: int = MAX_ROWS) -> list[RawRow]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -161,9 +237,13 @@ def _csv_rows(path: Path) -> list[RawRow]:
     wkt_col = next((c for c in WKT_COLUMNS if c in columns), None)
     if not (lon_col and lat_col) and not wkt_col:
         raise ImportFileError("error.csv_columns", columns=", ".join(columns) or "-")
-    rows = []
+    rows: list[RawRow] = []
     try:
         for number, record in enumerate(reader, start=2):  # line 1 is the header, as in a spreadsheet
+            if len(rows) >= max_rows:
+                # Count the rest without keeping it: 50 MB of short lines is millions of rows.
+                rest = 1 + sum(1 for line in reader.reader if line)
+                raise ImportFileError("error.too_many_rows", count=max_rows + rest, max=max_rows)
             values: dict[str, Any] = {k: v for k, v in record.items() if k is not None}
             if wkt_col and (values.get(wkt_col) or "").strip():
                 try:
@@ -202,6 +282,8 @@ def _location(geometry: BaseGeometry | None) -> dict[str, Any]:
     """Location fields of a feature: a point gives lon/lat; an area or line also gives ``area``."""
     if geometry is None or geometry.is_empty:
         return {"_geometry_error": ""}
+    if not np.isfinite(shapely.get_coordinates(geometry)).all():  # x and y; a Z is dropped below
+        return {"_geometry_error": Term("geom.not_finite")}  # NaN or Infinity in a GeoJSON file
     if shapely.get_coordinate_dimension(geometry) > 2:
         geometry = shapely.force_2d(geometry)
     if geometry.geom_type == "Point":
@@ -240,6 +322,9 @@ def _interchange(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if "area" in out.columns:
         out["area_wkt"] = [a.wkt if isinstance(a, BaseGeometry) else None for a in out["area"]]
         out = out.drop(columns="area")
+    if "resident_led" in out.columns:
+        # true/false/null in GeoJSON and GeoPackage, not the text "True"
+        out["resident_led"] = pd.array(list(out["resident_led"]), dtype="boolean")
     return out
 
 

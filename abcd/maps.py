@@ -389,6 +389,30 @@ class _LineLayer(_DataLayer):
         return [[miny, minx], [maxy, maxx]]
 
 
+class _CoverageLayer(_DataLayer):
+    """Street segments coloured by gap class, with a pre-escaped tooltip each."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
+            style: function (f) {
+                var c = {{ this.colors_js }}[f.properties.c];
+                return {color: c, weight: 5, opacity: 0.9};
+            },
+            onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict[str, Any]], *, name: str) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "CoverageLayer"
+        self.data_js = _js({"type": "FeatureCollection", "features": features})
+        self.colors_js = _js(GAP_COLORS)
+
+
 class _Locate(MacroElement):
     """A "my location" button: the phone's GPS position becomes a map click.
 
@@ -410,7 +434,10 @@ class _Locate(MacroElement):
                 button.setAttribute("role", "button");
                 button.title = {{ this.label_js }};
                 button.setAttribute("aria-label", {{ this.label_js }});
-                button.textContent = "📍";
+                button.innerHTML = '<svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" '
+                    + 'style="vertical-align:middle"><circle cx="12" cy="12" r="4" fill="#1d4ed8"/>'
+                    + '<circle cx="12" cy="12" r="8" fill="none" stroke="#1d4ed8" stroke-width="2"/>'
+                    + '<path d="M12 1v4M12 19v4M1 12h4M19 12h4" stroke="#1d4ed8" stroke-width="2"/></svg>';
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.on(button, "click", function (event) {
                     L.DomEvent.preventDefault(event);
@@ -649,6 +676,7 @@ def _legend_html(lang: Lang, *, examples: bool, boundary: bool, streets: bool) -
     rows = [
         f"<li>{_glyph_html(CATEGORY_STYLE[c.value])}<span>{_esc(t(f'category.{c.value}', lang))}</span></li>"
         for c in Category
+        if c is not Category.PERSON  # residents are never points on a map (counted per buurt instead)
     ]
     if examples:
         rows.append(
@@ -861,6 +889,62 @@ def _category_groups(by_category: dict[str, list[dict[str, Any]]], lang: Lang) -
         _AssetLayer(features, name=name, text=_layer_text(code, lang)).add_to(group)
         groups.append(group)
     return groups
+
+
+GAP_COLORS = {"needs_support": "#D55E00", "below_average": "#E69F00", "at_or_above": "#009E73"}
+"""Gap classes of a street segment (Okabe-Ito: vermilion, orange, bluish green)."""
+
+
+def gap_class(needs_support: bool, below_average: bool) -> str:
+    """The colour class of a segment: no initiative within reach, below the wijk's average, or at/above it."""
+    if needs_support:
+        return "needs_support"
+    return "below_average" if below_average else "at_or_above"
+
+
+def coverage_layers(coverage: Any, *, lang: Lang = "nl", name_column: str = "name") -> list[folium.FeatureGroup]:
+    """The gap map's street layer (from :func:`abcd.gaps.street_coverage`) for ``feature_group_to_add``.
+
+    Each segment is coloured by :func:`gap_class` and has a tooltip with its
+    street name and how many resident initiatives are within reach.
+
+    >>> coverage_layers(None)
+    []
+    """
+    if coverage is None or len(coverage) == 0:
+        return []
+    frame = _to_wgs84(coverage)
+    names = frame[name_column] if name_column in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+    features = []
+    for geom, name, count, needs, below in zip(
+        frame.geometry, names, frame["initiatives"], frame["needs_support"], frame["below_average"], strict=True
+    ):
+        if geom is None or geom.is_empty:
+            continue
+        label = _text(name) or t("gaps.unnamed", lang)
+        tip = f"{_esc(label)}: {_esc(t('gaps.tooltip', lang, n=int(count)))}"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(_round_geometry(geom)),
+                "properties": {"c": gap_class(bool(needs), bool(below)), "t": tip},
+            }
+        )
+    group = folium.FeatureGroup(name=_esc(t("gaps.layer", lang)), overlay=True, control=True, show=True)
+    _CoverageLayer(features, name=_esc(t("gaps.layer", lang))).add_to(group)
+    return [group]
+
+
+def add_gap_legend(m: folium.Map, *, lang: Lang = "nl") -> folium.Map:
+    """Add the legend of the three gap classes to a map (top right, beside the layer control)."""
+    rows = "".join(
+        f'<li><span class="abcd-line" style="border-top:5px solid {color}" aria-hidden="true"></span>'
+        f"<span>{_esc(t(f'gaps.class.{code}', lang))}</span></li>"
+        for code, color in GAP_COLORS.items()
+    )
+    title = _esc(t("gaps.legend", lang))
+    _Legend(f'<details open><summary>{title}</summary><ul aria-label="{title}">{rows}</ul></details>').add_to(m)
+    return m
 
 
 def asset_layers(assets: Any, *, lang: Lang = "nl") -> list[folium.FeatureGroup]:

@@ -18,10 +18,11 @@ values to :func:`validate_asset` and get an :class:`AssetDraft` or an
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -78,6 +79,32 @@ class Source(StrEnum):
     EXAMPLE = "example"
 
 
+class Status(StrEnum):
+    """Moderation state: in a wijk that requires approval, new assets wait as ``pending``."""
+
+    APPROVED = "approved"
+    PENDING = "pending"
+
+
+CONSENT_PURPOSE_MAX = 300
+CONSENT_AGE = 16  # under 16 a parent or guardian consents (AVG art. 8, Dutch UAVG)
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """The consent a resident gave to be on the map with their talent (AVG/GDPR).
+
+    Required to store a ``person``; ``under_16`` needs ``parent_consent``.
+    """
+
+    date: date
+    recorded_by: str
+    purpose: str
+    text_version: str = "v1"
+    under_16: bool = False
+    parent_consent: bool = False
+
+
 # Only these categories may carry an area or a line they are active in.
 AREA_CATEGORIES = frozenset({Category.INITIATIVE, Category.PLACE})
 AREA_TYPES = frozenset({"Polygon", "MultiPolygon", "LineString", "MultiLineString"})
@@ -99,6 +126,10 @@ class AssetDraft:
     source: Source = Source.FIELD
     area: BaseGeometry | None = None
     id: str | None = None
+    status: Status = Status.APPROVED
+    buurt: str | None = None  # people: the buurt they are counted in (never a home point)
+    linked_asset_id: str | None = None  # people: the club, place or initiative they are linked to
+    consent: Consent | None = None
 
     @property
     def point(self) -> Point:
@@ -129,6 +160,9 @@ class Asset:
     updated_at: datetime
     deleted_at: datetime | None = None
     deleted_by: str | None = None
+    status: Status = Status.APPROVED
+    buurt: str | None = None
+    linked_asset_id: str | None = None
 
     @property
     def point(self) -> Point:
@@ -142,6 +176,14 @@ class Asset:
     @property
     def is_example(self) -> bool:
         return self.source is Source.EXAMPLE
+
+    @property
+    def is_person(self) -> bool:
+        return self.category is Category.PERSON
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status is Status.PENDING
 
     def draft(self, **changes: Any) -> AssetDraft:
         """An editable draft of this asset with ``changes`` applied (not validated)."""
@@ -158,6 +200,9 @@ class Asset:
             source=self.source,
             area=self.area,
             id=self.id,
+            status=self.status,
+            buurt=self.buurt,
+            linked_asset_id=self.linked_asset_id,
         )
         return replace(base, **changes)
 
@@ -205,7 +250,15 @@ def _text(raw: Mapping[str, Any], key: str, *, maximum: int, required: bool = Fa
         raise ValidationError("error.blank", field=Term(f"field.{key}"))
     if len(text) > maximum:
         raise ValidationError("error.too_long", field=Term(f"field.{key}"), length=len(text), max=maximum)
+    control = _CONTROL.search(text)
+    if control:
+        raise ValidationError("error.control_chars", field=Term(f"field.{key}"), char=f"U+{ord(control[0]):04X}")
     return text
+
+
+# Invisible control characters (NUL, ESC, ...): they break terminals (`abcd list`), PostgreSQL (NUL) and
+# spreadsheets. Line breaks and tabs are fine in a description; elsewhere they are folded to spaces above.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _choice(enum: type[StrEnum], key: str, value: Any) -> Any:
@@ -289,6 +342,42 @@ def _area(value: Any, category: Category) -> BaseGeometry | None:
     return geom
 
 
+def parse_date(value: Any, *, field: str) -> date:
+    """An ISO date (``2026-11-22``); a datetime keeps its date part."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if _missing(value) or not str(value).strip():
+        raise ValidationError("error.required", field=Term(f"field.{field}"))
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("error.bad_date", field=Term(f"field.{field}"), value=value) from None
+
+
+def validate_consent(raw: Mapping[str, Any], *, today: date | None = None) -> Consent:
+    """The consent fields of a person (``consent_date``, ``consent_recorded_by``, ``consent_purpose``,
+    ``consent_text_version``, ``under_16``, ``parent_consent``); refuses a child without a parent's consent."""
+    when = parse_date(raw.get("consent_date"), field="consent_date")
+    if when > (today or date.today()):
+        raise ValidationError("error.future_date", field=Term("field.consent_date"), value=when.isoformat())
+    recorded_by = _text(raw, "consent_recorded_by", maximum=ACTOR_MAX, required=True)
+    purpose = _text(raw, "consent_purpose", maximum=CONSENT_PURPOSE_MAX, required=True)
+    version = _text(raw, "consent_text_version", maximum=50) or "v1"
+    under_16 = raw.get("under_16")
+    minor = parse_bool(under_16, field="under_16") if not _missing(under_16) and str(under_16).strip() else False
+    parent = raw.get("parent_consent")
+    parent_ok = parse_bool(parent, field="parent_consent") if not _missing(parent) and str(parent).strip() else False
+    if minor and not parent_ok:
+        raise ValidationError("error.minor_without_parent", age=CONSENT_AGE)
+    return Consent(
+        date=when, recorded_by=recorded_by, purpose=purpose, text_version=version,
+        under_16=minor, parent_consent=parent_ok,
+    )
+
+
 def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FIELD) -> AssetDraft:
     """Check raw input (a form, a file row) and return a clean :class:`AssetDraft`.
 
@@ -345,6 +434,19 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
         except ValueError:
             raise ValidationError("error.bad_uuid", field=Term("field.id"), value=value) from None
 
+    consent = None
+    linked = None
+    if category is Category.PERSON:
+        consent = raw["consent"] if isinstance(raw.get("consent"), Consent) else validate_consent(raw)
+        value = raw.get("linked_asset_id")
+        if not _missing(value) and str(value).strip():
+            try:
+                linked = str(uuid.UUID(str(value).strip()))
+            except ValueError:
+                raise ValidationError("error.bad_uuid", field=Term("field.linked_asset_id"), value=value) from None
+    elif not _missing(raw.get("linked_asset_id")) and str(raw.get("linked_asset_id")).strip():
+        raise ValidationError("error.not_for_category", field=Term("field.linked_asset_id"), category=category.value)
+
     return AssetDraft(
         name=name,
         category=category,
@@ -358,6 +460,8 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
         source=source,
         area=_area(raw.get("area"), category),
         id=asset_id,
+        linked_asset_id=linked,
+        consent=consent,
     )
 
 
@@ -373,11 +477,14 @@ __all__ = [
     "Asset",
     "AssetDraft",
     "Category",
+    "Consent",
     "MeetingPlaceRole",
     "Source",
+    "Status",
     "check_lonlat",
     "new_asset_id",
     "parse_bool",
     "parse_coordinate",
     "validate_asset",
+    "validate_consent",
 ]

@@ -16,6 +16,7 @@ and an edit names the version it was based on: a stale edit is refused
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -42,8 +43,10 @@ from abcd.model import (
     Asset,
     AssetDraft,
     Category,
+    Consent,
     MeetingPlaceRole,
     Source,
+    Status,
     new_asset_id,
 )
 
@@ -63,6 +66,9 @@ _TRACKED = (
     "meeting_place_role",
     "contact",
     "source",
+    "status",
+    "buurt",
+    "linked_asset_id",
 )
 
 
@@ -125,8 +131,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("abcd_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # VACUUM and checkpoints must run outside a transaction
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("abcd_write", False) else "BEGIN")
 
 
 def engine_from_url(url: str) -> Engine:
@@ -376,6 +384,7 @@ class Store:
                 draft, asset_id, version=current.version + 1, by=by, now=now, created=current
             )
             self._swap(conn, current, new, expected_version)
+            _save_consent(conn, asset_id, draft.consent, now=now)
             _write_history(conn, new, "update", old=current, by=by, now=now)
         return new
 
@@ -506,6 +515,106 @@ class Store:
             for r in rows
         ]
 
+    def consent(self, asset_id: str) -> Consent | None:
+        """The consent recorded for a person, or ``None``."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(schema.consents).where(schema.consents.c.asset_id == asset_id)
+            ).mappings().first()
+        if row is None:
+            return None
+        from datetime import date
+
+        return Consent(
+            date=date.fromisoformat(row["consent_date"]),
+            recorded_by=row["recorded_by"],
+            purpose=row["purpose"],
+            text_version=row["text_version"],
+            under_16=bool(row["under_16"]),
+            parent_consent=bool(row["parent_consent"]),
+        )
+
+    def requires_approval(self, slug: str) -> bool:
+        """Whether new assets in wijk ``slug`` wait for a coordinator's approval."""
+        with self._read() as conn:
+            value = conn.execute(
+                select(schema.wijken.c.requires_approval).where(schema.wijken.c.slug == slug)
+            ).scalar_one_or_none()
+        return bool(value)
+
+    def set_requires_approval(self, slug: str, required: bool) -> None:
+        with self._write() as conn:
+            result = conn.execute(
+                update(schema.wijken).where(schema.wijken.c.slug == slug).values(requires_approval=required)
+            )
+            if result.rowcount != 1:
+                raise UnknownWijkError("error.unknown_wijk", value=slug, known="-")
+
+    def approve(self, asset_id: str, *, by: str, expected_version: int | None = None) -> Asset:
+        """Publish a pending asset."""
+        now = utcnow()
+        with self._write() as conn:
+            current = self._get(conn, asset_id)
+            if current.status is Status.APPROVED:
+                return current
+            new = replace(current, status=Status.APPROVED, version=current.version + 1, updated_by=by, updated_at=now)
+            self._swap(conn, current, new, current.version if expected_version is None else expected_version)
+            _write_history(conn, new, "approve", old=current, by=by, now=now)
+        return new
+
+    def erase(self, asset_id: str, *, by: str) -> None:
+        """Erase an asset and every personal trace of it (AVG/GDPR right to erasure).
+
+        The row and its consent go; history rows keep only the pseudonymous id,
+        the action, who changed it and when; one ``erase`` row records that
+        erasure happened. On SQLite the write-ahead log is checkpointed and the
+        file vacuumed, so the text is not left in free pages or the WAL.
+        """
+        now = utcnow()
+        with self._write() as conn:
+            self._get(conn, asset_id)  # NotFoundError for an unknown id
+            conn.execute(delete(schema.consents).where(schema.consents.c.asset_id == asset_id))
+            conn.execute(delete(schema.assets).where(schema.assets.c.id == asset_id))
+            conn.execute(
+                update(schema.asset_history)
+                .where(schema.asset_history.c.asset_id == asset_id)
+                .values(old_values=None, new_values=None)
+            )
+            last = conn.execute(
+                select(func.max(schema.asset_history.c.version)).where(schema.asset_history.c.asset_id == asset_id)
+            ).scalar_one()
+            conn.execute(
+                insert(schema.asset_history).values(
+                    asset_id=asset_id,
+                    version=(last or 0) + 1,
+                    action="erase",
+                    changed_by=by,
+                    changed_at=_iso(now),
+                    old_values=None,
+                    new_values=None,
+                )
+            )
+        self.compact()
+
+    def compact(self) -> None:
+        """Rewrite the SQLite file so deleted text is gone from free pages and the WAL."""
+        if not self.is_sqlite:
+            return
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("VACUUM")
+            for _attempt in range(10):
+                busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+                if busy is None or not busy[0]:
+                    break
+                time.sleep(0.2)
+        if busy is not None and busy[0]:
+            # A reader still held an old snapshot: the WAL could not be emptied
+            # yet. Its frames are overwritten by later writes and removed when
+            # the last connection closes; say so rather than pretend.
+            raise ConflictError("error.erase_busy", name="-", stored="-", given="-")
+
     def purge_examples(self) -> int:
         """Remove every example asset and its history for good; returns how many.
 
@@ -557,6 +666,9 @@ def _asset_from_draft(
         created_at=created.created_at if created else now,
         updated_by=by,
         updated_at=now,
+        status=draft.status,
+        buurt=draft.buurt,
+        linked_asset_id=draft.linked_asset_id,
     )
 
 
@@ -581,6 +693,9 @@ def _row_from_asset(asset: Asset) -> dict[str, Any]:
         "updated_at": _iso(asset.updated_at),
         "deleted_at": _iso(asset.deleted_at) if asset.deleted_at else None,
         "deleted_by": asset.deleted_by,
+        "status": asset.status.value,
+        "buurt": asset.buurt,
+        "linked_asset_id": asset.linked_asset_id,
     }
 
 
@@ -608,14 +723,36 @@ def _asset_from_row(row: Any) -> Asset:
         updated_at=updated_at,
         deleted_at=_from_iso(row["deleted_at"]),
         deleted_by=row["deleted_by"],
+        status=Status(row["status"]),
+        buurt=row["buurt"],
+        linked_asset_id=row["linked_asset_id"],
     )
 
 
 def _insert_new(conn: Connection, draft: AssetDraft, *, by: str, now: datetime) -> Asset:
     asset = _asset_from_draft(draft, draft.id or new_asset_id(), version=1, by=by, now=now)
     conn.execute(insert(schema.assets).values(**_row_from_asset(asset)))
+    _save_consent(conn, asset.id, draft.consent, now=now)
     _write_history(conn, asset, "create", old=None, by=by, now=now)
     return asset
+
+
+def _save_consent(conn: Connection, asset_id: str, consent: Consent | None, *, now: datetime) -> None:
+    if consent is None:
+        return
+    conn.execute(delete(schema.consents).where(schema.consents.c.asset_id == asset_id))
+    conn.execute(
+        insert(schema.consents).values(
+            asset_id=asset_id,
+            consent_date=consent.date.isoformat(),
+            recorded_by=consent.recorded_by,
+            purpose=consent.purpose,
+            text_version=consent.text_version,
+            under_16=consent.under_16,
+            parent_consent=consent.parent_consent,
+            recorded_at=_iso(now),
+        )
+    )
 
 
 def _snapshot(asset: Asset) -> dict[str, Any]:
@@ -631,6 +768,9 @@ def _snapshot(asset: Asset) -> dict[str, Any]:
         "meeting_place_role": asset.meeting_place_role.value if asset.meeting_place_role else None,
         "contact": asset.contact,
         "source": asset.source.value,
+        "status": asset.status.value,
+        "buurt": asset.buurt,
+        "linked_asset_id": asset.linked_asset_id,
         "deleted": asset.is_deleted,
     }
 

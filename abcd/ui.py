@@ -15,17 +15,20 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
+from abcd import accounts, assets
+from abcd.auth import PUBLIC_USER, Permission, Role, User
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError
 from abcd.i18n import Lang, normalise_lang, t
-from abcd.store import Store, assets_to_frame
+from abcd.store import Store
 from abcd.wijken import Wijk, ensure_wijk, wijk_catalogue
 
 # Session keys, in one place.
 LANG = "lang"
 WIJK = "wijk"
-ACTOR = "actor"
-DEFAULT_ACTOR = "app"
+USER = "user"
+TOKEN = "session_token"
+SESSION_COOKIE = "abcd_session"
 
 
 def settings() -> Settings:
@@ -53,7 +56,6 @@ def init_session() -> None:
         wanted = st.query_params.get("wijk", DEFAULT_WIJK)
         state[WIJK] = wanted if wanted in catalogue() else DEFAULT_WIJK
     state.setdefault(LANG, "nl")
-    state.setdefault(ACTOR, DEFAULT_ACTOR)
 
 
 def wijk_changed() -> None:
@@ -65,9 +67,126 @@ def lang() -> Lang:
     return normalise_lang(st.session_state.get(LANG, "nl"))
 
 
-def actor() -> str:
-    name = " ".join(str(st.session_state.get(ACTOR) or "").split())[:100]
-    return name or DEFAULT_ACTOR
+def current_user() -> User:
+    """Who is using this session: logged in here, by the session cookie, by single sign-on, or the public.
+
+    The cookie makes a login survive a page reload on a phone; the database
+    knows only its hash (:mod:`abcd.accounts`).
+    """
+    state = st.session_state
+    user = state.get(USER)
+    if isinstance(user, User):
+        return user
+    token = _cookie(SESSION_COOKIE)
+    found = accounts.user_from_session(store(), token) if token else None
+    if found is None:
+        found = _sso_user()
+    if found is not None:
+        state[USER] = found
+        state[TOKEN] = token
+        return found
+    return PUBLIC_USER
+
+
+def _cookie(name: str) -> str | None:
+    try:
+        value = st.context.cookies.get(name)
+    except (AttributeError, RuntimeError):
+        return None
+    return str(value) if value else None
+
+
+def sso_configured() -> bool:
+    """Whether single sign-on (``st.login``, OIDC) is set up in ``.streamlit/secrets.toml``."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own error types
+        return False
+
+
+def _sso_user() -> User | None:
+    if not sso_configured():
+        return None
+    try:
+        if not st.user.is_logged_in:
+            return None
+        email = str(st.user.get("email") or "")
+    except (AttributeError, KeyError):
+        return None
+    return accounts.sso_user(store(), email) if email else None
+
+
+def account_box() -> None:
+    """The sidebar's login form, or who is logged in with a log-out button."""
+    user = current_user()
+    if not user.is_anonymous:
+        st.caption(tr("auth.logged_in", user=plain(user.username), role=tr(f"role_name.{user.role.value}")))
+        token = st.session_state.get(TOKEN)
+        if token and st.session_state.pop("cookie_pending", False):
+            _set_cookie(token, max_age=accounts.SESSION_DAYS * 24 * 3600)
+        if st.button(tr("auth.logout"), key="auth_logout", icon=":material/logout:"):
+            log_out()
+            st.rerun()
+        return
+    with st.expander(tr("auth.login"), icon=":material/login:"):
+        if sso_configured() and st.button(tr("auth.sso"), key="auth_sso"):
+            st.login()
+        with st.form("auth_form", border=False):
+            username = st.text_input(tr("field.username"), key="auth_username", autocomplete="username")
+            password = st.text_input(
+                tr("field.password"), type="password", key="auth_password", autocomplete="current-password"
+            )
+            if st.form_submit_button(tr("auth.login"), type="primary"):
+                try:
+                    log_in(username, password)
+                except AbcdError as exc:
+                    st.error(plain(exc.message(lang())))
+                else:
+                    st.rerun()  # show the logged-in frame (and hand over the cookie) at once
+
+
+def require_page(ctx: PageContext, permission: Permission) -> None:
+    """Stop the page with a friendly message when the user may not use it."""
+    if not ctx.user.can(permission, ctx.wijk.slug):
+        key = "auth.login_needed" if ctx.user.is_anonymous else "auth.not_allowed"
+        st.info(tr(key, permission=tr(f"permission.{permission.value}")), icon=":material/lock:")
+        st.stop()
+
+
+def log_in(username: str, password: str) -> User:
+    """Check the password, start a session and hand the browser its cookie; raises ``LoginError``."""
+    user = accounts.authenticate(store(), username, password)
+    token = accounts.start_session(store(), user)
+    st.session_state[USER] = user
+    st.session_state[TOKEN] = token
+    st.session_state["cookie_pending"] = True  # set by account_box on the next run
+    return user
+
+
+def log_out() -> None:
+    accounts.end_session(store(), st.session_state.get(TOKEN))
+    st.session_state.pop(USER, None)
+    st.session_state.pop(TOKEN, None)
+    _set_cookie("", max_age=0)
+    if sso_configured():
+        try:
+            if st.user.is_logged_in:
+                st.logout()
+        except AttributeError:
+            pass
+
+
+def _set_cookie(value: str, *, max_age: int) -> None:
+    # Streamlit can read cookies but not set them; a zero-height same-origin
+    # iframe does. The value is our own URL-safe token (never user input), so
+    # it needs no quoting. Rendering the same frame again does not re-run it.
+    value = value if all(c.isalnum() or c in "-_" for c in value) else ""
+    st.iframe(
+        "<script>var d = window.parent.document, s = window.parent.location.protocol === 'https:';"
+        f"d.cookie = '{SESSION_COOKIE}={value}; path=/; max-age={int(max_age)}; SameSite=Strict'"
+        " + (s ? '; Secure' : '');</script>",
+        height=1,
+    )
 
 
 def tr(key: str, **params: Any) -> str:
@@ -77,18 +196,19 @@ def tr(key: str, **params: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PageContext:
-    """What every page needs: the language, the store and the chosen (onboarded) wijk."""
+    """What every page needs: the language, the store, the chosen (onboarded) wijk and the user."""
 
     lang: Lang
     store: Store
     wijk: Wijk
+    user: User
 
 
 def context() -> PageContext:
     """The page context; onboards the chosen wijk into the store on first use."""
     with guard():
         wijk = ensure_wijk(store(), catalogue(), st.session_state[WIJK], settings().wijken_dir)
-    return PageContext(lang=lang(), store=store(), wijk=wijk)
+    return PageContext(lang=lang(), store=store(), wijk=wijk, user=current_user())
 
 
 @contextmanager
@@ -97,19 +217,45 @@ def guard() -> Iterator[None]:
     try:
         yield
     except AbcdError as exc:
-        st.error(exc.message(lang()))
+        # Messages quote user values (an asset's name, a cell of an imported file): shown as text, not markdown.
+        st.error(plain(exc.message(lang())))
         st.stop()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _assets_frame(slug: str, version: str, url: str) -> gpd.GeoDataFrame:
+def _map_frame(slug: str, version: str, url: str, with_pending: bool) -> gpd.GeoDataFrame:
     del version, url  # cache keys only
-    return assets_to_frame(store().list_assets(wijk=slug))
+    viewer = User("cache", Role.BUILDER) if with_pending else PUBLIC_USER
+    return assets.map_frame(store(), wijk=slug, user=viewer)
 
 
-def assets_frame(ctx: PageContext) -> gpd.GeoDataFrame:
-    """The wijk's live assets, cached until anything in the wijk changes."""
-    return _assets_frame(ctx.wijk.slug, ctx.store.data_version(ctx.wijk.slug), settings().database_url)
+def map_frame(ctx: PageContext) -> gpd.GeoDataFrame:
+    """What the map may show this user: never people, pending assets only to those who may see them.
+
+    Cached per wijk until anything in it changes; the cache holds no personal
+    data, and it is cleared after an erasure anyway.
+    """
+    with_pending = ctx.user.can(Permission.VIEW_PENDING, ctx.wijk.slug)
+    return _map_frame(ctx.wijk.slug, ctx.store.data_version(ctx.wijk.slug), settings().database_url, with_pending)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _coverage(slug: str, version: str, url: str, distance_m: float, mode: str) -> gpd.GeoDataFrame:
+    from abcd import gaps
+
+    del version, url
+    initiatives = assets.map_frame(store(), wijk=slug, user=PUBLIC_USER)  # approved, public assets only
+    return gaps.street_coverage(store().streets(slug), initiatives, distance_m=distance_m, mode=mode)  # type: ignore[arg-type]
+
+
+def coverage(ctx: PageContext, *, distance_m: float, mode: str) -> gpd.GeoDataFrame:
+    """The wijk's street coverage by resident initiatives, cached until an asset changes."""
+    return _coverage(ctx.wijk.slug, ctx.store.data_version(ctx.wijk.slug), settings().database_url, distance_m, mode)
+
+
+def clear_caches() -> None:
+    """Forget every cached frame (after an erasure nothing of the person may stay in memory)."""
+    st.cache_data.clear()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -151,6 +297,13 @@ def show_map(
 
 
 def plain(text: str) -> str:
-    """User text made safe for ``st.markdown``: no HTML, no markdown links or emphasis."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
+    """User text made safe for ``st.markdown``: no HTML, no markdown links, images or emphasis.
+
+    Every markdown special character is backslash-escaped, so it shows as
+    itself; ``&`` too, so ``&lt;`` stays the four characters typed.
+
+    >>> print(plain("![x](https://evil.example/x.png) & <b>"))
+    \\!\\[x\\]\\(https://evil\\.example/x\\.png\\) \\& \\<b\\>
+    """
+    specials = "\\`*_{}[]()#+-.!|<>~$&"
     return "".join(f"\\{c}" if c in specials else c for c in text)

@@ -21,8 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from abcd.errors import OutsideWijkError, UnknownWijkError
@@ -146,14 +148,21 @@ def find_wijk(catalogue: dict[str, Wijk], key: str) -> Wijk:
     raise UnknownWijkError("error.unknown_wijk", value=key, known=", ".join(close))
 
 
+_TO_RD = Transformer.from_crs(WGS84, RD_NEW, always_xy=True)  # thread-safe, built once
+
+
+@lru_cache(maxsize=256)
 def _rd(geometry: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geometry], crs=WGS84).to_crs(RD_NEW).iloc[0]
+    """A boundary in RD New, prepared for fast distance tests; cached (imports test every row)."""
+    projected = shapely.transform(geometry, lambda xy: np.column_stack(_TO_RD.transform(xy[:, 0], xy[:, 1])))
+    shapely.prepare(projected)
+    return projected
 
 
 def contains(wijk: Wijk | WijkRecord, lon: float, lat: float, *, tolerance_m: float = BOUNDARY_TOLERANCE_M) -> bool:
     """Whether the point lies in the wijk, allowing ``tolerance_m`` for generalised boundaries."""
-    point = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=WGS84).to_crs(RD_NEW).iloc[0]
-    return bool(_rd(wijk.boundary).distance(point) <= tolerance_m)
+    x, y = _TO_RD.transform(lon, lat)
+    return bool(shapely.dwithin(_rd(wijk.boundary), shapely.Point(x, y), tolerance_m))
 
 
 def wijken_at(catalogue: dict[str, Wijk], lon: float, lat: float) -> list[Wijk]:

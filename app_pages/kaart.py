@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from abcd import maps, ui
+from abcd import assets, maps, ui
 from abcd.filters import filter_assets
 from abcd.model import Category, Source
 from abcd.tables import source_label
@@ -16,14 +16,14 @@ st.header(tr("map.title", wijk=ui.plain(ctx.wijk.name)))
 if ctx.wijk.population is not None:
     st.caption(tr("map.residents", population=f"{ctx.wijk.population:,}".replace(",", ".")))
 
-frame = ui.assets_frame(ctx)
+frame = ui.map_frame(ctx)
 examples = int((frame["source"] == Source.EXAMPLE.value).sum()) if len(frame) else 0
 if examples:
     st.info(tr("app.example_notice", n=examples), icon=":material/lightbulb:")
 
 col_search, col_filter = st.columns([1, 2])
 text = col_search.text_input(tr("map.search"), key="kaart_search", placeholder=tr("map.search_hint"))
-codes = [c.value for c in Category]
+codes = [c.value for c in Category if c is not Category.PERSON]  # residents are never map points
 chosen = col_filter.pills(
     tr("map.filter"),
     options=codes,
@@ -61,3 +61,16 @@ else:
         if category is Category.MEETING_PLACE and row["meeting_place_role"]:
             st.caption(f"{tr('field.meeting_place_role')}: {tr('role.' + row['meeting_place_role'])}")
         st.caption(f"{tr('map.source')}: {source_label(Source(row['source']), ctx.lang)}")
+
+# People are never points on a map: they are counted per buurt, small numbers as "<5".
+people = assets.people_counts(ctx.store, wijk=ctx.wijk.slug)
+if people:
+    st.subheader(tr("map.people_title"))
+    names = ui.catalogue()
+    st.dataframe(
+        {
+            tr("field.buurt"): [names[b].name if b in names else b for b, _ in people],
+            tr("map.people_count"): [shown for _, shown in people],
+        },
+        hide_index=True,
+    )

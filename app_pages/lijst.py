@@ -5,8 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from abcd import ui
-from abcd.assets import edit_asset
+from abcd.assets import approve_asset, delete_asset, edit_asset, erase_person, restore_asset, visible_assets
+from abcd.auth import Permission
+from abcd.errors import AbcdError
+from abcd.exchange import import_upload
 from abcd.filters import filter_assets
+from abcd.io import MAX_FILE_BYTES, MAX_ROWS
 from abcd.model import NAME_MAX, Category, MeetingPlaceRole
 from abcd.tables import asset_table, history_table
 
@@ -25,7 +29,8 @@ categories = col_cats.multiselect(
 show_deleted = st.toggle(tr("list.show_deleted"), key="list_show_deleted")
 
 with ui.guard():
-    items = ctx.store.list_assets(wijk=ctx.wijk.slug, deleted_only=show_deleted)
+    items = visible_assets(ctx.store, wijk=ctx.wijk.slug, user=ctx.user, deleted_only=show_deleted)
+can_edit = ctx.user.can(Permission.EDIT_ASSETS, ctx.wijk.slug)
 table = asset_table(items, ctx.lang)
 frame = filter_assets(table, text=text, categories=categories or None)
 st.dataframe(
@@ -42,9 +47,35 @@ undo = st.session_state.get("list_undo")
 undo_label = tr("list.undo", name=ui.plain(undo["name"])) if undo else ""
 if undo and not show_deleted and st.button(undo_label, key="list_undo_button", icon=":material/undo:"):
     with ui.guard():
-        ctx.store.restore(undo["id"], by=ui.actor())
+        restore_asset(ctx.store, undo["id"], expected_version=None, user=ctx.user)
     st.session_state.pop("list_undo", None)
     st.rerun()
+
+# Import a file: above the editor, because the page stops early when nothing is chosen (or the list is empty).
+if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
+    imported = st.session_state.pop("list_import_done", None)
+    if imported:
+        st.success(imported, icon=":material/upload_file:")
+    with st.expander(tr("list.import_title"), icon=":material/upload_file:"):
+        st.caption(tr("list.import_help", max=MAX_FILE_BYTES // (1024 * 1024), rows=f"{MAX_ROWS:,}".replace(",", ".")))
+        upload = st.file_uploader(
+            tr("list.import_file"),
+            type=["geojson", "json", "gpkg", "csv"],
+            key=f"list_import_file_{st.session_state.get('list_import_round', 0)}",  # a new key empties it
+        )
+        if st.button(tr("list.import_button"), key="list_import_button", disabled=upload is None) and upload:
+            try:
+                result = import_upload(ctx.store, upload.name, upload.getvalue(), catalogue=ui.catalogue(),
+                                       wijken_dir=ui.settings().wijken_dir, default_wijk=ctx.wijk.slug,
+                                       user=ctx.user)
+            except AbcdError as exc:  # nothing was stored; the message names the row and the reason
+                st.error(ui.plain(AbcdError("error.nothing_imported", message=exc).message(ctx.lang)))
+            else:
+                st.session_state["list_import_done"] = tr(
+                    "list.import_done", created=result.created, updated=result.updated, unchanged=result.unchanged
+                )
+                st.session_state["list_import_round"] = st.session_state.get("list_import_round", 0) + 1
+                st.rerun()
 
 if frame.empty:
     st.info(tr("list.empty"))
@@ -67,17 +98,42 @@ asset = by_id[chosen]
 base_key = f"list_base_version_{asset.id}"
 base_version = st.session_state.setdefault(base_key, asset.version)
 
+if asset.is_pending:
+    st.warning(tr("list.pending"), icon=":material/hourglass_top:")
+    if ctx.user.can(Permission.MODERATE, ctx.wijk.slug) and st.button(
+        tr("list.approve"), key=f"approve_{asset.id}", type="primary", icon=":material/check:"
+    ):
+        with ui.guard():
+            approve_asset(ctx.store, asset.id, user=ctx.user)
+        st.session_state.pop(base_key, None)
+        st.rerun()
+
 if asset.is_deleted:
     st.warning(tr("list.is_deleted", name=ui.plain(asset.name)))
-    if st.button(tr("list.restore"), key="list_restore", icon=":material/restore_from_trash:", type="primary"):
+    if can_edit and st.button(
+        tr("list.restore"), key="list_restore", icon=":material/restore_from_trash:", type="primary"
+    ):
         st.session_state.pop(base_key, None)
         with ui.guard():
-            ctx.store.restore(asset.id, by=ui.actor(), expected_version=base_version)
+            restore_asset(ctx.store, asset.id, expected_version=base_version, user=ctx.user)
         st.toast(tr("list.restored", name=ui.plain(asset.name)))
         st.rerun()
+elif not can_edit:
+    with st.container(border=True):
+        st.subheader(ui.plain(asset.name))
+        st.caption(asset.category.label(ctx.lang))
+        if asset.is_example:
+            st.info(tr("app.example_badge"))
+        if asset.description:
+            st.markdown(ui.plain(asset.description))
 else:
     if asset.is_example:
         st.info(tr("app.example_badge"))
+    if asset.is_person:
+        consent = ctx.store.consent(asset.id)
+        if consent is not None:
+            st.caption(tr("list.consent", date=consent.date.isoformat(), by=ui.plain(consent.recorded_by),
+                          purpose=ui.plain(consent.purpose)))
     categories_all = [c.value for c in Category]
     category = st.selectbox(
         tr("field.category"),
@@ -85,6 +141,7 @@ else:
         index=categories_all.index(asset.category.value),
         format_func=lambda code: Category(code).label(ctx.lang),
         key=f"edit_category_{asset.id}",
+        disabled=asset.is_person,  # a resident stays a resident; erase instead
     )
     with st.form(f"edit_form_{asset.id}"):
         name = st.text_input(tr("field.name"), value=asset.name, max_chars=NAME_MAX)
@@ -101,23 +158,39 @@ else:
                 tr("field.meeting_place_role"), roles, index=roles.index(current),
                 format_func=lambda code: tr(f"role.{code}"),
             )
-        col_lat, col_lon = st.columns(2)
-        lat = col_lat.number_input(tr("field.lat"), value=asset.lat, format="%.6f", step=0.0001)
-        lon = col_lon.number_input(tr("field.lon"), value=asset.lon, format="%.6f", step=0.0001)
+        if asset.is_person:
+            changes["contact"] = st.text_input(tr("field.contact"), value=asset.contact or "", max_chars=300)
+        else:
+            col_lat, col_lon = st.columns(2)
+            changes["lat"] = col_lat.number_input(tr("field.lat"), value=asset.lat, format="%.6f", step=0.0001)
+            changes["lon"] = col_lon.number_input(tr("field.lon"), value=asset.lon, format="%.6f", step=0.0001)
         if st.form_submit_button(tr("list.save"), type="primary", width="stretch"):
-            changes.update(name=name, description=description, category=category, lat=lat, lon=lon)
+            changes.update(name=name, description=description, category=category)
             st.session_state.pop(base_key, None)  # after this attempt, show what is stored now
             with ui.guard():
                 edit_asset(ctx.store, ui.catalogue(), asset.id, changes,
-                           expected_version=base_version, by=ui.actor())
+                           expected_version=base_version, user=ctx.user)
             st.toast(tr("list.saved", name=ui.plain(name)))
             st.rerun()
     if st.button(tr("list.delete"), key=f"delete_{asset.id}", icon=":material/delete:"):
         st.session_state.pop(base_key, None)
         with ui.guard():
-            ctx.store.delete(asset.id, by=ui.actor(), expected_version=base_version)
+            delete_asset(ctx.store, asset.id, expected_version=base_version, user=ctx.user)
         st.session_state["list_undo"] = {"id": asset.id, "name": asset.name}
         st.rerun()
 
-with st.expander(tr("list.history"), expanded=False):
-    st.dataframe(history_table(ctx.store.history(asset.id), ctx.lang), hide_index=True, width="stretch")
+if asset.is_person and ctx.user.can(Permission.ERASE, ctx.wijk.slug):
+    with st.expander(tr("list.erase_title"), icon=":material/person_remove:"):
+        st.caption(tr("list.erase_help"))
+        sure = st.checkbox(tr("list.erase_confirm"), key=f"erase_sure_{asset.id}")
+        if st.button(tr("list.erase"), key=f"erase_{asset.id}", type="primary", disabled=not sure):
+            with ui.guard():
+                erase_person(ctx.store, asset.id, user=ctx.user)
+            ui.clear_caches()
+            st.session_state.pop("list_selected", None)
+            st.toast(tr("list.erased"))
+            st.rerun()
+
+if can_edit:
+    with st.expander(tr("list.history"), expanded=False):
+        st.dataframe(history_table(ctx.store.history(asset.id), ctx.lang), hide_index=True, width="stretch")

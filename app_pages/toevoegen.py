@@ -6,6 +6,7 @@ import streamlit as st
 
 from abcd import maps, ui
 from abcd.assets import add_asset
+from abcd.auth import Permission
 from abcd.errors import AbcdError, OutsideWijkError
 from abcd.model import NAME_MAX, Category, MeetingPlaceRole
 
@@ -16,9 +17,10 @@ PENDING = "add_pending"  # raw values waiting for "save in the wijk it lies in"
 ctx = ui.context()
 tr = ui.tr
 st.header(tr("add.title", wijk=ui.plain(ctx.wijk.name)))
+ui.require_page(ctx, Permission.EDIT_ASSETS)
 st.caption(tr("add.help"))
 
-frame = ui.assets_frame(ctx)
+frame = ui.map_frame(ctx)
 point = st.session_state.get(POINT)
 layers = maps.asset_layers(frame, lang=ctx.lang)
 if point is not None:
@@ -46,7 +48,7 @@ if col_clear.button(tr("add.clear_point"), key="add_clear"):
     st.session_state.pop(PENDING, None)
     st.rerun()
 
-codes = [c.value for c in Category]
+codes = [c.value for c in Category if c is not Category.PERSON or ctx.user.can(Permission.VIEW_PEOPLE, ctx.wijk.slug)]
 category = st.pills(
     tr("field.category"),
     options=codes,
@@ -63,6 +65,21 @@ with st.form("add_form", border=False):
     extra: dict[str, object] = {}
     if category == Category.INITIATIVE:
         extra["resident_led"] = st.checkbox(tr("field.resident_led"), value=True)
+    if category == Category.PERSON:
+        st.caption(tr("add.person_privacy"))
+        linkable = frame[frame["category"] != Category.PERSON.value]
+        extra["linked_asset_id"] = st.selectbox(
+            tr("field.linked_asset_id"),
+            options=[None, *linkable["id"]],
+            format_func=lambda i: tr("add.buurt_only") if i is None else str(linkable.set_index("id").at[i, "name"]),
+        )
+        extra["consent_date"] = st.date_input(tr("field.consent_date"), value="today", max_value="today")
+        extra["consent_recorded_by"] = st.text_input(tr("field.consent_recorded_by"), value=ctx.user.username)
+        extra["consent_purpose"] = st.text_input(tr("field.consent_purpose"), value=tr("add.consent_purpose"))
+        extra["consent_text_version"] = "v1"
+        extra["under_16"] = st.checkbox(tr("field.under_16"))
+        extra["parent_consent"] = st.checkbox(tr("field.parent_consent"))
+        extra["contact"] = st.text_input(tr("field.contact"), max_chars=300)
     if category == Category.MEETING_PLACE:
         roles = [r.value for r in MeetingPlaceRole]
         extra["meeting_place_role"] = st.radio(
@@ -74,16 +91,17 @@ with st.form("add_form", border=False):
 
 def _save(raw: dict[str, object]) -> None:
     try:
-        asset = add_asset(ctx.store, ui.catalogue(), raw, wijken_dir=ui.settings().wijken_dir, by=ui.actor())
+        asset = add_asset(ctx.store, ui.catalogue(), raw, wijken_dir=ui.settings().wijken_dir, user=ctx.user)
     except OutsideWijkError as exc:
         st.session_state[PENDING] = {"raw": raw, "message": exc, "actual": exc.params.get("actual_slug")}
         return
     except AbcdError as exc:
-        st.error(exc.message(ctx.lang))  # the form keeps what was typed
+        st.error(ui.plain(exc.message(ctx.lang)))  # the form keeps what was typed
         return
     st.session_state.pop(POINT, None)
     st.session_state.pop(PENDING, None)
-    st.toast(tr("add.saved", name=ui.plain(asset.name)), icon=":material/check_circle:")
+    key = "add.saved_pending" if asset.is_pending else "add.saved"
+    st.toast(tr(key, name=ui.plain(asset.name)), icon=":material/check_circle:")
     st.rerun()
 
 
@@ -94,7 +112,7 @@ if submitted:
 
 pending = st.session_state.get(PENDING)
 if pending:
-    st.warning(pending["message"].message(ctx.lang), icon=":material/wrong_location:")
+    st.warning(ui.plain(pending["message"].message(ctx.lang)), icon=":material/wrong_location:")
     col_move, col_cancel = st.columns(2)
     actual = pending["actual"]
     if actual and col_move.button(

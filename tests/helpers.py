@@ -32,7 +32,18 @@ def raw_asset(**overrides: Any) -> dict[str, Any]:
     lon, lat = INSIDE_BOTU
     raw: dict[str, Any] = {"name": "Naaiclub", "category": "association", "lon": lon, "lat": lat, "wijk": BOTU}
     raw.update(overrides)
+    if str(raw["category"]).strip().lower() == "person":
+        # A resident is only stored with consent; tests about other fields get a valid one.
+        for key, value in PERSON_CONSENT.items():
+            raw.setdefault(key, value)
     return raw
+
+
+PERSON_CONSENT: dict[str, Any] = {
+    "consent_date": "2026-11-01",
+    "consent_recorded_by": "ans",
+    "consent_purpose": "ABCD-kaart",
+}
 
 
 def make_draft(**overrides: Any) -> AssetDraft:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 import uuid
 from typing import Any
 
@@ -470,5 +471,9 @@ def test_a_valid_name_is_folded_and_never_grows(name: str) -> None:
     if not folded:
         with pytest.raises(ValidationError):
             make_draft(name=name)
+    elif any(unicodedata.category(c) == "Cc" for c in folded):  # NUL, ESC, ...: refused, never stored
+        with pytest.raises(ValidationError) as info:
+            make_draft(name=name)
+        assert info.value.key == "error.control_chars"
     else:
         assert make_draft(name=name).name == folded

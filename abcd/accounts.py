@@ -1,0 +1,280 @@
+"""Local accounts, password checks with lock-out, and login sessions that survive a reload.
+
+Passwords are hashed with Argon2id (argon2-cffi); only the hash is stored.
+After :data:`MAX_FAILED` wrong passwords in a row an account is locked for a
+while, doubling with every further failure, up to a day: guessing stays slow
+even across server restarts, because the counter lives in the database.
+
+A login session is a random token kept by the browser in a cookie; the
+database keeps only its SHA-256, so a copy of the database cannot be used to
+log in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, insert, select, update
+
+from abcd import schema
+from abcd.auth import Role, User, parse_wijken
+from abcd.errors import AbcdError, NotFoundError, ValidationError
+from abcd.i18n import Term
+from abcd.store import Store, utcnow
+
+MAX_FAILED = 5
+BASE_LOCK = timedelta(minutes=1)
+MAX_LOCK = timedelta(days=1)
+SESSION_DAYS = 30
+MIN_PASSWORD = 10
+USERNAME_MAX = 200
+
+_hasher = PasswordHasher()  # Argon2id with the library's current defaults
+
+
+class LoginError(AbcdError):
+    """Wrong name or password, or a locked account (the message does not say which name exists)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A stored account, without its password hash."""
+
+    username: str
+    role: Role
+    wijken: frozenset[str]
+    created_at: datetime
+    failed_attempts: int
+    locked_until: datetime | None
+    last_login_at: datetime | None
+    sso_only: bool
+
+    def user(self) -> User:
+        return User(self.username, self.role, self.wijken)
+
+
+def _clean_username(username: str) -> str:
+    name = " ".join(str(username).split()).lower()
+    if not name:
+        raise ValidationError("error.blank", field=Term("field.username"))
+    if len(name) > USERNAME_MAX:
+        raise ValidationError("error.too_long", field=Term("field.username"), length=len(name), max=USERNAME_MAX)
+    return name
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError("error.password_short", min=MIN_PASSWORD)
+
+
+def _account(row: object) -> Account:
+    r = row  # a RowMapping
+    return Account(
+        username=r["username"],  # type: ignore[index]
+        role=Role(r["role"]),  # type: ignore[index]
+        wijken=parse_wijken(r["wijken"]),  # type: ignore[index]
+        created_at=datetime.fromisoformat(r["created_at"]),  # type: ignore[index]
+        failed_attempts=int(r["failed_attempts"]),  # type: ignore[index]
+        locked_until=datetime.fromisoformat(r["locked_until"]) if r["locked_until"] else None,  # type: ignore[index]
+        last_login_at=datetime.fromisoformat(r["last_login_at"]) if r["last_login_at"] else None,  # type: ignore[index]
+        sso_only=r["password_hash"] is None,  # type: ignore[index]
+    )
+
+
+def add_user(
+    store: Store, username: str, *, role: Role | str, password: str | None, wijken: str | frozenset[str] = ""
+) -> Account:
+    """Create an account; ``password=None`` makes a single-sign-on-only account (its name is the e-mail)."""
+    name = _clean_username(username)
+    role = _role(role)
+    if password is not None:
+        _check_password(password)
+    with store._write() as conn:
+        if conn.execute(select(schema.users.c.username).where(schema.users.c.username == name)).first():
+            raise ValidationError("error.user_exists", value=name)
+        conn.execute(
+            insert(schema.users).values(
+                username=name,
+                password_hash=_hasher.hash(password) if password is not None else None,
+                role=role.value,
+                wijken=",".join(sorted(parse_wijken(wijken))),
+                created_at=utcnow().isoformat(),
+                failed_attempts=0,
+            )
+        )
+    return get_account(store, name)
+
+
+def _role(value: Role | str) -> Role:
+    try:
+        return Role(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role if r is not Role.PUBLIC)
+        raise ValidationError("error.choice", field=Term("field.role"), value=value, allowed=allowed) from None
+
+
+def get_account(store: Store, username: str) -> Account:
+    name = _clean_username(username)
+    with store._read() as conn:
+        row = conn.execute(select(schema.users).where(schema.users.c.username == name)).mappings().first()
+    if row is None:
+        raise NotFoundError("error.user_not_found", value=name)
+    return _account(row)
+
+
+def list_accounts(store: Store) -> list[Account]:
+    with store._read() as conn:
+        rows = conn.execute(select(schema.users).order_by(schema.users.c.username)).mappings().all()
+    return [_account(r) for r in rows]
+
+
+def set_role(store: Store, username: str, role: Role | str, *, wijken: str | frozenset[str] | None = None) -> Account:
+    """Change an account's role (and, when given, its wijken); ends its open sessions."""
+    name = _clean_username(username)
+    values: dict[str, object] = {"role": _role(role).value}
+    if wijken is not None:
+        values["wijken"] = ",".join(sorted(parse_wijken(wijken)))
+    with store._write() as conn:
+        result = conn.execute(update(schema.users).where(schema.users.c.username == name).values(**values))
+        if result.rowcount != 1:
+            raise NotFoundError("error.user_not_found", value=name)
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
+    return get_account(store, name)
+
+
+def set_password(store: Store, username: str, password: str) -> None:
+    name = _clean_username(username)
+    _check_password(password)
+    with store._write() as conn:
+        result = conn.execute(
+            update(schema.users)
+            .where(schema.users.c.username == name)
+            .values(password_hash=_hasher.hash(password), failed_attempts=0, locked_until=None)
+        )
+        if result.rowcount != 1:
+            raise NotFoundError("error.user_not_found", value=name)
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
+
+
+def remove_user(store: Store, username: str) -> None:
+    name = _clean_username(username)
+    with store._write() as conn:
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
+        result = conn.execute(delete(schema.users).where(schema.users.c.username == name))
+        if result.rowcount != 1:
+            raise NotFoundError("error.user_not_found", value=name)
+
+
+def lock_duration(failed_attempts: int) -> timedelta:
+    """How long an account stays locked after ``failed_attempts`` failures in a row.
+
+    >>> lock_duration(4), lock_duration(5), lock_duration(7)
+    (datetime.timedelta(0), datetime.timedelta(seconds=60), datetime.timedelta(seconds=240))
+    """
+    if failed_attempts < MAX_FAILED:
+        return timedelta(0)
+    return min(BASE_LOCK * 2 ** (failed_attempts - MAX_FAILED), MAX_LOCK)
+
+
+def authenticate(store: Store, username: str, password: str, *, now: datetime | None = None) -> User:
+    """The user for a correct name and password; :class:`LoginError` otherwise.
+
+    The same message for an unknown name and a wrong password; a locked
+    account is refused even with the right password until the lock ends.
+    """
+    now = now or utcnow()
+    try:
+        name = _clean_username(username)
+    except ValidationError:
+        raise LoginError("error.login_failed") from None
+    # The failure counter must be committed even though the login fails, so
+    # the verdict is raised only after the transaction has ended.
+    failure: LoginError | None = None
+    with store._write() as conn:
+        row = conn.execute(select(schema.users).where(schema.users.c.username == name)).mappings().first()
+        if row is None or row["password_hash"] is None:
+            _hasher.hash(password)  # spend the same time as a real check
+            raise LoginError("error.login_failed")
+        locked_until = datetime.fromisoformat(row["locked_until"]) if row["locked_until"] else None
+        if locked_until and locked_until > now:
+            minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+            raise LoginError("error.login_locked", minutes=minutes)
+        try:
+            _hasher.verify(row["password_hash"], password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            failed = int(row["failed_attempts"]) + 1
+            lock = lock_duration(failed)
+            conn.execute(
+                update(schema.users)
+                .where(schema.users.c.username == name)
+                .values(failed_attempts=failed, locked_until=(now + lock).isoformat() if lock else None)
+            )
+            failure = (
+                LoginError("error.login_locked", minutes=max(1, int(lock.total_seconds() // 60)))
+                if lock
+                else LoginError("error.login_failed")
+            )
+        else:
+            values: dict[str, object] = {"failed_attempts": 0, "locked_until": None, "last_login_at": now.isoformat()}
+            if _hasher.check_needs_rehash(row["password_hash"]):
+                values["password_hash"] = _hasher.hash(password)
+            conn.execute(update(schema.users).where(schema.users.c.username == name).values(**values))
+    if failure is not None:
+        raise failure
+    return User(name, Role(row["role"]), parse_wijken(row["wijken"]))
+
+
+def sso_user(store: Store, email: str) -> User | None:
+    """The role of someone who logged in through single sign-on, by their e-mail; ``None`` if unknown."""
+    try:
+        return get_account(store, email).user()
+    except (NotFoundError, ValidationError):
+        return None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(store: Store, user: User, *, now: datetime | None = None) -> str:
+    """A new login token for the browser's cookie (valid :data:`SESSION_DAYS` days)."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    with store._write() as conn:
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.expires_at < now.isoformat()))
+        conn.execute(
+            insert(schema.sessions).values(
+                token_hash=_token_hash(token),
+                username=user.username,
+                created_at=now.isoformat(),
+                expires_at=(now + timedelta(days=SESSION_DAYS)).isoformat(),
+            )
+        )
+    return token
+
+
+def user_from_session(store: Store, token: str | None, *, now: datetime | None = None) -> User | None:
+    """The user a cookie token belongs to, if the session is still valid."""
+    if not token or len(token) > 200:
+        return None
+    now = now or utcnow()
+    query = (
+        select(schema.users)
+        .join(schema.sessions, schema.sessions.c.username == schema.users.c.username)
+        .where(schema.sessions.c.token_hash == _token_hash(token), schema.sessions.c.expires_at > now.isoformat())
+    )
+    with store._read() as conn:
+        row = conn.execute(query).mappings().first()
+    return None if row is None else User(row["username"], Role(row["role"]), parse_wijken(row["wijken"]))
+
+
+def end_session(store: Store, token: str | None) -> None:
+    if not token:
+        return
+    with store._write() as conn:
+        conn.execute(delete(schema.sessions).where(schema.sessions.c.token_hash == _token_hash(token)))

@@ -1,0 +1,129 @@
+"""Roles and permissions, checked in the library, not only in the pages.
+
+Four roles (Dutch practice in brackets):
+
+- ``public`` (no login): the read-only map without personal data;
+- ``officer`` (gemeente): the gap map, investments, people as counts only;
+- ``builder`` (buurtwerker, opbouwwerker): adds and edits assets and sees
+  people's gifts in the wijken assigned to them;
+- ``coordinator``: everything, including moderation, accounts and erasure.
+
+Every use case calls :func:`require` before it acts, so hiding a button is
+never the only protection. The command line acts as the local administrator
+(:data:`CLI_USER`, a coordinator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from abcd.errors import AbcdError
+from abcd.i18n import Term
+
+
+class Role(StrEnum):
+    PUBLIC = "public"
+    OFFICER = "officer"
+    BUILDER = "builder"
+    COORDINATOR = "coordinator"
+
+
+class Permission(StrEnum):
+    VIEW_MAP = "view_map"
+    VIEW_PEOPLE = "view_people"  # names and gifts of residents (category person)
+    VIEW_CONTACT = "view_contact"
+    VIEW_PENDING = "view_pending"  # assets awaiting approval
+    EDIT_ASSETS = "edit_assets"
+    VIEW_GAPS = "view_gaps"
+    VIEW_INVESTMENTS = "view_investments"
+    EDIT_INVESTMENTS = "edit_investments"
+    IMPORT = "import"
+    EXPORT_PERSONAL = "export_personal"
+    MODERATE = "moderate"
+    MANAGE_USERS = "manage_users"
+    ERASE = "erase"
+
+
+_PUBLIC = {Permission.VIEW_MAP}
+_OFFICER = _PUBLIC | {Permission.VIEW_GAPS, Permission.VIEW_INVESTMENTS, Permission.EDIT_INVESTMENTS}
+_BUILDER = _PUBLIC | {
+    Permission.VIEW_PEOPLE,
+    Permission.VIEW_CONTACT,
+    Permission.VIEW_PENDING,
+    Permission.EDIT_ASSETS,
+    Permission.VIEW_GAPS,
+    Permission.VIEW_INVESTMENTS,
+    Permission.IMPORT,
+}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PUBLIC: frozenset(_PUBLIC),
+    Role.OFFICER: frozenset(_OFFICER),
+    Role.BUILDER: frozenset(_BUILDER),
+    Role.COORDINATOR: frozenset(Permission),
+}
+# Permissions that only hold inside the user's own wijken (when they have a list).
+_WIJK_BOUND = frozenset(
+    {
+        Permission.VIEW_PEOPLE,
+        Permission.VIEW_CONTACT,
+        Permission.VIEW_PENDING,
+        Permission.EDIT_ASSETS,
+        Permission.IMPORT,
+    }
+)
+
+
+class PermissionDeniedError(AbcdError):
+    """The user's role does not allow this action."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """Who is acting: a name for the history, a role, and optionally the wijken they work in."""
+
+    username: str
+    role: Role
+    wijken: frozenset[str] = field(default_factory=frozenset)  # empty: every wijk
+
+    def can(self, permission: Permission, wijk: str | None = None) -> bool:
+        """Whether this user may do ``permission`` (in ``wijk``, for wijk-bound permissions)."""
+        if permission not in ROLE_PERMISSIONS[self.role]:
+            return False
+        if permission in _WIJK_BOUND and self.wijken and self.role is not Role.COORDINATOR:
+            return wijk is None or wijk in self.wijken
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.role is Role.PUBLIC
+
+
+PUBLIC_USER = User("publiek", Role.PUBLIC)
+CLI_USER = User("cli", Role.COORDINATOR)
+
+
+def require(user: User, permission: Permission, *, wijk: str | None = None) -> None:
+    """Raise :class:`PermissionDeniedError` unless ``user`` may do ``permission`` (in ``wijk``).
+
+    >>> require(User("ans", Role.BUILDER), Permission.EDIT_ASSETS)
+    >>> require(PUBLIC_USER, Permission.EDIT_ASSETS)
+    Traceback (most recent call last):
+    ...
+    abcd.auth.PermissionDeniedError: Je hebt hiervoor geen rechten (rol: publiek; nodig: assets bewerken).
+    """
+    if not user.can(permission, wijk):
+        raise PermissionDeniedError(
+            "error.forbidden",
+            role=Term(f"role_name.{user.role.value}"),
+            permission=Term(f"permission.{permission.value}"),
+        )
+
+
+def parse_wijken(value: str | Iterable[str] | None) -> frozenset[str]:
+    """Wijk slugs from a comma-separated text or a collection; blanks dropped."""
+    if value is None:
+        return frozenset()
+    items = value.split(",") if isinstance(value, str) else value
+    return frozenset(s.strip() for s in items if s and s.strip())

@@ -1,0 +1,79 @@
+"""Beheer (coordinators): accounts, moderation of new assets in this wijk, and what waits for approval."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from abcd import accounts, ui
+from abcd.assets import approve_asset, set_moderation, visible_assets
+from abcd.auth import Permission, Role, require
+
+ctx = ui.context()
+tr = ui.tr
+st.header(tr("page.admin"))
+ui.require_page(ctx, Permission.MODERATE)
+
+st.subheader(tr("admin.moderation_title", wijk=ui.plain(ctx.wijk.name)))
+required = ctx.store.requires_approval(ctx.wijk.slug)
+wanted = st.toggle(tr("admin.moderation"), value=required, key=f"admin_moderation_{ctx.wijk.slug}")
+if wanted != required:
+    with ui.guard():
+        set_moderation(ctx.store, ctx.wijk.slug, wanted, user=ctx.user)
+    st.rerun()
+
+pending = [a for a in visible_assets(ctx.store, wijk=ctx.wijk.slug, user=ctx.user) if a.is_pending]
+st.caption(tr("admin.pending_count", n=len(pending)))
+for asset in pending:
+    col_name, col_button = st.columns([4, 1])
+    col_name.markdown(f"**{ui.plain(asset.name)}** · {asset.category.label(ctx.lang)} · {ui.plain(asset.created_by)}")
+    if col_button.button(tr("list.approve"), key=f"admin_approve_{asset.id}"):
+        with ui.guard():
+            approve_asset(ctx.store, asset.id, user=ctx.user)
+        st.rerun()
+
+if not ctx.user.can(Permission.MANAGE_USERS):
+    st.stop()
+
+st.subheader(tr("admin.accounts"))
+with ui.guard():
+    require(ctx.user, Permission.MANAGE_USERS)
+    listed = accounts.list_accounts(ctx.store)
+st.dataframe(
+    {
+        tr("field.username"): [a.username for a in listed],
+        tr("field.role"): [tr(f"role_name.{a.role.value}") for a in listed],
+        tr("admin.wijken"): [", ".join(sorted(a.wijken)) or tr("admin.all_wijken") for a in listed],
+        tr("admin.locked"): [a.locked_until.strftime("%Y-%m-%d %H:%M") if a.locked_until else "" for a in listed],
+    },
+    hide_index=True,
+)
+roles = [r.value for r in Role if r is not Role.PUBLIC]
+with st.form("admin_add_user"):
+    st.markdown(f"**{tr('admin.add_user')}**")
+    username = st.text_input(tr("field.username"))
+    password = st.text_input(tr("field.password"), type="password", help=tr("admin.password_help"))
+    role = st.selectbox(
+        tr("field.role"), roles, format_func=lambda r: tr(f"role_name.{r}"), index=roles.index("builder")
+    )
+    wijken = st.text_input(tr("admin.wijken"), value=ctx.wijk.slug, help=tr("admin.wijken_help"))
+    if st.form_submit_button(tr("admin.add_user"), type="primary"):
+        with ui.guard():
+            require(ctx.user, Permission.MANAGE_USERS)
+            accounts.add_user(ctx.store, username, role=role, password=password or None, wijken=wijken)
+        st.toast(tr("cli.users_done", username=ui.plain(username.strip().lower())))
+        st.rerun()
+
+if listed:
+    with st.form("admin_change_user"):
+        st.markdown(f"**{tr('admin.change_user')}**")
+        who = st.selectbox(tr("field.username"), [a.username for a in listed])
+        new_role = st.selectbox(tr("field.role"), roles, format_func=lambda r: tr(f"role_name.{r}"))
+        remove = st.checkbox(tr("admin.remove_user"))
+        if st.form_submit_button(tr("admin.apply"), type="primary"):
+            with ui.guard():
+                require(ctx.user, Permission.MANAGE_USERS)
+                if remove:
+                    accounts.remove_user(ctx.store, who)
+                else:
+                    accounts.set_role(ctx.store, who, new_role)
+            st.rerun()

@@ -1,0 +1,75 @@
+"""Gatenkaart (municipal officers): streets without a resident initiative within reach."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from abcd import gaps, maps, ui
+from abcd.auth import Permission
+from abcd.gap_files import gaps_bytes
+
+ctx = ui.context()
+tr = ui.tr
+st.header(tr("gaps.title", wijk=ui.plain(ctx.wijk.name)))
+ui.require_page(ctx, Permission.VIEW_GAPS)
+st.caption(tr("gaps.intro"))
+
+col_distance, col_mode = st.columns([2, 1])
+distance = col_distance.slider(
+    tr("gaps.distance"), gaps.MIN_DISTANCE_M, gaps.MAX_DISTANCE_M, gaps.DEFAULT_DISTANCE_M, step=25, key="gaps_distance"
+)
+mode = col_mode.radio(
+    tr("gaps.mode"), ["straight", "network"], format_func=lambda m: tr(f"gaps.mode.{m}"), key="gaps_mode",
+    horizontal=True,
+)
+
+streets = ui.streets(ctx)
+if streets.empty:
+    st.info(tr("gaps.no_streets"))
+    st.stop()
+coverage = ui.coverage(ctx, distance_m=float(distance), mode=mode)
+figures = gaps.wijk_figures(coverage)
+frame = ui.map_frame(ctx)
+initiatives = frame[(frame["category"] == "initiative") & (frame["resident_led"] != False)]  # noqa: E712
+
+cols = st.columns(4)
+cols[0].metric(tr("gaps.share"), f"{figures.share_length_needs_support:.0%}")
+cols[1].metric(tr("gaps.segments"), f"{figures.segments_needs_support} / {figures.segments}")
+mean = f"{figures.mean_initiatives_per_segment:.1f}"
+cols[2].metric(tr("gaps.mean"), mean.replace(".", ",") if ctx.lang == "nl" else mean)
+cols[3].metric(tr("gaps.initiatives"), len(initiatives))
+
+the_map = maps.add_gap_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
+layers = maps.coverage_layers(coverage, lang=ctx.lang) + maps.asset_layers(initiatives, lang=ctx.lang)
+ui.show_map(the_map, key="gaps_map", layers=layers, height=520)
+
+st.subheader(tr("gaps.streets"))
+summary = gaps.street_summary(coverage)
+st.dataframe(
+    summary,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        column: st.column_config.Column(tr(f"gaps.col.{column}")) for column in summary.columns
+    }
+    | {
+        "length_m": st.column_config.NumberColumn(tr("gaps.col.length_m"), format="%.0f"),
+        "length_needs_support_m": st.column_config.NumberColumn(tr("gaps.col.length_needs_support_m"), format="%.0f"),
+        "nearest_initiative_m": st.column_config.NumberColumn(tr("gaps.col.nearest_initiative_m"), format="%.0f"),
+        "share_needs_support": st.column_config.ProgressColumn(
+            tr("gaps.col.share_needs_support"), min_value=0.0, max_value=1.0, format="percent"
+        ),
+    },
+)
+name = f"gatenkaart-{ctx.wijk.slug}-{mode}-{distance}m"
+col_csv, col_geojson = st.columns(2)
+col_csv.download_button(
+    tr("gaps.download_csv"), gaps_bytes(coverage, ".csv"), file_name=f"{name}.csv", mime="text/csv", key="gaps_csv"
+)
+col_geojson.download_button(
+    tr("gaps.download_geojson"),
+    gaps_bytes(coverage, ".geojson"),
+    file_name=f"{name}.geojson",
+    mime="application/geo+json",
+    key="gaps_geojson",
+)

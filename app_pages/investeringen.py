@@ -1,0 +1,223 @@
+"""Investeringen: money and space for the wijk's standard meeting place and for places residents started."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from abcd import investment_map, maps, ui
+from abcd import investment_tables as tables
+from abcd.auth import Permission
+from abcd.investment import (
+    FIRST_DATE,
+    LAST_DATE,
+    NOTE_MAX,
+    Funder,
+    Investment,
+    Kind,
+    city_average,
+    format_eur,
+    investments_to_frame,
+    level_of,
+    place_totals,
+    places_to_frame,
+    yearly_totals,
+)
+from abcd.investment_exchange import summary_csv_bytes
+from abcd.ledger import (
+    Ledger,
+    delete_investment,
+    edit_investment,
+    level_summary,
+    record_investment,
+    restore_investment,
+)
+from abcd.model import MeetingPlaceRole
+
+PLACE = "invest_place"  # the meeting place chosen for a new entry
+SEEN = "invest_seen_map"  # the map result whose click was already used
+
+ctx = ui.context()
+tr = ui.tr
+ui.require_page(ctx, Permission.VIEW_INVESTMENTS)
+may_edit = ctx.user.can(Permission.EDIT_INVESTMENTS, ctx.wijk.slug)
+ledger = Ledger(ctx.store)
+labels = tables.column_labels(ctx.lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _summary(level: str, year: int | None, assets_version: str, ledger_version: str, url: str) -> pd.DataFrame:
+    del assets_version, ledger_version, url  # cache keys only
+    return level_summary(ui.store(), ui.catalogue(), level=level, year=year)
+
+
+def _config(columns: Iterable[str]) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    for column in columns:
+        if column in tables.MONEY_COLUMNS:
+            config[column] = st.column_config.NumberColumn(labels[column], format="€ %.2f")
+        elif column in labels:
+            config[column] = labels[column]
+    return config
+
+
+def _fields(prefix: str, item: Investment | None = None) -> dict[str, Any]:
+    """The entry fields of a form, prefilled from ``item``; returns the raw values."""
+    col_date, col_amount = st.columns(2)
+    day = col_date.date_input(
+        tr("field.date"), value=item.date if item else dt.date.today(), min_value=FIRST_DATE, max_value=LAST_DATE,
+        format="YYYY-MM-DD", key=f"{prefix}_date",
+    )
+    amount = col_amount.text_input(
+        tr("field.amount_eur"), value=f"{item.amount_eur:.2f}".replace(".", ",") if item else "",
+        placeholder=tr("invest.amount_hint"), key=f"{prefix}_amount",
+    )
+    col_funder, col_kind = st.columns(2)
+    funders = [f.value for f in Funder]
+    funder = col_funder.selectbox(
+        tr("field.funder"), options=funders, index=funders.index(item.funder.value) if item else 0,
+        format_func=lambda code: Funder(code).label(ctx.lang), key=f"{prefix}_funder",
+    )
+    kinds = [k.value for k in Kind]
+    kind = col_kind.radio(
+        tr("field.kind"), options=kinds, index=kinds.index(item.kind.value) if item else 0, horizontal=True,
+        format_func=lambda code: Kind(code).label(ctx.lang), key=f"{prefix}_kind",
+    )
+    col_space, col_hours = st.columns(2)
+    space = col_space.number_input(
+        tr("field.space_m2"), min_value=0.0, value=item.space_m2 if item else None, step=1.0, key=f"{prefix}_space"
+    )
+    hours = col_hours.number_input(
+        tr("field.hours_per_week"), min_value=0.0, max_value=168.0, value=item.hours_per_week if item else None,
+        step=1.0, key=f"{prefix}_hours",
+    )
+    note = st.text_area(tr("field.note"), value=item.note if item else "", max_chars=NOTE_MAX, key=f"{prefix}_note")
+    return {"date": day, "amount_eur": amount, "funder": funder, "kind": kind, "space_m2": space,
+            "hours_per_week": hours, "note": note}
+
+
+st.header(tr("invest.title", wijk=ui.plain(ctx.wijk.name)))
+st.caption(tr("invest.intro"))
+
+with ui.guard():
+    places = ledger.meeting_places(wijk=ctx.wijk.slug, include_deleted=True)
+    entries = ledger.list_investments(wijk=ctx.wijk.slug)
+by_id = {p.id: p for p in places}
+years = sorted({e.date.year for e in entries}, reverse=True)
+year = st.selectbox(
+    tr("field.year"), options=[None, *years], key="invest_year",
+    format_func=lambda y: tr("invest.all_years") if y is None else str(y),
+)
+
+# --- the wijk next to the city --------------------------------------------
+level = level_of(ctx.wijk)
+with ui.guard():
+    summary = _summary(
+        level.value, year, ctx.store.data_version(), ledger.data_version(), ui.settings().database_url
+    )
+row = summary.loc[ctx.wijk.slug]
+average = city_average(summary)
+st.subheader(tr("invest.figures_title"))
+comparison = tables.comparison_table(row, average, ctx.lang)
+st.dataframe(comparison, hide_index=True, width="stretch", column_config=_config(comparison.columns))
+st.caption(tr("invest.average_help", level=level.label(ctx.lang)))
+for signal in tables.signals(row, ctx.lang):
+    st.warning(signal, icon=":material/flag:")
+
+# --- a new entry: pick the place on the map or in the list -----------------
+st.subheader(tr("invest.entry_title") if may_edit else tr("invest.map_title"))
+live = [p for p in places if not p.is_deleted]
+if not live:
+    st.info(tr("invest.no_places", wijk=ui.plain(ctx.wijk.name)))
+else:
+    totals = place_totals(places_to_frame(live), investments_to_frame(entries), year=year)
+    the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang)
+    state = ui.show_map(
+        the_map, key="invest_map", layers=[investment_map.investment_layer(totals, lang=ctx.lang)], height=420
+    )
+    st.caption(tr("invest.map_hint") if may_edit else tr("invest.map_legend"))
+    ids = [p.id for p in live]
+    if maps.new_click(state, st.session_state.get(SEEN)) == "asset" and maps.clicked_asset_id(state) in ids:
+        st.session_state[PLACE] = maps.clicked_asset_id(state)
+    st.session_state[SEEN] = dict(state) if state else None
+    if st.session_state.get(PLACE) not in ids:
+        st.session_state.pop(PLACE, None)
+if live and may_edit:
+    place_id = st.selectbox(
+        tr("field.meeting_place"), options=ids, index=None, placeholder=tr("invest.choose_place"), key=PLACE,
+        format_func=lambda i: f"{by_id[i].name} · "
+        f"{tr('role.' + (by_id[i].meeting_place_role or MeetingPlaceRole.OTHER).value)}",
+    )
+    with st.form("invest_form"):
+        raw = _fields("invest_new")
+        if st.form_submit_button(tr("invest.save"), type="primary", width="stretch"):
+            with ui.guard():
+                saved = record_investment(ledger, {**raw, "meeting_place_id": place_id}, user=ctx.user)
+            st.toast(tr("invest.saved", amount=format_eur(saved.amount_eur, ctx.lang),
+                        name=ui.plain(by_id[saved.meeting_place_id].name)))
+            st.rerun()
+
+# --- the wijk's ledger -------------------------------------------------------
+st.subheader(tr("invest.ledger_title", wijk=ui.plain(ctx.wijk.name)))
+show_deleted = st.toggle(tr("invest.show_deleted"), key="invest_show_deleted")
+if show_deleted:
+    with ui.guard():
+        items = ledger.list_investments(wijk=ctx.wijk.slug, deleted_only=True)
+else:
+    items = entries
+ledger_frame = tables.ledger_table(items, by_id, ctx.lang)
+if ledger_frame.empty:
+    st.info(tr("invest.ledger_empty"))
+else:
+    st.dataframe(
+        ledger_frame.drop(columns=["id"]), hide_index=True, width="stretch", column_config=_config(ledger_frame.columns)
+    )
+    items_by_id = {i.id: i for i in items}
+    chosen = st.selectbox(
+        tr("invest.choose_entry"), options=list(ledger_frame["id"]), index=None, key="invest_selected",
+        placeholder=tr("invest.choose_entry_hint"),
+        format_func=lambda i: f"{items_by_id[i].date.isoformat()} · {by_id[items_by_id[i].meeting_place_id].name} · "
+        f"{format_eur(items_by_id[i].amount_eur, ctx.lang)}",
+    )
+    item = items_by_id.get(chosen) if chosen else None
+    if item is not None and item.is_deleted and may_edit:
+        if st.button(tr("list.restore"), key="invest_restore", icon=":material/restore_from_trash:"):
+            with ui.guard():
+                restore_investment(ledger, item.id, user=ctx.user, expected_version=item.version)
+            st.rerun()
+    elif item is not None and may_edit:
+        with st.form(f"invest_edit_{item.id}"):
+            raw = _fields(f"invest_edit_{item.id}", item)
+            if st.form_submit_button(tr("list.save"), type="primary", width="stretch"):
+                with ui.guard():
+                    edit_investment(ledger, item.id, raw, user=ctx.user, expected_version=item.version)
+                st.rerun()
+        if st.button(tr("list.delete"), key=f"invest_delete_{item.id}", icon=":material/delete:"):
+            with ui.guard():
+                delete_investment(ledger, item.id, user=ctx.user, expected_version=item.version)
+            st.rerun()
+    if item is not None:
+        with st.expander(tr("list.history"), expanded=False):
+            st.dataframe(tables.history_table(ledger.history(item.id), ctx.lang), hide_index=True, width="stretch")
+
+# --- over time ------------------------------------------------------------------
+st.subheader(tr("invest.chart_title"))
+yearly = yearly_totals(places_to_frame(places), investments_to_frame(entries))
+if yearly.empty:
+    st.caption(tr("invest.chart_empty"))
+else:
+    st.bar_chart(tables.chart_frame(yearly, ctx.lang), stack=False, y_label="€")
+
+# --- the whole city -------------------------------------------------------------
+st.subheader(tr("invest.city_title", level=level.label(ctx.lang)))
+st.caption(tr("invest.city_help"))
+city = tables.city_table(summary, ctx.lang)
+st.dataframe(city, hide_index=True, width="stretch", column_config=_config(city.columns))
+st.download_button(
+    tr("invest.download"), data=summary_csv_bytes(summary), mime="text/csv", icon=":material/download:",
+    file_name=f"investeringen-{level.value}-{year or 'alle-jaren'}.csv", key="invest_download",
+)

@@ -1,0 +1,335 @@
+"""Presentatie: a wijk's strengths on a big screen, step by step, and as a PDF report and an A3 poster.
+
+Everything shown comes from :class:`abcd.portrait.ReportData`: approved assets
+without people, and people only as counts per buurt. So the page shows the
+same to everyone, logged in or not; only the PDF of a user who may see
+investments adds the meeting-place investment summary.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from abcd import maps, static_map, ui
+from abcd.auth import PUBLIC_USER, Permission, User
+from abcd.maps import CATEGORY_STYLE
+from abcd.model import Category, Source
+from abcd.portrait import (
+    PUBLIC_CATEGORIES,
+    STEP_INTRO,
+    STEP_TOGETHER,
+    ReportData,
+    category_counts,
+    display_name,
+    format_date,
+    format_number,
+    growth,
+    headline,
+    highlights,
+    load_report_data,
+    story_steps,
+)
+from abcd.poster import wijk_poster
+from abcd.report import wijk_report
+
+MODE = "presentatie_mode"
+SINCE = "presentatie_since"
+BEAMER = "presentatie_beamer"
+STEP = "presentatie_step"
+OWN = "presentatie_own"
+HELP = "presentatie_help"
+MAP_KEY = "presentatie_map"
+OVERVIEW, STORY = "overview", "story"
+LIST_MAX = 8
+
+ctx = ui.context()
+tr = ui.tr
+today = datetime.now(UTC).date()
+st.session_state.setdefault(MODE, OVERVIEW)
+st.session_state.setdefault(SINCE, date(today.year, 1, 1))
+st.session_state.setdefault(BEAMER, False)
+st.session_state.setdefault(STEP, 0)
+st.session_state.setdefault(OWN, "")
+st.session_state.setdefault(HELP, "")
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _portrait(
+    slug: str, version: str, url: str, since: date, made_on: date, investments: str, _user: User
+) -> ReportData:
+    """The public portrait, cached until an asset (or, for those who see them, an investment) changes."""
+    del version, url, investments  # cache keys only
+    return load_report_data(ui.store(), ui.catalogue()[slug], ui.catalogue(), user=_user, since=since, made_on=made_on)
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def _report_pdf(_data: ReportData, key: tuple[object, ...], lang: str, own: str, wanted: str) -> bytes:
+    del key
+    return wijk_report(_data, lang="en" if lang == "en" else "nl", own_strengths=own, help_wanted=wanted)
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def _poster(_data: ReportData, key: tuple[object, ...], lang: str, fmt: str) -> bytes:
+    del key
+    return wijk_poster(_data, lang="en" if lang == "en" else "nl", fmt=fmt)
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def _people_map(_data: ReportData, key: tuple[object, ...], lang: str) -> bytes:
+    del key
+    return static_map.wijk_map_png(
+        boundary=_data.boundary, streets=_data.streets, assets=None, buurten=_data.buurten, people=_data.people,
+        legend=None, lang="en" if lang == "en" else "nl", size_cm=(16.0, 10.0), dpi=160,
+        categories={Category.PERSON.value},
+    )
+
+
+def _go(delta: int, steps: int) -> None:
+    st.session_state[STEP] = min(max(int(st.session_state.get(STEP, 0)) + delta, 0), steps - 1)
+
+
+def _load() -> tuple[ReportData, tuple[object, ...]]:
+    """The portrait and the key its downloads are cached under (it changes whenever the data does)."""
+    user = ctx.user if ctx.user.can(Permission.VIEW_INVESTMENTS, ctx.wijk.slug) else PUBLIC_USER
+    investments = "-"  # the public never gets investment figures, so their cache entries never hold them
+    if user is not PUBLIC_USER:
+        from abcd.ledger import Ledger
+
+        investments = Ledger(ctx.store).data_version()
+    version = ctx.store.data_version(ctx.wijk.slug)
+    since = st.session_state[SINCE]
+    with ui.guard():
+        data = _portrait(ctx.wijk.slug, version, ui.settings().database_url, since, today, investments, user)
+    return data, (ctx.wijk.slug, ui.settings().database_url, version, investments, since, today)
+
+
+def _metrics(data: ReportData) -> None:
+    figures = headline(data)
+    since = data.since or today
+    cols = st.columns(4)
+    cols[0].metric(tr("present.on_map"), format_number(figures.on_map, ctx.lang), help=tr("present.on_map_help"))
+    cols[1].metric(tr("present.initiatives"), figures.initiatives)
+    cols[1].caption(tr("present.resident_led", count=figures.resident_led))
+    cols[2].metric(tr("present.meeting_places"), figures.meeting_places)
+    cols[3].metric(tr("present.new_since", date=format_date(since, ctx.lang)), figures.new_since or 0)
+
+
+def _people(data: ReportData) -> None:
+    """People as counts per buurt, the only way they appear here."""
+    if int(data.people["count"].sum()) == 0:
+        return
+    rows = list(zip(data.people["buurt"], data.people["shown"], strict=True))
+    if len(rows) <= 4:
+        cols = st.columns(4)
+        for col, (buurt, shown) in zip(cols, rows, strict=False):
+            col.metric(tr("present.people_in", buurt=ui.plain(str(buurt))), shown)
+    else:
+        st.dataframe(
+            {tr("report.col_buurt"): [b for b, _ in rows], tr("report.col_count"): [s for _, s in rows]},
+            hide_index=True,
+        )
+    st.caption(tr("present.people_note"))
+
+
+def _category_chart(data: ReportData) -> None:
+    counts = category_counts(data.assets)
+    frame = pd.DataFrame(
+        {
+            "label": [f"{CATEGORY_STYLE[c].glyph} {Category(c).label(ctx.lang)}" for c in PUBLIC_CATEGORIES],
+            "count": [int(counts[c]) for c in PUBLIC_CATEGORIES],
+            "color": [CATEGORY_STYLE[c].color for c in PUBLIC_CATEGORIES],
+        }
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(cornerRadiusEnd=4)
+        .encode(
+            x=alt.X("count:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=14)),
+            color=alt.Color("color:N", scale=None, legend=None),
+            tooltip=[alt.Tooltip("label:N", title=tr("report.col_kind")), alt.Tooltip("count:Q", title="#")],
+        )
+        .properties(height=320)
+    )
+    st.subheader(tr("present.per_category"))
+    st.altair_chart(chart, width="stretch")
+
+
+def _growth_chart(data: ReportData) -> None:
+    frame = growth(data.assets)
+    if len(frame) < 2:
+        return  # one day of entries is a dot, not a story
+    st.subheader(tr("present.growth"))
+    chart = (
+        alt.Chart(frame)
+        .mark_area(line=True, opacity=0.25, interpolate="step-after")
+        .encode(x=alt.X("date:T", title=None), y=alt.Y("total:Q", title=tr("present.growth_total")))
+        .properties(height=220)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def _asset_card(row: pd.Series) -> None:
+    code = str(row["category"])
+    with st.container(border=True):
+        st.caption(f"{CATEGORY_STYLE[code].glyph} {Category(code).label(ctx.lang)}")
+        st.markdown(f"**{ui.plain(display_name(row, ctx.lang))}**")
+        description = " ".join(str(row.get("description") or "").split())
+        if description:
+            st.markdown(ui.plain(description[:240] + ("…" if len(description) > 240 else "")))
+
+
+def _map(data: ReportData, layers: pd.DataFrame | None, *, height: int = 560) -> None:
+    the_map = maps.base_map(
+        boundary=data.boundary, streets=ui.streets(ctx), lang=ctx.lang, examples=data.has_examples, tiles=True
+    )
+    ui.show_map(the_map, key=MAP_KEY, layers=maps.asset_layers(layers, lang=ctx.lang), height=height)
+
+
+def _share(data: ReportData, key: tuple[object, ...]) -> None:
+    st.divider()
+    st.subheader(tr("present.share"))
+    st.caption(tr("present.share_help"))
+    left, right = st.columns(2)
+    own = left.text_area(tr("report.own_title"), key=OWN, placeholder=tr("present.own_hint"), max_chars=2000)
+    wanted = right.text_area(tr("report.help_title"), key=HELP, placeholder=tr("present.help_hint"), max_chars=2000)
+    cols = st.columns(3)
+    cols[0].download_button(
+        tr("present.download_report"),
+        data=lambda: _report_pdf(data, key, ctx.lang, own, wanted),
+        file_name=f"{data.slug}-wat-de-wijk-heeft.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        type="primary",
+        key="presentatie_report",
+    )
+    cols[1].download_button(
+        tr("present.download_poster_png"),
+        data=lambda: _poster(data, key, ctx.lang, "png"),
+        file_name=f"{data.slug}-poster-a3.png",
+        mime="image/png",
+        icon=":material/image:",
+        on_click="ignore",
+        key="presentatie_poster_png",
+    )
+    cols[2].download_button(
+        tr("present.download_poster_pdf"),
+        data=lambda: _poster(data, key, ctx.lang, "pdf"),
+        file_name=f"{data.slug}-poster-a3.pdf",
+        mime="application/pdf",
+        icon=":material/print:",
+        on_click="ignore",
+        key="presentatie_poster_pdf",
+    )
+
+
+def _overview(data: ReportData, key: tuple[object, ...]) -> None:
+    _metrics(data)
+    _people(data)
+    col_map, col_chart = st.columns([3, 2])
+    with col_map:
+        _map(data, data.assets)
+    with col_chart:
+        _category_chart(data)
+    chosen = highlights(data.assets, n=4)
+    if len(chosen):
+        st.subheader(tr("present.highlights"))
+        for col, (_, row) in zip(st.columns(len(chosen)), chosen.iterrows(), strict=True):
+            with col:
+                _asset_card(row)
+    _growth_chart(data)
+    _share(data, key)
+
+
+def _story(data: ReportData, key: tuple[object, ...]) -> None:
+    steps = story_steps(data)
+    index = min(max(int(st.session_state[STEP]), 0), len(steps) - 1)
+    step = steps[index]
+    st.progress((index + 1) / len(steps), text=tr("present.step", step=index + 1, steps=len(steps)))
+    back, forward, _ = st.columns([1, 1, 6])
+    back.button(tr("present.prev"), on_click=_go, args=(-1, len(steps)), disabled=index == 0,
+                icon=":material/arrow_back:", width="stretch", key="presentatie_prev")
+    forward.button(tr("present.next"), on_click=_go, args=(1, len(steps)), disabled=index == len(steps) - 1,
+                   icon=":material/arrow_forward:", type="primary", width="stretch", key="presentatie_next")
+
+    if step == STEP_INTRO:
+        _metrics(data)
+        _people(data)
+        _map(data, data.assets)
+        return
+    if step == STEP_TOGETHER:
+        st.header(tr("present.together"))
+        own, wanted = st.session_state[OWN].strip(), st.session_state[HELP].strip()
+        if not own and not wanted:
+            st.info(tr("present.together_empty"))
+        left, right = st.columns(2)
+        for col, title, text in ((left, "report.own_title", own), (right, "report.help_title", wanted)):
+            with col:
+                st.subheader(tr(title))
+                for line in text.splitlines():
+                    if line.strip():
+                        st.markdown(f"- {ui.plain(line.strip())}")
+        return
+    category = Category(step)
+    st.header(f"{CATEGORY_STYLE[step].glyph} {category.label(ctx.lang)}")
+    if category is Category.PERSON:
+        _people(data)
+        # Our own drawing, not the web map: it shows the count in each buurt, and never a point.
+        st.image(_people_map(data, key, ctx.lang), width="stretch")
+        return
+    rows = data.assets[data.assets["category"] == step]
+    st.metric(tr("present.on_map"), len(rows))
+    col_map, col_list = st.columns([3, 2])
+    with col_map:
+        _map(data, rows)
+    with col_list:
+        if rows.empty:
+            st.info(tr("present.none_yet"))
+        for _, row in highlights(rows, n=LIST_MAX).iterrows():
+            _asset_card(row)
+        if len(rows) > LIST_MAX:
+            st.caption(tr("present.more", count=len(rows) - LIST_MAX))
+
+
+controls = st.columns([2, 2, 1])
+controls[0].segmented_control(
+    tr("present.mode"),
+    options=[OVERVIEW, STORY],
+    format_func=lambda mode: tr(f"present.mode_{mode}"),
+    key=MODE,
+)
+controls[1].date_input(tr("present.since"), key=SINCE, max_value=today, format="DD-MM-YYYY")
+controls[2].toggle(tr("present.beamer"), key=BEAMER, help=tr("present.beamer_help"))
+if st.session_state[BEAMER]:
+    # Big screen: no sidebar or toolbar, larger type. Static CSS, no user text.
+    st.markdown(
+        "<style>section[data-testid='stSidebar'],header[data-testid='stHeader']{display:none}"
+        ".block-container{padding-top:1rem;max-width:100%}"
+        "[data-testid='stMarkdownContainer'] p{font-size:1.35rem}"
+        "[data-testid='stMetricLabel'] p{font-size:1.35rem !important}"
+        "[data-testid='stMetricValue'] p{font-size:3.6rem !important;line-height:1.15}</style>",
+        unsafe_allow_html=True,
+    )
+
+portrait, cache_key = _load()
+st.title(tr("present.title", wijk=ui.plain(portrait.name)))
+tagline = tr("present.tagline")
+if portrait.population:
+    tagline = f"{tr('map.residents', population=format_number(portrait.population, ctx.lang))} · {tagline}"
+st.caption(tagline)
+if portrait.is_empty:
+    st.info(tr("present.empty", wijk=ui.plain(portrait.name)), icon=":material/info:")
+elif portrait.has_examples and (st.session_state[MODE] != STORY or st.session_state[STEP] == 0):
+    # In the story the notice comes once, on the first step; every example's name says so too.
+    examples = int((portrait.assets["source"] == Source.EXAMPLE.value).sum())
+    st.info(tr("app.example_notice", n=examples), icon=":material/lightbulb:")
+
+if st.session_state[MODE] == STORY:
+    _story(portrait, cache_key)
+else:
+    _overview(portrait, cache_key)

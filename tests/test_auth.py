@@ -1,0 +1,137 @@
+"""Roles and permissions, local accounts with Argon2 hashes and lock-out, and login sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from abcd import accounts, schema
+from abcd.auth import CLI_USER, PUBLIC_USER, Permission, PermissionDeniedError, Role, User, require
+from abcd.errors import NotFoundError, ValidationError
+from abcd.store import Store, utcnow
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed", "refused"),
+    [
+        (Role.PUBLIC, {Permission.VIEW_MAP}, {Permission.EDIT_ASSETS, Permission.VIEW_PEOPLE, Permission.VIEW_GAPS}),
+        (
+            Role.OFFICER,
+            {Permission.VIEW_GAPS, Permission.VIEW_INVESTMENTS, Permission.EDIT_INVESTMENTS},
+            {Permission.VIEW_PEOPLE, Permission.VIEW_CONTACT, Permission.EDIT_ASSETS, Permission.ERASE},
+        ),
+        (
+            Role.BUILDER,
+            {Permission.EDIT_ASSETS, Permission.VIEW_PEOPLE, Permission.VIEW_CONTACT, Permission.IMPORT},
+            {Permission.MODERATE, Permission.MANAGE_USERS, Permission.ERASE, Permission.EXPORT_PERSONAL},
+        ),
+        (Role.COORDINATOR, set(Permission), set()),
+    ],
+)
+def test_role_permissions(role: Role, allowed: set[Permission], refused: set[Permission]) -> None:
+    user = User("x", role)
+    assert all(user.can(p) for p in allowed)
+    assert not any(user.can(p) for p in refused)
+
+
+def test_wijk_bound_permissions_hold_only_in_the_users_wijken() -> None:
+    ans = User("ans", Role.BUILDER, frozenset({"bospolder-tussendijken"}))
+    assert ans.can(Permission.EDIT_ASSETS, "bospolder-tussendijken")
+    assert not ans.can(Permission.EDIT_ASSETS, "wijk-charlois")
+    assert not ans.can(Permission.VIEW_PEOPLE, "wijk-charlois")
+    assert ans.can(Permission.VIEW_GAPS, "wijk-charlois")  # not bound to a wijk
+    assert CLI_USER.can(Permission.ERASE, "anything")
+
+
+def test_require_names_role_and_permission_in_both_languages() -> None:
+    with pytest.raises(PermissionDeniedError) as caught:
+        require(PUBLIC_USER, Permission.ERASE)
+    assert "publiek" in str(caught.value) and "persoonsgegevens wissen" in str(caught.value)
+    assert "public" in caught.value.message("en") and "erase personal data" in caught.value.message("en")
+
+
+def test_only_an_argon2_hash_is_stored(store: Store) -> None:
+    accounts.add_user(store, "Ans", role="builder", password=PASSWORD, wijken="bospolder-tussendijken")
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(schema.users.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    user = accounts.authenticate(store, "  ANS ", PASSWORD)
+    assert user == User("ans", Role.BUILDER, frozenset({"bospolder-tussendijken"}))
+
+
+def test_wrong_password_and_unknown_name_get_the_same_message(store: Store) -> None:
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
+    with pytest.raises(accounts.LoginError) as wrong:
+        accounts.authenticate(store, "ans", "wrong password")
+    with pytest.raises(accounts.LoginError) as unknown:
+        accounts.authenticate(store, "bob", PASSWORD)
+    assert str(wrong.value) == str(unknown.value) == "Naam of wachtwoord klopt niet."
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(store: Store) -> None:
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
+    now = utcnow()
+    for attempt in range(1, accounts.MAX_FAILED + 1):
+        with pytest.raises(accounts.LoginError) as caught:
+            accounts.authenticate(store, "ans", f"guess {attempt}", now=now)
+    assert caught.value.key == "error.login_locked"
+    assert accounts.get_account(store, "ans").failed_attempts == accounts.MAX_FAILED
+    with pytest.raises(accounts.LoginError, match="geblokkeerd"):
+        accounts.authenticate(store, "ans", PASSWORD, now=now + timedelta(seconds=30))
+    # After the lock the right password works and resets the counter.
+    assert accounts.authenticate(store, "ans", PASSWORD, now=now + timedelta(minutes=2)).username == "ans"
+    assert accounts.get_account(store, "ans").failed_attempts == 0
+
+
+def test_locks_grow_with_further_failures_up_to_a_day() -> None:
+    durations = [accounts.lock_duration(n) for n in range(4, 30)]
+    assert durations[0] == timedelta(0)
+    assert durations == sorted(durations)
+    assert max(durations) == accounts.MAX_LOCK
+
+
+def test_a_session_token_survives_a_reload_and_ends_on_logout(store: Store) -> None:
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
+    user = accounts.authenticate(store, "ans", PASSWORD)
+    token = accounts.start_session(store, user)
+    with store.engine.connect() as conn:
+        hashes = list(conn.execute(select(schema.sessions.c.token_hash)).scalars())
+    assert token not in hashes and len(hashes) == 1
+    assert accounts.user_from_session(store, token) == user
+    assert accounts.user_from_session(store, token, now=utcnow() + timedelta(days=31)) is None
+    assert accounts.user_from_session(store, "forged") is None
+    accounts.end_session(store, token)
+    assert accounts.user_from_session(store, token) is None
+
+
+def test_changing_a_role_ends_open_sessions(store: Store) -> None:
+    accounts.add_user(store, "ans", role="coordinator", password=PASSWORD)
+    token = accounts.start_session(store, accounts.authenticate(store, "ans", PASSWORD))
+    accounts.set_role(store, "ans", "officer")
+    assert accounts.user_from_session(store, token) is None
+    assert accounts.authenticate(store, "ans", PASSWORD).role is Role.OFFICER
+
+
+def test_account_validation(store: Store) -> None:
+    with pytest.raises(ValidationError, match="te kort"):
+        accounts.add_user(store, "ans", role="builder", password="short")
+    with pytest.raises(ValidationError, match="toegestaan"):
+        accounts.add_user(store, "ans", role="king", password=PASSWORD)
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
+    with pytest.raises(ValidationError, match="bestaat al"):
+        accounts.add_user(store, "ANS", role="builder", password=PASSWORD)
+    accounts.remove_user(store, "ans")
+    with pytest.raises(NotFoundError):
+        accounts.get_account(store, "ans")
+
+
+def test_sso_accounts_have_no_password_and_map_to_a_role(store: Store) -> None:
+    accounts.add_user(store, "ambtenaar@rotterdam.nl", role="officer", password=None)
+    with pytest.raises(accounts.LoginError):
+        accounts.authenticate(store, "ambtenaar@rotterdam.nl", "")
+    assert accounts.sso_user(store, "Ambtenaar@Rotterdam.nl") == User("ambtenaar@rotterdam.nl", Role.OFFICER)
+    assert accounts.sso_user(store, "onbekend@example.org") is None

@@ -1,0 +1,117 @@
+"""The gap map page and the `abcd gaps` command, end to end on BoTu's real streets."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from abcd import gaps
+from abcd.auth import Role, User
+from abcd.cli import main as cli_main
+from abcd.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path}/gaps.db"
+    monkeypatch.setenv("ABCD_DATABASE_URL", url)
+    monkeypatch.delenv("ABCD_LANG", raising=False)
+    assert cli_main(["init"]) == 0
+    return url
+
+
+def _page(role: Role | None, lang: str = "nl") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if role is not None:
+        at.session_state["user"] = User("x", role)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/gatenkaart.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_officers_see_figures_map_and_street_list(db_url: str, lang: str) -> None:
+    at = _page(Role.OFFICER, lang)
+    assert len(at.metric) == 4
+    assert at.metric[3].value == "2"  # the two resident-led example initiatives
+    streets = at.dataframe[0].value
+    assert len(streets) > 30 and streets["street"].is_unique
+    assert list(streets["length_needs_support_m"]) == sorted(streets["length_needs_support_m"], reverse=True)
+    scripts = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
+    assert scripts
+
+
+def test_walking_distance_covers_no_more_than_straight_line(db_url: str) -> None:
+    at = _page(Role.OFFICER)
+    straight = at.metric[0].value
+    at.radio(key="gaps_mode").set_value("network").run()
+    assert not at.exception
+    walking = at.metric[0].value
+    assert int(walking.rstrip("%")) >= int(straight.rstrip("%"))
+
+
+def test_the_public_is_asked_to_log_in(db_url: str) -> None:
+    at = _page(None)
+    assert not at.metric and any("inloggen" in i.value for i in at.info)
+
+
+def test_downloads_parse_back_and_match_the_cli(db_url: str, tmp_path: Path) -> None:
+    at = _page(Role.OFFICER)
+    downloads = {b.key: b for b in at.get("download_button")}
+    assert set(downloads) >= {"gaps_csv", "gaps_geojson"}
+    store = Store.open(db_url)
+    out = tmp_path / "botu.geojson"
+    assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--out", str(out)]) == 0
+    from_cli = gpd.read_file(out)
+    assert len(from_cli) == len(store.streets("bospolder-tussendijken"))
+    assert {"initiatives", "nearest_initiative_m", "needs_support", "below_average", "name", "highway"} <= set(
+        from_cli.columns
+    )
+    csv_out = tmp_path / "botu.csv"
+    assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--out", str(csv_out)]) == 0
+    table = pd.read_csv(csv_out)
+    assert list(table.columns) == list(gaps.street_summary(gaps.street_coverage(from_cli, from_cli.iloc[0:0])).columns)
+    page_table = at.dataframe[0].value
+    assert sorted(table["street"]) == sorted(page_table["street"])
+    assert json.loads(out.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    assert io.StringIO(csv_out.read_text(encoding="utf-8")).readline().startswith("street,segments")
+
+
+def test_file_mode_keeps_input_properties(db_url: str, tmp_path: Path) -> None:
+    streets = gpd.GeoDataFrame(
+        {"straatnaam": ["A", "B"], "beheerder": ["gemeente", "gemeente"]},
+        geometry=gpd.GeoSeries.from_wkt(
+            ["LINESTRING (92000 437000, 92100 437000)", "LINESTRING (92300 437000, 92300 437600)"]
+        ),
+        crs="EPSG:28992",
+    )
+    initiatives = gpd.GeoDataFrame(
+        {"naam": ["Zwerfafvalploeg"]}, geometry=gpd.GeoSeries.from_wkt(["POINT (92050 437040)"]), crs="EPSG:28992"
+    )
+    streets.to_file(tmp_path / "straten.gpkg")
+    initiatives.to_file(tmp_path / "initiatieven.geojson")
+    out = tmp_path / "uit.geojson"
+    code = cli_main(["gaps", "--streets", str(tmp_path / "straten.gpkg"), "--assets",
+                     str(tmp_path / "initiatieven.geojson"), "--distance", "100", "--out", str(out)])
+    assert code == 0
+    result = gpd.read_file(out).sort_values("straatnaam")
+    assert list(result["beheerder"]) == ["gemeente", "gemeente"]
+    assert list(result["initiatives"]) == [1, 0] and list(result["needs_support"]) == [False, True]
+    assert result["nearest_initiative_m"].iloc[0] == pytest.approx(40.0)
+
+
+def test_cli_refuses_mixed_arguments(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--streets", "x.geojson", "--out", "y.csv"]) == 2
+    assert "--streets en --assets" in capsys.readouterr().err
+    assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--distance", "5", "--out", "y.csv"]) == 2

@@ -1,0 +1,67 @@
+"""The same store on PostgreSQL (ABCD_DATABASE_URL=postgresql+psycopg://...): migrations, history, conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from abcd import accounts
+from abcd.errors import ConflictError, UnknownWijkError
+from abcd.store import Store, current_revision, head_revision
+from abcd.wijken import Wijk
+from tests.helpers import make_draft
+from tests.postgres_support import temporary_postgres
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    with temporary_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_store(pg_url: str, botu: Wijk) -> Iterator[Store]:
+    store = Store.open(pg_url)
+    with store.engine.begin() as conn:  # a clean slate per test, schema kept
+        conn.execute(text("TRUNCATE assets, asset_history, consents, sessions, users, streets, wijken, meta CASCADE"))
+    store.save_wijk(botu.record())
+    yield store
+    store.close()
+
+
+def test_migrations_reach_head_on_postgres(pg_store: Store) -> None:
+    assert current_revision(pg_store.engine) == head_revision()
+    assert pg_store.engine.dialect.name == "postgresql"
+
+
+def test_add_update_delete_restore_with_history(pg_store: Store) -> None:
+    asset = pg_store.add(make_draft(name="Naaiclub"), by="ans")
+    updated = pg_store.update(asset.id, asset.draft(name="Naaiclub De Draad"), by="bob", expected_version=1)
+    with pytest.raises(ConflictError):
+        pg_store.update(asset.id, asset.draft(name="Oud"), by="eve", expected_version=1)
+    pg_store.delete(asset.id, by="ans")
+    pg_store.restore(asset.id, by="ans")
+    assert pg_store.get(asset.id).name == updated.name
+    assert [h.action for h in pg_store.history(asset.id)] == ["create", "update", "delete", "restore"]
+
+
+def test_bulk_writes_are_all_or_nothing(pg_store: Store) -> None:
+    drafts = [make_draft(name=f"Plek {n}") for n in range(5)] + [make_draft(wijk="nergens")]
+    with pytest.raises(UnknownWijkError):
+        pg_store.upsert_many(drafts, by="import")
+    assert pg_store.count_assets() == 0
+    created, _ = pg_store.upsert_many(drafts[:5], by="import")
+    assert len(created) == 5 and pg_store.count_assets() == 5
+
+
+def test_accounts_and_erasure_work_on_postgres(pg_store: Store) -> None:
+    accounts.add_user(pg_store, "ans", role="builder", password="een lang wachtwoord")
+    assert accounts.authenticate(pg_store, "ans", "een lang wachtwoord").username == "ans"
+    person = pg_store.add(
+        make_draft(category="person", name="Fatima Zwartbroek"), by="ans"
+    )
+    pg_store.erase(person.id, by="coordinator")
+    assert [h.action for h in pg_store.history(person.id)] == ["create", "erase"]
+    assert pg_store.consent(person.id) is None
