@@ -17,6 +17,7 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 ui.init_session()
+ui.show_flash()
 
 PAGES = Path(__file__).parent / "app_pages"
 

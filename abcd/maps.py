@@ -506,11 +506,13 @@ class _AssetScript(MacroElement):
                             popupAnchor: [0, -half],
                             tooltipAnchor: [0, -half]
                         }),
-                        riseOnHover: true
+                        interactive: !text.passive,
+                        riseOnHover: !text.passive
                     });
                 },
                 onEachFeature: function (feature, layer) {
                     var p = feature.properties;
+                    if (text.passive) { return; }
                     layer.bindTooltip(
                         p.n + (p.e ? ' <span class="abcd-tip-example">(' + text.example + ')</span>' : ''),
                         {direction: "top"}
@@ -879,14 +881,17 @@ def base_map(
     return m
 
 
-def _category_groups(by_category: dict[str, list[dict[str, Any]]], lang: Lang) -> list[folium.FeatureGroup]:
+def _category_groups(
+    by_category: dict[str, list[dict[str, Any]]], lang: Lang, *, interactive: bool = True
+) -> list[folium.FeatureGroup]:
     groups = []
     for code, features in by_category.items():
         if not features:
             continue
         name = f"{_esc(t(f'category.{code}', lang))} ({len(features)})"
         group = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
-        _AssetLayer(features, name=name, text=_layer_text(code, lang)).add_to(group)
+        text = {**_layer_text(code, lang), "passive": not interactive}
+        _AssetLayer(features, name=name, text=text).add_to(group)
         groups.append(group)
     return groups
 
@@ -947,14 +952,18 @@ def add_gap_legend(m: folium.Map, *, lang: Lang = "nl") -> folium.Map:
     return m
 
 
-def asset_layers(assets: Any, *, lang: Lang = "nl") -> list[folium.FeatureGroup]:
+def asset_layers(assets: Any, *, lang: Lang = "nl", interactive: bool = True) -> list[folium.FeatureGroup]:
     """One feature group per category that has assets, for ``st_folium(feature_group_to_add=...)``.
+
+    ``interactive=False`` draws the pins without tooltips or popups and lets
+    taps through to the map: on the add page a tap near a pin must place the
+    new asset, not open the pin (phones move a tap onto nearby clickable things).
 
     >>> asset_layers(None)
     []
     """
     lang = lang if lang in LANGUAGES else normalise_lang(lang)
-    return _category_groups(_asset_features(assets), lang)
+    return _category_groups(_asset_features(assets), lang, interactive=interactive)
 
 
 def layer_control() -> folium.LayerControl:

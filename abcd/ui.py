@@ -253,6 +253,25 @@ def coverage(ctx: PageContext, *, distance_m: float, mode: str) -> gpd.GeoDataFr
     return _coverage(ctx.wijk.slug, ctx.store.data_version(ctx.wijk.slug), settings().database_url, distance_m, mode)
 
 
+FLASH = "flash"
+
+
+def flash(message: str, *, icon: str = ":material/check_circle:") -> None:
+    """Show ``message`` as a toast on the next run.
+
+    A toast followed by ``st.rerun()`` is often lost (the rerun removes it
+    before the browser has drawn it), so pages queue it here and ``app.py``
+    shows it at the start of the next run.
+    """
+    st.session_state[FLASH] = (message, icon)
+
+
+def show_flash() -> None:
+    queued = st.session_state.pop(FLASH, None)
+    if queued:
+        st.toast(queued[0], icon=queued[1])
+
+
 def clear_caches() -> None:
     """Forget every cached frame (after an erasure nothing of the person may stay in memory)."""
     st.cache_data.clear()

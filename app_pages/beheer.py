@@ -60,7 +60,7 @@ with st.form("admin_add_user"):
         with ui.guard():
             require(ctx.user, Permission.MANAGE_USERS)
             accounts.add_user(ctx.store, username, role=role, password=password or None, wijken=wijken)
-        st.toast(tr("cli.users_done", username=ui.plain(username.strip().lower())))
+        ui.flash(tr("cli.users_done", username=ui.plain(username.strip().lower())))
         st.rerun()
 
 if listed:

@@ -157,7 +157,7 @@ if live and may_edit:
         if st.form_submit_button(tr("invest.save"), type="primary", width="stretch"):
             with ui.guard():
                 saved = record_investment(ledger, {**raw, "meeting_place_id": place_id}, user=ctx.user)
-            st.toast(tr("invest.saved", amount=format_eur(saved.amount_eur, ctx.lang),
+            ui.flash(tr("invest.saved", amount=format_eur(saved.amount_eur, ctx.lang),
                         name=ui.plain(by_id[saved.meeting_place_id].name)))
             st.rerun()
 

@@ -116,7 +116,7 @@ if asset.is_deleted:
         st.session_state.pop(base_key, None)
         with ui.guard():
             restore_asset(ctx.store, asset.id, expected_version=base_version, user=ctx.user)
-        st.toast(tr("list.restored", name=ui.plain(asset.name)))
+        ui.flash(tr("list.restored", name=ui.plain(asset.name)))
         st.rerun()
 elif not can_edit:
     with st.container(border=True):
@@ -170,7 +170,7 @@ else:
             with ui.guard():
                 edit_asset(ctx.store, ui.catalogue(), asset.id, changes,
                            expected_version=base_version, user=ctx.user)
-            st.toast(tr("list.saved", name=ui.plain(name)))
+            ui.flash(tr("list.saved", name=ui.plain(name)))
             st.rerun()
     if st.button(tr("list.delete"), key=f"delete_{asset.id}", icon=":material/delete:"):
         st.session_state.pop(base_key, None)
@@ -188,7 +188,7 @@ if asset.is_person and ctx.user.can(Permission.ERASE, ctx.wijk.slug):
                 erase_person(ctx.store, asset.id, user=ctx.user)
             ui.clear_caches()
             st.session_state.pop("list_selected", None)
-            st.toast(tr("list.erased"))
+            ui.flash(tr("list.erased"))
             st.rerun()
 
 if can_edit:

@@ -22,7 +22,7 @@ st.caption(tr("add.help"))
 
 frame = ui.map_frame(ctx)
 point = st.session_state.get(POINT)
-layers = maps.asset_layers(frame, lang=ctx.lang)
+layers = maps.asset_layers(frame, lang=ctx.lang, interactive=False)  # taps go to the map, not the pins
 if point is not None:
     layers.append(maps.marker_layer(point[0], point[1], label=tr("map.new_point")))
 the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang)
@@ -101,7 +101,7 @@ def _save(raw: dict[str, object]) -> None:
     st.session_state.pop(POINT, None)
     st.session_state.pop(PENDING, None)
     key = "add.saved_pending" if asset.is_pending else "add.saved"
-    st.toast(tr(key, name=ui.plain(asset.name)), icon=":material/check_circle:")
+    ui.flash(tr(key, name=ui.plain(asset.name)), icon=":material/check_circle:")
     st.rerun()
 
 

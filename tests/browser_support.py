@@ -1,0 +1,325 @@
+"""Helpers for the real-browser tests: a Streamlit server on a free port and the steps on the map.
+
+``AppServer`` runs ``streamlit run app.py`` as a child process against its own
+database; the page helpers drive the app the way a resident would (tap the map,
+pick a category, type a name, save) and wait on what the page shows, never on
+fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import FrameLocator, Locator, Page, Position, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.helpers import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium, not a Playwright download (which is impossible here); no
+# background traffic so the request log holds only what the app asks for.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LEAFLET_JS = "/app/static/vendor/leaflet-1.9.4/leaflet.js"
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 10.0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare_database(db_url: str, *, accounts: Sequence[tuple[str, str, str]] = ()) -> None:
+    """``abcd init`` (schema, BoTu, the 10 examples) and ``abcd users add`` for each (name, password, role).
+
+    One child process for all commands: the CLI writes the database exactly
+    as an administrator would, and the imports are paid for once.
+    """
+    commands = [["init"], *(["users", "add", name, "--role", role, "--password", pw] for name, pw, role in accounts)]
+    code = (
+        "import sys\nfrom abcd.cli import main\n"
+        f"for args in {commands!r}:\n"
+        "    if main(args):\n        sys.exit(f'abcd {args[0]} failed')\n"
+    )
+    env = {**os.environ, "ABCD_DATABASE_URL": db_url, "ABCD_LANG": "nl"}
+    env.pop("ABCD_WIJKEN_DIR", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        msg = f"abcd {commands} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        raise RuntimeError(msg)
+
+
+class AppServer:
+    """``streamlit run app.py`` on a free port against ``db_url``; restartable on the same database."""
+
+    def __init__(self, db_url: str, log_dir: Path) -> None:
+        self.db_url = db_url
+        self.log_dir = log_dir
+        self.port = 0
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log_path: Path | None = None
+        self._starts = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        if self._process is not None:
+            msg = "the server is already running"
+            raise RuntimeError(msg)
+        self.port = free_port()
+        self._starts += 1
+        self._log_path = self.log_dir / f"streamlit-{self._starts}.log"
+        env = {**os.environ, "ABCD_DATABASE_URL": self.db_url}
+        env.pop("ABCD_WIJKEN_DIR", None)
+        command = [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(self.port),
+            "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+            # Other people edit the working tree while tests run: a file
+            # watcher would show "source changed" banners or rerun mid-test.
+            "--server.fileWatcherType", "none",
+            "--server.runOnSave", "false",
+            "--browser.gatherUsageStats", "false",
+        ]  # fmt: skip
+        with self._log_path.open("wb") as log:
+            self._process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_healthy(self) -> None:
+        assert self._process is not None
+        health = f"{self.url}/_stcore/health"
+        deadline = time.monotonic() + START_TIMEOUT_S
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via an HTTP(S)_PROXY
+        last_error: object = None
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                msg = f"streamlit exited with {self._process.returncode} before it was healthy:\n{self.log_tail()}"
+                raise RuntimeError(msg)
+            try:
+                with direct.open(health, timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError) as exc:
+                last_error = exc
+            # A short poll interval, bounded by the deadline above: the server
+            # needs a few seconds to import geopandas and friends.
+            time.sleep(0.1)
+        msg = f"{health} did not answer within {START_TIMEOUT_S:.0f} s ({last_error}):\n{self.log_tail()}"
+        raise TimeoutError(msg)
+
+    def stop(self) -> None:
+        """Terminate the server; kill it if it has not exited after a few seconds."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT_S)
+
+    def restart(self) -> None:
+        """A new server process (on a new free port) reading the same database."""
+        self.stop()
+        self.start()
+
+    def log_tail(self, lines: int = 40) -> str:
+        if self._log_path is None or not self._log_path.exists():
+            return "(no log)"
+        return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def write_failure_artifacts(page: Page, server: AppServer, name: str) -> None:
+    """Print where a failed test's screenshot is, the page's accessibility tree and the server's log tail."""
+    shot = server.log_dir / f"{name}.png"
+    try:
+        page.screenshot(path=shot, full_page=True)
+        tree = page.locator("body").aria_snapshot(timeout=5_000)
+    except Exception as exc:  # the page may be gone; the log still helps
+        tree = f"(no snapshot: {exc})"
+    print(f"screenshot: {shot}\npage: {page.url}\n{tree}\n--- streamlit log ---\n{server.log_tail()}")
+
+
+def chromium_available() -> bool:
+    return CHROMIUM.exists()
+
+
+def map_frame(page: Page) -> FrameLocator:
+    return page.frame_locator(MAP_IFRAME)
+
+
+def wait_for_assets_on_map(page: Page) -> FrameLocator:
+    """Wait until Leaflet runs in the component iframe and the asset layers are drawn."""
+    frame = map_frame(page)
+    expect(frame.locator(".leaflet-container")).to_be_visible()
+    expect(frame.locator(".leaflet-marker-pane .abcd-pin").first).to_be_attached()
+    return frame
+
+
+# A tap is not a point: Chromium (like phones) moves a tap onto a clickable
+# element within reach of a finger, so a tap this close to a pin selects the pin.
+TOUCH_REACH_PX = 10
+
+
+def tap_map_at(page: Page, lon: float, lat: float, *, touch: bool = False) -> None:
+    """Click (or tap) the map at (``lon``, ``lat``), after checking that bare map is there.
+
+    The pixel comes from Leaflet itself (streamlit-folium 0.27 keeps the map
+    in ``window.map`` inside its iframe), so the test does not depend on the
+    viewport or on how the map was fitted. A click on a pin or a control would
+    select that instead of a new location: that fails here, naming what was in
+    the way. For a tap the whole fingertip (:data:`TOUCH_REACH_PX`) must be clear.
+    """
+    container = map_frame(page).locator(".leaflet-container")
+    reach = TOUCH_REACH_PX if touch else 0
+    spot: dict[str, Any] = container.evaluate(
+        """(el, [lat, lng, reach]) => {
+            if (!window.map || !window.map.latLngToContainerPoint) { return {error: "no window.map"}; }
+            const p = window.map.latLngToContainerPoint([lat, lng]);
+            const box = el.getBoundingClientRect();
+            const blocked = [];
+            for (const r of reach ? [0, reach / 2, reach] : [0]) {
+                for (let k = 0; k < (r ? 8 : 1); k++) {
+                    const x = box.left + p.x + r * Math.cos(k * Math.PI / 4);
+                    const y = box.top + p.y + r * Math.sin(k * Math.PI / 4);
+                    const hit = document.elementFromPoint(x, y);
+                    const name = hit ? hit.className.toString() : "nothing";
+                    if (!/leaflet-container|leaflet-tile/.test(name)) { blocked.push(name); }
+                }
+            }
+            return {x: p.x, y: p.y, width: box.width, height: box.height, blocked: blocked};
+        }""",
+        [lat, lon, reach],
+    )
+    assert "error" not in spot, spot
+    assert 0 < spot["x"] < spot["width"] and 0 < spot["y"] < spot["height"], f"({lon}, {lat}) is off the map: {spot}"
+    assert not spot["blocked"], f"something is in the way at ({lon}, {lat}) on the map: {spot}"
+    position: Position = {"x": spot["x"], "y": spot["y"]}
+    if touch:
+        container.tap(position=position)
+    else:
+        container.click(position=position)
+
+
+# Every toast text shown from now on, however briefly (see add_asset_on_page).
+_WATCH_TOASTS = """() => {
+    window.__abcdToasts = [];
+    new MutationObserver(() => {
+        for (const toast of document.querySelectorAll('[data-testid="stToast"]')) {
+            window.__abcdToasts.push(toast.textContent);
+        }
+    }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def add_asset_on_page(page: Page, *, lon: float, lat: float, category: str, name: str, touch: bool = False) -> None:
+    """The add flow on an open Toevoegen page, in Dutch: tap the map, pick ``category`` (its label), name it, save.
+
+    Success is what the page shows after saving: the point is cleared (the page
+    asks for a tap again) and the new pin is on this same map. The "saved"
+    toast is checked too, but only warned about when missing: Streamlit 1.67
+    loses the first ``st.toast`` of a page load when ``st.rerun()`` follows it
+    and the rerun ends before the lazily loaded Toast component has mounted (a
+    ~0.2 s race; the pages call ``st.toast`` then ``st.rerun``). Make it an
+    assertion once the pages show their toasts after the rerun.
+    """
+    frame = wait_for_assets_on_map(page)
+    expect(page.get_by_text("Tik eerst op de kaart")).to_be_visible()
+    tap_map_at(page, lon, lat, touch=touch)
+    # The page reruns and draws the "new location" marker without remounting the map.
+    expect(frame.locator(".leaflet-marker-pane .abcd-new")).to_be_visible()
+    pill = page.locator(".st-key-add_category").get_by_role("radio", name=category)
+    _press(pill, touch=touch)
+    expect(pill).to_have_attribute("aria-checked", "true")
+    form = page.get_by_test_id("stMain").get_by_test_id("stForm")
+    form.get_by_role("textbox", name="naam", exact=True).fill(name)
+    page.evaluate(_WATCH_TOASTS)
+    _press(form.get_by_role("button", name="Opslaan"), touch=touch)
+    expect(page.get_by_text("Tik eerst op de kaart")).to_be_visible()
+    expect(frame.locator(".leaflet-marker-pane .abcd-new")).to_have_count(0)
+    expect(asset_label(page, name)).to_have_count(1)
+    try:
+        page.wait_for_function("name => window.__abcdToasts.some(t => t.includes(name))", arg=name, timeout=5_000)
+    except PlaywrightTimeoutError as exc:
+        raise AssertionError(f"no 'saved' toast for {name!r}") from exc
+
+
+def log_in_on_page(
+    page: Page, username: str, password: str, *, touch: bool = False, check_sidebar: bool = False
+) -> None:
+    """Log in with the sidebar's form, then wait until the browser holds the session cookie.
+
+    The cookie (set by a zero-height component in the app's origin) is what
+    makes the login survive a reload. With ``check_sidebar`` the sidebar must
+    show who is logged in, with the login form gone, straight after the login
+    (use it on a page without a map: the map component's own reruns would hide
+    a missing rerun after login). On a phone the sidebar is folded away
+    afterwards, as it covers the page there.
+    """
+    sidebar = page.get_by_test_id("stSidebar")
+    if touch:  # collapsed on a phone
+        _press(page.get_by_test_id("stExpandSidebarButton"), touch=touch)
+    _press(sidebar.get_by_test_id("stExpander").filter(has_text="Inloggen").locator("summary"), touch=touch)
+    form = sidebar.get_by_test_id("stForm")
+    form.get_by_role("textbox", name="gebruikersnaam", exact=True).fill(username)
+    form.get_by_label("wachtwoord", exact=True).fill(password)
+    _press(form.get_by_role("button", name="Inloggen"), touch=touch)
+    if check_sidebar:
+        expect(sidebar.get_by_text("Ingelogd als")).to_be_visible()
+        expect(sidebar.get_by_label("wachtwoord", exact=True)).to_have_count(0)
+    page.wait_for_function("document.cookie.split('; ').some(c => c.startsWith('abcd_session=') && c.length > 20)")
+    if touch:
+        _press(sidebar.get_by_test_id("stSidebarCollapseButton").get_by_role("button"), touch=touch)
+        expect(sidebar).to_have_attribute("data-collapsed", "true")
+
+
+def _press(locator: Locator, *, touch: bool) -> None:
+    if touch:
+        locator.tap()
+    else:
+        locator.click()
+
+
+def expect_asset_on_map(page: Page, base_url: str, name: str) -> None:
+    """Open the Kaart page (the app's root URL) and wait for a pin labelled ``name``."""
+    page.goto(f"{base_url}/")
+    wait_for_assets_on_map(page)
+    expect(asset_label(page, name)).to_have_count(1)
+
+
+def asset_label(page: Page, name: str) -> Locator:
+    """The visually hidden name inside the map pin(s) of the asset called exactly ``name``."""
+    pins = map_frame(page).locator(".leaflet-marker-pane .abcd-pin .abcd-sr")
+    return pins.filter(has_text=re.compile(f"^{re.escape(name)}$"))

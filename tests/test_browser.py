@@ -1,0 +1,175 @@
+"""The app in a real browser: what only Chromium shows (the map draws, a tap adds an asset, a phone works).
+
+One Streamlit server (a fresh database from ``abcd init`` plus a builder
+account) and one Chromium serve the session; each test opens its own browser
+context. The Kaart page is the app's root URL: it is the default page, and
+Streamlit serves a default page at ``/`` only (``/kaart`` answers with a
+"Page not found" dialog). Deselect these tests with ``-m "not browser"``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Request, expect, sync_playwright
+
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LEAFLET_JS,
+    MAP_IFRAME,
+    AppServer,
+    add_asset_on_page,
+    chromium_available,
+    expect_asset_on_map,
+    log_in_on_page,
+    prepare_database,
+    wait_for_assets_on_map,
+    write_failure_artifacts,
+)
+
+pytestmark = pytest.mark.browser
+
+# Points inside BoTu, 150-250 m from every example asset and from the
+# boundary, so a tap lands on bare map at any zoom the map fits to (checked
+# against the shipped boundary and abcd.examples by hand; tap_map_at also
+# checks that nothing covers them). One per test: each test adds an asset.
+DESKTOP_POINT = (4.4444, 51.9075)  # (lon, lat): south-east, near the Schiedamseweg
+PHONE_POINT = (4.4380, 51.9120)  # north-west
+EXAMPLES = 10
+TILE_HOSTS = ("tile.openstreetmap.org",)  # only the background tiles may come from the internet
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+BUILDER = "buurtwerker-test"  # role builder: may add assets
+BUILDER_PASSWORD = f"pw-{uuid.uuid4().hex}"
+
+
+def unique_name(prefix: str) -> str:
+    # An ampersand, because names are HTML-escaped on their way into the map.
+    return f"{prefix} & Co {uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    base: Path = tmp_path_factory.mktemp("browser")
+    db_url = f"sqlite:///{base / 'abcd.db'}"
+    prepare_database(db_url, accounts=[(BUILDER, BUILDER_PASSWORD, "builder")])
+    server = AppServer(db_url, base)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not chromium_available():
+        pytest.skip(f"no chromium at {CHROMIUM} (make test installs it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def desktop_page(chromium: Browser, app_server: AppServer, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    yield from _page_in(context, app_server, request)
+
+
+@pytest.fixture
+def phone_page(chromium: Browser, app_server: AppServer, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,  # layout is the same at 3; half the pixels to paint
+        is_mobile=True,
+        has_touch=True,
+        locale="nl-NL",
+    )
+    yield from _page_in(context, app_server, request)
+
+
+def _page_in(context: BrowserContext, app_server: AppServer, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page in ``context``; when the test fails, a screenshot and the server's log for the report."""
+    context.set_default_timeout(20_000)
+    expect.set_options(timeout=15_000)
+    failed_before = request.session.testsfailed
+    page = context.new_page()
+    try:
+        yield page
+        if request.session.testsfailed > failed_before:
+            write_failure_artifacts(page, app_server, request.node.name)
+    finally:
+        context.close()
+
+
+def test_kaart_draws_the_map_with_leaflet_from_the_app(app_server: AppServer, desktop_page: Page) -> None:
+    page = desktop_page
+    requests: list[Request] = []
+    finished: dict[str, int] = {}
+
+    def on_finished(request: Request) -> None:
+        response = request.response()
+        finished[request.url] = response.status if response else 0
+
+    page.on("request", lambda request: requests.append(request))
+    page.on("requestfinished", on_finished)
+
+    page.goto(f"{app_server.url}/")
+    frame = wait_for_assets_on_map(page)
+    expect(frame.locator(".leaflet-marker-pane .abcd-pin.abcd-pin-example")).to_have_count(EXAMPLES)
+    # Offline, a map that loads Leaflet from a CDN leaves the iframe 0 px high.
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None and box["height"] >= 300, box
+    expect(frame.locator(".leaflet-control-attribution")).to_contain_text("OpenStreetMap")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+    leaflet = f"{app_server.url}{LEAFLET_JS}"
+    assert finished.get(leaflet) == 200, f"{leaflet} not loaded: {finished.get(leaflet)!r}"
+    foreign = sorted(
+        {
+            r.url
+            for r in requests
+            if urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(r.url).hostname not in LOCAL_HOSTS
+            and not (urlsplit(r.url).hostname or "").endswith(TILE_HOSTS)
+        }
+    )
+    assert not foreign, f"the page loaded files from the internet: {foreign}"
+
+
+def test_add_on_desktop_then_restart_keeps_it(app_server: AppServer, desktop_page: Page) -> None:
+    page = desktop_page
+    name = unique_name("Buurtmoestuin")
+    lon, lat = DESKTOP_POINT
+    page.goto(f"{app_server.url}/toevoegen")
+    expect(page.get_by_test_id("stMain").get_by_text("inloggen")).to_be_visible()  # the public may only look
+    log_in_on_page(page, BUILDER, BUILDER_PASSWORD)
+    add_asset_on_page(page, lon=lon, lat=lat, category="Bewonersinitiatief", name=name)
+    expect_asset_on_map(page, app_server.url, name)
+
+    app_server.restart()  # a new process: nothing cached, read back from the database file
+    expect_asset_on_map(page, app_server.url, name)
+    # The login survives too: the session cookie is checked against the database.
+    expect(page.get_by_test_id("stSidebar").get_by_text("Ingelogd als")).to_be_visible()
+
+
+def test_add_on_a_phone(app_server: AppServer, phone_page: Page) -> None:
+    page = phone_page
+    name = unique_name("Naaiclub")
+    lon, lat = PHONE_POINT
+    page.goto(f"{app_server.url}/over")  # a page without a map: nothing else reruns the script
+    expect(page.get_by_test_id("stMain").get_by_role("heading", level=2).first).to_be_visible()
+    log_in_on_page(page, BUILDER, BUILDER_PASSWORD, touch=True, check_sidebar=True)
+    # As a phone does after a while: a new page load, the cookie brings the login back.
+    page.goto(f"{app_server.url}/toevoegen")
+    add_asset_on_page(page, lon=lon, lat=lat, category="Vereniging of club", name=name, touch=True)
+    # Nothing sticks out sideways on a 390 px screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
