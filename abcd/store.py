@@ -331,7 +331,7 @@ class Store:
         now = utcnow()
         with self._write() as conn:
             self._check_wijken(conn, {d.wijk for d in drafts})
-            created = [_insert_new(conn, draft, by=by, now=now) for draft in drafts]
+            created = _insert_new(conn, drafts, by=by, now=now)
         return created
 
     def upsert_many(self, drafts: Sequence[AssetDraft], *, by: str) -> tuple[list[Asset], list[Asset]]:
@@ -343,7 +343,7 @@ class Store:
         Returns ``(created, updated)``.
         """
         now = utcnow()
-        created: list[Asset] = []
+        new_drafts: list[AssetDraft] = []
         updated: list[Asset] = []
         with self._write() as conn:
             self._check_wijken(conn, {d.wijk for d in drafts})
@@ -358,7 +358,7 @@ class Store:
             for draft in drafts:
                 current = existing.get(draft.id or "")
                 if current is None:
-                    created.append(_insert_new(conn, draft, by=by, now=now))
+                    new_drafts.append(draft)
                     continue
                 if current.is_deleted:
                     # Someone deleted it on purpose; an old file must not bring it
@@ -370,6 +370,7 @@ class Store:
                 self._swap(conn, current, new, current.version)
                 _write_history(conn, new, "update", old=current, by=by, now=now)
                 updated.append(new)
+            created = _insert_new(conn, new_drafts, by=by, now=now)
         return created, updated
 
     def update(self, asset_id: str, draft: AssetDraft, *, by: str, expected_version: int) -> Asset:
@@ -729,12 +730,16 @@ def _asset_from_row(row: Any) -> Asset:
     )
 
 
-def _insert_new(conn: Connection, draft: AssetDraft, *, by: str, now: datetime) -> Asset:
-    asset = _asset_from_draft(draft, draft.id or new_asset_id(), version=1, by=by, now=now)
-    conn.execute(insert(schema.assets).values(**_row_from_asset(asset)))
-    _save_consent(conn, asset.id, draft.consent, now=now)
-    _write_history(conn, asset, "create", old=None, by=by, now=now)
-    return asset
+def _insert_new(conn: Connection, drafts: Sequence[AssetDraft], *, by: str, now: datetime) -> list[Asset]:
+    """Insert new assets and their ``create`` history rows, in two bulk statements (imports of thousands)."""
+    created = [_asset_from_draft(d, d.id or new_asset_id(), version=1, by=by, now=now) for d in drafts]
+    if not created:
+        return created
+    conn.execute(insert(schema.assets), [_row_from_asset(a) for a in created])
+    for draft, asset in zip(drafts, created, strict=True):
+        _save_consent(conn, asset.id, draft.consent, now=now)
+    conn.execute(insert(schema.asset_history), [_history_row(a, "create", old=None, by=by, now=now) for a in created])
+    return created
 
 
 def _save_consent(conn: Connection, asset_id: str, consent: Consent | None, *, now: datetime) -> None:
@@ -775,20 +780,22 @@ def _snapshot(asset: Asset) -> dict[str, Any]:
     }
 
 
+def _history_row(asset: Asset, action: str, *, old: Asset | None, by: str, now: datetime) -> dict[str, Any]:
+    return {
+        "asset_id": asset.id,
+        "version": asset.version,
+        "action": action,
+        "changed_by": by,
+        "changed_at": _iso(now),
+        "old_values": json.dumps(_snapshot(old), ensure_ascii=False) if old else None,
+        "new_values": json.dumps(_snapshot(asset), ensure_ascii=False),
+    }
+
+
 def _write_history(
     conn: Connection, asset: Asset, action: str, *, old: Asset | None, by: str, now: datetime
 ) -> None:
-    conn.execute(
-        insert(schema.asset_history).values(
-            asset_id=asset.id,
-            version=asset.version,
-            action=action,
-            changed_by=by,
-            changed_at=_iso(now),
-            old_values=json.dumps(_snapshot(old), ensure_ascii=False) if old else None,
-            new_values=json.dumps(_snapshot(asset), ensure_ascii=False),
-        )
-    )
+    conn.execute(insert(schema.asset_history).values(**_history_row(asset, action, old=old, by=by, now=now)))
 
 
 def assets_to_frame(items: Sequence[Asset], *, include_private: bool = False) -> gpd.GeoDataFrame:

@@ -217,7 +217,7 @@ def test_8_processes_x_200_saves_all_land_with_one_history_row_each(
 
 
 # ----------------------------------------------------- SIGKILL mid-import
-BULK_ROWS = 1_500
+BULK_ROWS = 5_000
 IMPORTER = r"""
 import sys
 from pathlib import Path
@@ -328,7 +328,7 @@ def test_a_bulk_import_killed_with_sigkill_leaves_everything_or_nothing(
     # Attempts run side by side, each on its own copy of the database: three are killed at a random
     # moment inside the import's transaction, one right after it committed.
     rng = random.Random()
-    plan = [("during", rng.uniform(0.0, 0.25)) for _ in range(3)] + [("after-commit", 0.0)]
+    plan = [("during", rng.uniform(0.0, 0.1)) for _ in range(3)] + [("after-commit", 0.0)]
     outcomes: list[KillOutcome | BaseException] = [RuntimeError("not run")] * len(plan)
 
     def run(i: int, mode: str, delay: float) -> None:

@@ -150,7 +150,8 @@ def test_history_is_written_in_the_same_transaction_as_the_change(
     def broken_history(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("history write failed")
 
-    monkeypatch.setattr(store_module, "_write_history", broken_history)
+    # Every history row, single or bulk, is built by _history_row.
+    monkeypatch.setattr(store_module, "_history_row", broken_history)
     with pytest.raises(RuntimeError):
         botu_store.add(make_draft(name="Nieuw asset"), by="a")
     with pytest.raises(RuntimeError):
