@@ -68,7 +68,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     if not chromium_available():
-        pytest.skip(f"no chromium at {CHROMIUM} (make test installs it)")
+        pytest.fail(f"no chromium at {CHROMIUM}: run the suite with `make test`, which installs it")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -173,3 +173,30 @@ def test_add_on_a_phone(app_server: AppServer, phone_page: Page) -> None:
     # Nothing sticks out sideways on a 390 px screen.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+
+
+def test_the_html_export_draws_its_map_with_the_network_off(
+    chromium: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`abcd export map.html` is one file that a cooperative can mail: it must work offline."""
+    from abcd.cli import main as cli_main
+
+    monkeypatch.setenv("ABCD_DATABASE_URL", f"sqlite:///{tmp_path / 'export.db'}")
+    assert cli_main(["init"]) == 0
+    export = tmp_path / "botu.html"
+    assert cli_main(["export", str(export), "--wijk", "bospolder-tussendijken"]) == 0
+
+    context = chromium.new_context(offline=True)  # no network at all, not even tiles
+    try:
+        page = context.new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(export.as_uri())
+        page.wait_for_function("() => document.querySelectorAll('.abcd-pin').length === 10", timeout=15_000)
+        assert page.evaluate("() => typeof L !== 'undefined' && L.version") == "1.9.4"
+        assert page.locator(".leaflet-control-attribution").inner_text().count("OpenStreetMap") >= 1
+        assert page.locator(".abcd-legend").is_visible()
+        assert [url for url in requested if not url.startswith(("file:", "data:"))
+                and "tile.openstreetmap.org" not in url] == []
+    finally:
+        context.close()
