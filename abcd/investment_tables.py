@@ -23,6 +23,7 @@ from abcd.investment import (
 )
 from abcd.ledger import InvestmentHistoryEntry
 from abcd.model import Asset, MeetingPlaceRole
+from abcd.tables import change_table
 
 LEDGER_COLUMNS = (
     "id", "date", "meeting_place", "role", "amount_eur", "funder", "kind", "space_m2", "hours_per_week", "note",
@@ -161,24 +162,7 @@ def history_table(entries: Sequence[InvestmentHistoryEntry], lang: Lang) -> pd.D
             return format_eur(Decimal(int(str(value))).scaleb(-2), lang)
         return str(value)
 
-    rows = []
-    for entry in entries:
-        old, new = entry.old or {}, entry.new or {}
-        changes = "" if entry.action == "create" else "; ".join(
-            f"{t('history.deleted', lang) if name == 'deleted' else t(_field_key(name), lang)}: "
-            f"{shown(name, old.get(name))} → {shown(name, new.get(name))}"
-            for name in entry.changed_fields()
-        )
-        rows.append(
-            {
-                t("field.version", lang): entry.version,
-                t("history.action", lang): t(f"history.{entry.action}", lang),
-                t("field.by", lang): entry.changed_by,
-                t("history.when", lang): entry.changed_at.strftime("%Y-%m-%d %H:%M:%S"),
-                t("history.changes", lang): changes,
-            }
-        )
-    return pd.DataFrame(rows)
+    return change_table(entries, lang, label=lambda name: t(_field_key(name), lang), shown=shown)
 
 
 def _field_key(name: str) -> str:

@@ -6,7 +6,9 @@ it with ``st.dataframe`` (text, never HTML).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -40,25 +42,59 @@ def asset_table(items: Sequence[Asset], lang: Lang) -> pd.DataFrame:
 PRIVATE_FIELDS = frozenset({"contact"})
 
 
+class ChangeRecord(Protocol):
+    """What a history table needs of a change (asset and investment history entries both fit)."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def changed_by(self) -> str: ...
+    @property
+    def changed_at(self) -> datetime: ...
+    @property
+    def old(self) -> dict[str, Any] | None: ...
+    @property
+    def new(self) -> dict[str, Any] | None: ...
+    def changed_fields(self) -> list[str]: ...
+
+
 def _shown(value: object) -> str:
     if value is None or value == "":
         return "–"
     return str(value)
 
 
-def history_table(entries: Sequence[HistoryEntry], lang: Lang) -> pd.DataFrame:
-    """One row per change: version, action, who, when and ``field: old → new`` per changed field."""
+def change_table(
+    entries: Sequence[ChangeRecord],
+    lang: Lang,
+    *,
+    label: Callable[[str], str] | None = None,
+    shown: Callable[[str, object], str] | None = None,
+) -> pd.DataFrame:
+    """One row per change: version, action, who, when and ``field: old → new`` per changed field.
+
+    ``label`` names a field (default: its ``field.*`` catalogue entry) and
+    ``shown`` formats a value (default: as text, ``–`` when empty). Private
+    fields are listed as changed without their values.
+    """
+
+    def name_of(field: str) -> str:
+        if field == "deleted":
+            return t("history.deleted", lang)
+        return label(field) if label is not None else t(f"field.{field}", lang)
+
+    def value_of(field: str, value: object) -> str:
+        return shown(field, value) if shown is not None else _shown(value)
+
     rows = []
     for entry in entries:
         old, new = entry.old or {}, entry.new or {}
-        if entry.action == "create":
-            changes = ""
-        else:
-            changes = "; ".join(
-                f"{t(f'field.{name}', lang) if name != 'deleted' else t('history.deleted', lang)}: "
-                + ("•••" if name in PRIVATE_FIELDS else f"{_shown(old.get(name))} → {_shown(new.get(name))}")
-                for name in entry.changed_fields()
-            )
+        changes = "" if entry.action == "create" else "; ".join(
+            f"{name_of(field)}: " + ("•••" if field in PRIVATE_FIELDS else _change(field, old, new, value_of))
+            for field in entry.changed_fields()
+        )
         rows.append(
             {
                 t("field.version", lang): entry.version,
@@ -69,3 +105,14 @@ def history_table(entries: Sequence[HistoryEntry], lang: Lang) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _change(
+    field: str, old: dict[str, Any], new: dict[str, Any], value_of: Callable[[str, object], str]
+) -> str:
+    return f"{value_of(field, old.get(field))} → {value_of(field, new.get(field))}"
+
+
+def history_table(entries: Sequence[HistoryEntry], lang: Lang) -> pd.DataFrame:
+    """The change history of an asset, in the reader's language."""
+    return change_table(entries, lang)
