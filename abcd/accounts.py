@@ -16,6 +16,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -140,11 +141,29 @@ def set_role(store: Store, username: str, role: Role | str, *, wijken: str | fro
     if wijken is not None:
         values["wijken"] = ",".join(sorted(parse_wijken(wijken)))
     with store._write() as conn:
+        if values["role"] != Role.COORDINATOR.value:
+            _keep_a_coordinator(conn, name)
         result = conn.execute(update(schema.users).where(schema.users.c.username == name).values(**values))
         if result.rowcount != 1:
             raise NotFoundError("error.user_not_found", value=name)
         conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
     return get_account(store, name)
+
+
+def _keep_a_coordinator(conn: Any, leaving: str) -> None:
+    """Refuse to remove or demote the last coordinator: nobody could manage accounts or erase data any more."""
+    others = conn.execute(
+        select(schema.users.c.username).where(
+            schema.users.c.role == Role.COORDINATOR.value, schema.users.c.username != leaving
+        )
+    ).first()
+    is_coordinator = conn.execute(
+        select(schema.users.c.username).where(
+            schema.users.c.role == Role.COORDINATOR.value, schema.users.c.username == leaving
+        )
+    ).first()
+    if is_coordinator and not others:
+        raise ValidationError("error.last_coordinator", value=leaving)
 
 
 def set_password(store: Store, username: str, password: str) -> None:
@@ -164,6 +183,7 @@ def set_password(store: Store, username: str, password: str) -> None:
 def remove_user(store: Store, username: str) -> None:
     name = _clean_username(username)
     with store._write() as conn:
+        _keep_a_coordinator(conn, name)
         conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
         result = conn.execute(delete(schema.users).where(schema.users.c.username == name))
         if result.rowcount != 1:

@@ -86,20 +86,35 @@ def prepare_drafts(
     """
     prepared = []
     moderated = {slug: store.requires_approval(slug) for slug in {d.wijk for d in drafts}}  # once per wijk
+    stored = store.assets_by_id([d.id for d in drafts if d.id])
     for index, draft in enumerate(drafts):
         try:
             require(user, Permission.EDIT_ASSETS, wijk=draft.wijk)
             if draft.category is Category.PERSON:
                 require(user, Permission.VIEW_PEOPLE, wijk=draft.wijk)
+            current = stored.get(draft.id or "")
+            if current is not None:
+                # A row with a stored id edits that asset: the user needs the rights
+                # on the asset as it is now, and a resident stays a resident.
+                _require_on(user, current, Permission.EDIT_ASSETS)
+                _check_person_kept(current, draft)
             placed = place_person(store, catalogue, draft)
         except AbcdError as exc:
             if row_numbers is None:
                 raise
             raise ImportFileError("error.row", row=row_numbers[index], message=exc) from exc
-        if moderated[draft.wijk] and not user.can(Permission.MODERATE, draft.wijk):
+        if current is not None:
+            placed = replace(placed, status=current.status)  # only a moderator approves
+        elif moderated[draft.wijk] and not user.can(Permission.MODERATE, draft.wijk):
             placed = replace(placed, status=Status.PENDING)
         prepared.append(placed)
     return prepared
+
+
+def _check_person_kept(current: Asset, draft: AssetDraft) -> None:
+    """A resident cannot become another category (or the reverse): erase instead, so nothing lingers."""
+    if current.is_person != (draft.category is Category.PERSON):
+        raise ValidationError("error.person_category", value=current.id)
 
 
 def add_asset(
@@ -163,6 +178,7 @@ def edit_asset(
     if raw["category"] != "person":
         raw["linked_asset_id"] = None
     draft = validate_asset(raw)
+    _check_person_kept(current, draft)
     if draft.category is Category.PERSON and draft.consent is None:
         raise ValidationError("error.person_needs_consent")
     unmoved_person = draft.category is Category.PERSON and (draft.lon, draft.lat) == (current.lon, current.lat)
@@ -224,6 +240,8 @@ def visible_assets(
     People only for those who may see them, pending assets only for those who
     may moderate or edit, contact details only for those who may see them.
     """
+    if deleted_only and not user.can(Permission.EDIT_ASSETS, wijk):
+        return []  # what was deleted is not public: it may have been deleted for a reason
     items = store.list_assets(wijk=wijk, deleted_only=deleted_only)
     people = user.can(Permission.VIEW_PEOPLE, wijk)
     pending = user.can(Permission.VIEW_PENDING, wijk)

@@ -493,6 +493,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Het wachtwoord is te kort; gebruik minstens {min} tekens.",
         "The password is too short; use at least {min} characters.",
     ),
+    "error.last_coordinator": (
+        "{value!r} is de laatste coördinator; maak eerst iemand anders coördinator.",
+        "{value!r} is the last coordinator; make someone else coordinator first.",
+    ),
     "error.user_exists": ("Het account {value!r} bestaat al.", "The account {value!r} already exists."),
     "error.user_not_found": ("Geen account {value!r}.", "No account {value!r}."),
     "error.future_date": (
@@ -512,6 +516,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "opgeruimd: voer `abcd compact` uit als niemand de app gebruikt.",
         "The resident was erased. The database was busy, so old copies in its log file are not cleaned up "
         "yet: run `abcd compact` when nobody is using the app.",
+    ),
+    "error.person_category": (
+        "Asset {value!r} is een bewoner en blijft dat; wis de bewoner als die niet op de kaart hoort.",
+        "Asset {value!r} is a resident and stays one; erase the resident if they should not be on the map.",
     ),
     "error.not_a_person": ("Asset {value!r} is geen bewoner.", "Asset {value!r} is not a resident."),
     "error.linked_not_found": (

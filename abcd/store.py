@@ -426,6 +426,17 @@ class Store:
         if result.rowcount != 1:
             raise ConflictError("error.conflict", name=current.name, stored=current.version, given=expected_version)
 
+    def assets_by_id(self, ids: Sequence[str]) -> dict[str, Asset]:
+        """The stored assets (deleted ones too) among ``ids``, by id."""
+        wanted = sorted({str(i) for i in ids})
+        found: dict[str, Asset] = {}
+        with self._read() as conn:
+            for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+                chunk = wanted[start : start + 500]
+                rows = conn.execute(select(schema.assets).where(schema.assets.c.id.in_(chunk))).mappings()
+                found.update((r["id"], _asset_from_row(r)) for r in rows)
+        return found
+
     def get(self, asset_id: str) -> Asset:
         """The asset ``asset_id``, deleted or not; :class:`NotFoundError` if unknown."""
         with self._read() as conn:

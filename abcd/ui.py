@@ -74,18 +74,24 @@ def current_user() -> User:
     knows only its hash (:mod:`abcd.accounts`).
     """
     state = st.session_state
+    token = state.get(TOKEN) or _cookie(SESSION_COOKIE)
+    if token:
+        # Checked on every run: a role change, a removed account or a log-out
+        # elsewhere ends the session at once, also in an open tab.
+        found = accounts.user_from_session(store(), token)
+        if found is not None:
+            state[USER] = found
+            state[TOKEN] = token
+            return found
+        if state.get(TOKEN):
+            state.pop(USER, None)
+            state.pop(TOKEN, None)
+    sso = _sso_user()
+    if sso is not None:
+        state[USER] = sso
+        return sso
     user = state.get(USER)
-    if isinstance(user, User):
-        return user
-    token = _cookie(SESSION_COOKIE)
-    found = accounts.user_from_session(store(), token) if token else None
-    if found is None:
-        found = _sso_user()
-    if found is not None:
-        state[USER] = found
-        state[TOKEN] = token
-        return found
-    return PUBLIC_USER
+    return user if isinstance(user, User) else PUBLIC_USER
 
 
 def _cookie(name: str) -> str | None:
@@ -164,9 +170,15 @@ def log_in(username: str, password: str) -> User:
 
 
 def log_out() -> None:
+    """End the session everywhere and forget everything this browser tab held but the language and wijk.
+
+    Pages keep names in session state (an undo button, a half-filled form); on
+    a shared computer in a community centre none of that may outlive the login.
+    """
     accounts.end_session(store(), st.session_state.get(TOKEN))
-    st.session_state.pop(USER, None)
-    st.session_state.pop(TOKEN, None)
+    for key in list(st.session_state.keys()):
+        if key not in (LANG, WIJK):
+            del st.session_state[key]
     _set_cookie("", max_age=0)
     if sso_configured():
         try:

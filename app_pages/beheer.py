@@ -64,10 +64,13 @@ with st.form("admin_add_user"):
         st.rerun()
 
 if listed:
-    with st.form("admin_change_user"):
-        st.markdown(f"**{tr('admin.change_user')}**")
-        who = st.selectbox(tr("field.username"), [a.username for a in listed])
-        new_role = st.selectbox(tr("field.role"), roles, format_func=lambda r: tr(f"role_name.{r}"))
+    st.markdown(f"**{tr('admin.change_user')}**")
+    who = st.selectbox(tr("field.username"), [a.username for a in listed], key="admin_who")
+    current_role = next(a.role.value for a in listed if a.username == who)
+    with st.form(f"admin_change_user_{who}"):
+        new_role = st.selectbox(
+            tr("field.role"), roles, index=roles.index(current_role), format_func=lambda r: tr(f"role_name.{r}")
+        )
         remove = st.checkbox(tr("admin.remove_user"))
         if st.form_submit_button(tr("admin.apply"), type="primary"):
             with ui.guard():

@@ -184,21 +184,27 @@ else:
         f"{format_eur(items_by_id[i].amount_eur, ctx.lang)}",
     )
     item = items_by_id.get(chosen) if chosen else None
+    # The version this screen showed: a change saved by someone else in between is refused, not overwritten.
+    base_key = f"invest_base_version_{item.id}" if item is not None else ""
+    base_version = st.session_state.setdefault(base_key, item.version) if item is not None else 0
     if item is not None and item.is_deleted and may_edit:
         if st.button(tr("list.restore"), key="invest_restore", icon=":material/restore_from_trash:"):
+            st.session_state.pop(base_key, None)
             with ui.guard():
-                restore_investment(ledger, item.id, user=ctx.user, expected_version=item.version)
+                restore_investment(ledger, item.id, user=ctx.user, expected_version=base_version)
             st.rerun()
     elif item is not None and may_edit:
         with st.form(f"invest_edit_{item.id}"):
             raw = _fields(f"invest_edit_{item.id}", item)
             if st.form_submit_button(tr("list.save"), type="primary", width="stretch"):
+                st.session_state.pop(base_key, None)
                 with ui.guard():
-                    edit_investment(ledger, item.id, raw, user=ctx.user, expected_version=item.version)
+                    edit_investment(ledger, item.id, raw, user=ctx.user, expected_version=base_version)
                 st.rerun()
         if st.button(tr("list.delete"), key=f"invest_delete_{item.id}", icon=":material/delete:"):
+            st.session_state.pop(base_key, None)
             with ui.guard():
-                delete_investment(ledger, item.id, user=ctx.user, expected_version=item.version)
+                delete_investment(ledger, item.id, user=ctx.user, expected_version=base_version)
             st.rerun()
     if item is not None:
         with st.expander(tr("list.history"), expanded=False):

@@ -16,7 +16,7 @@ from abcd.tables import asset_table, history_table
 
 ctx = ui.context()
 tr = ui.tr
-st.header(f"{tr('page.list')}: {ctx.wijk.name}")
+st.header(f"{tr('page.list')}: {ui.plain(ctx.wijk.name)}")
 
 col_search, col_cats = st.columns([2, 3])
 text = col_search.text_input(tr("list.search"), key="list_search", placeholder=tr("list.search_hint"))
@@ -26,11 +26,12 @@ categories = col_cats.multiselect(
     format_func=lambda code: Category(code).label(ctx.lang),
     key="list_categories",
 )
-show_deleted = st.toggle(tr("list.show_deleted"), key="list_show_deleted")
+can_edit = ctx.user.can(Permission.EDIT_ASSETS, ctx.wijk.slug)
+# What was deleted is not public: only editors can look at (and restore) it.
+show_deleted = st.toggle(tr("list.show_deleted"), key="list_show_deleted") if can_edit else False
 
 with ui.guard():
     items = visible_assets(ctx.store, wijk=ctx.wijk.slug, user=ctx.user, deleted_only=show_deleted)
-can_edit = ctx.user.can(Permission.EDIT_ASSETS, ctx.wijk.slug)
 table = asset_table(items, ctx.lang)
 frame = filter_assets(table, text=text, categories=categories or None)
 st.dataframe(
@@ -45,7 +46,7 @@ st.caption(tr("list.count", shown=len(frame), total=len(items)))
 
 undo = st.session_state.get("list_undo")
 undo_label = tr("list.undo", name=ui.plain(undo["name"])) if undo else ""
-if undo and not show_deleted and st.button(undo_label, key="list_undo_button", icon=":material/undo:"):
+if undo and can_edit and not show_deleted and st.button(undo_label, key="list_undo_button", icon=":material/undo:"):
     with ui.guard():
         restore_asset(ctx.store, undo["id"], expected_version=None, user=ctx.user)
     st.session_state.pop("list_undo", None)
@@ -184,11 +185,17 @@ if asset.is_person and ctx.user.can(Permission.ERASE, ctx.wijk.slug):
         st.caption(tr("list.erase_help"))
         sure = st.checkbox(tr("list.erase_confirm"), key=f"erase_sure_{asset.id}")
         if st.button(tr("list.erase"), key=f"erase_{asset.id}", type="primary", disabled=not sure):
-            with ui.guard():
+            try:
                 erase_person(ctx.store, asset.id, user=ctx.user)
+            except AbcdError as exc:
+                if exc.key != "error.erase_busy":  # busy: erased, only the file's clean-up is pending
+                    st.error(ui.plain(exc.message(ctx.lang)))
+                    st.stop()
+                ui.flash(ui.plain(exc.message(ctx.lang)), icon=":material/warning:")
+            else:
+                ui.flash(tr("list.erased"))
             ui.clear_caches()
             st.session_state.pop("list_selected", None)
-            ui.flash(tr("list.erased"))
             st.rerun()
 
 if can_edit:

@@ -30,13 +30,13 @@ choice = st.radio(tr("about.format"), list(formats), format_func=lambda s: forma
                   key="about_format")
 if st.button(tr("about.prepare"), key="about_prepare"):
     with ui.guard():
-        st.session_state["about_export"] = (choice, export_bytes(ctx.store, choice, wijk=ctx.wijk.slug,
+        st.session_state["about_export"] = (ctx.wijk.slug, choice, export_bytes(ctx.store, choice, wijk=ctx.wijk.slug,
                                                                  lang=ctx.lang))
 prepared = st.session_state.get("about_export")
-if prepared and prepared[0] == choice:
+if prepared and prepared[:2] == (ctx.wijk.slug, choice):  # never another wijk's file
     st.download_button(
         tr("about.download", format=formats[choice][0]),
-        data=prepared[1],
+        data=prepared[2],
         file_name=f"abcd-{ctx.wijk.slug}{choice}",
         mime=formats[choice][1],
         key="about_download",

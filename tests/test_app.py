@@ -179,5 +179,6 @@ def test_export_from_the_about_page(app: AppTest) -> None:
     _on(app, "app_pages/over.py")
     app.radio(key="about_format").set_value(".csv").run()
     app.button(key="about_prepare").click().run()
-    fmt, data = app.session_state["about_export"]
+    wijk, fmt, data = app.session_state["about_export"]
+    assert wijk == "bospolder-tussendijken"
     assert fmt == ".csv" and data.decode().count("\n") == 11  # header + 10 examples

@@ -109,7 +109,7 @@ def test_a_session_token_survives_a_reload_and_ends_on_logout(store: Store) -> N
 
 
 def test_changing_a_role_ends_open_sessions(store: Store) -> None:
-    accounts.add_user(store, "ans", role="coordinator", password=PASSWORD)
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
     token = accounts.start_session(store, accounts.authenticate(store, "ans", PASSWORD))
     accounts.set_role(store, "ans", "officer")
     assert accounts.user_from_session(store, token) is None
