@@ -16,7 +16,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -212,41 +212,47 @@ def authenticate(store: Store, username: str, password: str, *, now: datetime | 
         name = _clean_username(username)
     except ValidationError:
         raise LoginError("error.login_failed") from None
-    # The failure counter must be committed even though the login fails, so
-    # the verdict is raised only after the transaction has ended.
-    failure: LoginError | None = None
-    with store._write() as conn:
+    with store._read() as conn:
         row = conn.execute(select(schema.users).where(schema.users.c.username == name)).mappings().first()
-        if row is None or row["password_hash"] is None:
-            _hasher.hash(password)  # spend the same time as a real check
-            raise LoginError("error.login_failed")
-        locked_until = datetime.fromisoformat(row["locked_until"]) if row["locked_until"] else None
-        if locked_until and locked_until > now:
-            minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-            raise LoginError("error.login_locked", minutes=minutes)
-        try:
-            _hasher.verify(row["password_hash"], password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            failed = int(row["failed_attempts"]) + 1
-            lock = lock_duration(failed)
-            conn.execute(
-                update(schema.users)
-                .where(schema.users.c.username == name)
-                .values(failed_attempts=failed, locked_until=(now + lock).isoformat() if lock else None)
-            )
-            failure = (
-                LoginError("error.login_locked", minutes=max(1, int(lock.total_seconds() // 60)))
-                if lock
-                else LoginError("error.login_failed")
-            )
-        else:
-            values: dict[str, object] = {"failed_attempts": 0, "locked_until": None, "last_login_at": now.isoformat()}
-            if _hasher.check_needs_rehash(row["password_hash"]):
-                values["password_hash"] = _hasher.hash(password)
-            conn.execute(update(schema.users).where(schema.users.c.username == name).values(**values))
-    if failure is not None:
-        raise failure
+    if row is None or row["password_hash"] is None:
+        _hasher.hash(password)  # spend the same time as a real check
+        raise LoginError("error.login_failed")
+    locked_until = datetime.fromisoformat(row["locked_until"]) if row["locked_until"] else None
+    if locked_until and locked_until > now:
+        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+        raise LoginError("error.login_locked", minutes=minutes)
+    # The slow Argon2 check runs outside any write transaction, so a stream of
+    # guesses never holds the database's write lock.
+    try:
+        _hasher.verify(row["password_hash"], password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        _count_failure(store, name, now)
+    values: dict[str, object] = {"failed_attempts": 0, "locked_until": None, "last_login_at": now.isoformat()}
+    if _hasher.check_needs_rehash(row["password_hash"]):
+        values["password_hash"] = _hasher.hash(password)
+    with store._write() as conn:
+        conn.execute(update(schema.users).where(schema.users.c.username == name).values(**values))
     return User(name, Role(row["role"]), parse_wijken(row["wijken"]))
+
+
+def _count_failure(store: Store, name: str, now: datetime) -> NoReturn:
+    """Add one failure in the database itself (parallel guesses each count) and lock when due; always raises."""
+    with store._write() as conn:
+        conn.execute(
+            update(schema.users)
+            .where(schema.users.c.username == name)
+            .values(failed_attempts=schema.users.c.failed_attempts + 1)
+        )
+        failed = int(
+            conn.execute(select(schema.users.c.failed_attempts).where(schema.users.c.username == name)).scalar_one()
+        )
+        lock = lock_duration(failed)
+        if lock:
+            until = (now + lock).isoformat()
+            conn.execute(update(schema.users).where(schema.users.c.username == name).values(locked_until=until))
+    if lock:
+        raise LoginError("error.login_locked", minutes=max(1, int(lock.total_seconds() // 60)))
+    raise LoginError("error.login_failed")
 
 
 def sso_user(store: Store, email: str) -> User | None:
