@@ -72,6 +72,22 @@ def _linked(store: Store, draft: AssetDraft) -> Asset:
     return linked
 
 
+def relocate_people(store: Store, catalogue: dict[str, Wijk]) -> int:
+    """Move residents stored before the buurt rule (no ``buurt`` yet) off their point; returns how many.
+
+    ``abcd init`` runs it after every upgrade, so a database from before the
+    rule never keeps a resident's exact location.
+    """
+    moved = 0
+    for asset in store.list_assets(category=Category.PERSON, include_deleted=True):
+        if asset.buurt is not None:
+            continue
+        placed = place_person(store, catalogue, asset.draft(linked_asset_id=None))
+        store.move_person(asset.id, lon=placed.lon, lat=placed.lat, buurt=str(placed.buurt))
+        moved += 1
+    return moved
+
+
 def prepare_drafts(
     store: Store,
     catalogue: dict[str, Wijk],

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from abcd import accounts, exchange
-from abcd.assets import erase_person
+from abcd.assets import erase_person, relocate_people
 from abcd.auth import CLI_USER, Role
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError
@@ -60,6 +60,9 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     revision = current_revision(store.engine)
     print(t("cli.db_ready", settings.lang, url=_safe_url(settings.database_url), revision=revision))
     catalogue = wijk_catalogue(settings.wijken_dir)
+    moved = relocate_people(store, catalogue)
+    if moved:
+        print(t("cli.people_relocated", settings.lang, count=moved))
     wijk = find_wijk(catalogue, args.wijk)
     if args.refresh or not store.has_wijk(wijk.slug):
         streets = onboard_wijk(store, wijk, settings.wijken_dir)

@@ -552,6 +552,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "First account created: '{username}' (coordinator), password: {password}\n"
         "Keep the password; change it with `abcd users password {username}`.",
     ),
+    "cli.people_relocated": (
+        "{count} bewoners van een exacte plek naar hun buurt verplaatst (ook in de geschiedenis).",
+        "{count} residents moved from an exact point to their buurt (in the history too).",
+    ),
     "cli.compacted": ("Database herschreven.", "Database rewritten."),
     "cli.users_done": ("Account {username!r} bijgewerkt.", "Account {username!r} updated."),
     "cli.password_prompt": ("Wachtwoord: ", "Password: "),

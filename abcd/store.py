@@ -608,6 +608,28 @@ class Store:
             )
         self.compact()
 
+    def move_person(self, asset_id: str, *, lon: float, lat: float, buurt: str) -> None:
+        """Put a resident at ``(lon, lat)`` in ``buurt`` and scrub any earlier point from their history.
+
+        For residents stored before people were kept at buurt level: their old
+        point may be a home, so it leaves the row and every history entry.
+        """
+        with self._write() as conn:
+            conn.execute(
+                update(schema.assets).where(schema.assets.c.id == asset_id).values(lon=lon, lat=lat, buurt=buurt)
+            )
+            rows = conn.execute(
+                select(schema.asset_history.c.id, schema.asset_history.c.old_values, schema.asset_history.c.new_values)
+                .where(schema.asset_history.c.asset_id == asset_id)
+            ).all()
+            for row_id, old, new in rows:
+                conn.execute(
+                    update(schema.asset_history)
+                    .where(schema.asset_history.c.id == row_id)
+                    .values(old_values=_moved(old, lon, lat, buurt), new_values=_moved(new, lon, lat, buurt))
+                )
+        self.compact()
+
     def compact(self) -> None:
         """Rewrite the SQLite file so deleted text is gone from free pages and the WAL."""
         if not self.is_sqlite:
@@ -739,6 +761,14 @@ def _asset_from_row(row: Any) -> Asset:
         buurt=row["buurt"],
         linked_asset_id=row["linked_asset_id"],
     )
+
+
+def _moved(values: str | None, lon: float, lat: float, buurt: str) -> str | None:
+    if not values:
+        return values
+    data = json.loads(values)
+    data.update(lon=lon, lat=lat, buurt=buurt)
+    return json.dumps(data, ensure_ascii=False)
 
 
 def _insert_new(conn: Connection, drafts: Sequence[AssetDraft], *, by: str, now: datetime) -> list[Asset]:

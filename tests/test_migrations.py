@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import shapely
 from alembic import command
 from shapely.geometry import box
@@ -44,3 +45,41 @@ def test_a_0001_database_with_data_upgrades_to_head(tmp_path: Path) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+
+
+def test_residents_from_before_the_buurt_rule_lose_their_exact_point_on_init(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from abcd.cli import main as cli_main
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = engine_from_url(url)
+    with engine.connect().execution_options(abcd_write=True) as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+        conn.commit()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO wijken (slug, name, kind, cbs_code, population, boundary_wkb, loaded_at) "
+            "VALUES ('bospolder-tussendijken', 'Bospolder-Tussendijken', 'gebied', NULL, 14950, ?, "
+            "'2026-01-01T00:00:00+00:00')",
+            (shapely.to_wkb(box(4.43, 51.90, 4.45, 51.92)),),
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO assets (id, name, category, description, lon, lat, wijk, source, version, created_by, "
+            "created_at, updated_by, updated_at) VALUES ('00000000-0000-4000-8000-000000000002', 'Ans', "
+            "'person', 'kookt', 4.4401234, 51.9101234, 'bospolder-tussendijken', 'field', 1, 'x', "
+            "'2026-01-01T00:00:00+00:00', 'x', '2026-01-01T00:00:00+00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO asset_history (asset_id, version, action, changed_by, changed_at, new_values) VALUES "
+            "('00000000-0000-4000-8000-000000000002', 1, 'create', 'x', '2026-01-01T00:00:00+00:00', "
+            "'{\"name\": \"Ans\", \"lon\": 4.4401234, \"lat\": 51.9101234}')"
+        )
+    engine.dispose()
+    monkeypatch.setenv("ABCD_DATABASE_URL", url)
+    assert cli_main(["init", "--no-examples"]) == 0
+    store = Store.open(url)
+    (person,) = store.list_assets()
+    assert person.buurt in ("bospolder", "tussendijken") and (person.lon, person.lat) != (4.4401234, 51.9101234)
+    data = b"".join(p.read_bytes() for p in tmp_path.glob("old.db*"))
+    assert b"4.4401234" not in data and b"51.9101234" not in data
