@@ -218,8 +218,13 @@ class Ledger:
         ]
 
     def meeting_places(self, *, wijk: str | None = None, include_deleted: bool = False) -> list[Asset]:
-        """The meeting places (of ``wijk``) investments can belong to, sorted by name."""
-        return self.store.list_assets(wijk=wijk, category=Category.MEETING_PLACE, include_deleted=include_deleted)
+        """The approved meeting places (of ``wijk``) investments can belong to, sorted by name.
+
+        A place still waiting for a coordinator's approval is not public yet:
+        it takes no money, shows on no officer's map and counts in no summary.
+        """
+        places = self.store.list_assets(wijk=wijk, category=Category.MEETING_PLACE, include_deleted=include_deleted)
+        return [p for p in places if not p.is_pending]
 
     def data_version(self) -> str:
         """A token that changes whenever an investment is added, changed or removed (for caches)."""

@@ -128,3 +128,17 @@ def test_logging_out_forgets_what_the_tab_held(app_db: Store) -> None:
     assert "list_selected" not in at.session_state or at.session_state["list_selected"] is None
     assert at.session_state["lang"] == "en" and at.session_state["wijk"] == BOTU
     assert not [b for b in at.button if b.key == "list_undo_button"]
+
+
+def test_meeting_places_awaiting_approval_take_no_investments(botu_store: Store, catalogue: dict[str, Wijk]) -> None:
+    from abcd.ledger import Ledger
+
+    uc.set_moderation(botu_store, BOTU, True, user=User("coordinator", Role.COORDINATOR))
+    lon, lat = INSIDE_BOTU
+    raw = {"name": "Nieuw buurthuisje", "category": "meeting_place", "meeting_place_role": "resident",
+           "lon": lon, "lat": lat, "wijk": BOTU}
+    pending = uc.add_asset(botu_store, catalogue, raw, wijken_dir=WIJKEN_DIR, user=BOTU_BUILDER)
+    ledger = Ledger(botu_store)
+    assert pending.id not in {p.id for p in ledger.meeting_places(wijk=BOTU)}
+    uc.approve_asset(botu_store, pending.id, user=User("coordinator", Role.COORDINATOR))
+    assert pending.id in {p.id for p in ledger.meeting_places(wijk=BOTU)}
