@@ -50,7 +50,7 @@ from abcd.investment import (
     wijken_to_frame,
 )
 from abcd.model import Asset, Category, new_asset_id
-from abcd.store import Store, utcnow
+from abcd.store import Store, from_iso, iso_utc, utcnow
 from abcd.wijken import Wijk
 
 # Fields recorded in history, in this order.
@@ -64,14 +64,6 @@ TRACKED = (
     "hours_per_week",
     "note",
 )
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
-def _from_iso(text: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(text) if text else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,17 +363,17 @@ def _row(item: Investment) -> dict[str, Any]:
         "note": item.note,
         "version": item.version,
         "created_by": item.created_by,
-        "created_at": _iso(item.created_at),
+        "created_at": iso_utc(item.created_at),
         "updated_by": item.updated_by,
-        "updated_at": _iso(item.updated_at),
-        "deleted_at": _iso(item.deleted_at) if item.deleted_at else None,
+        "updated_at": iso_utc(item.updated_at),
+        "deleted_at": iso_utc(item.deleted_at) if item.deleted_at else None,
         "deleted_by": item.deleted_by,
     }
 
 
 def _from_row(row: Any) -> Investment:
-    created_at = _from_iso(row["created_at"])
-    updated_at = _from_iso(row["updated_at"])
+    created_at = from_iso(row["created_at"])
+    updated_at = from_iso(row["updated_at"])
     assert created_at is not None and updated_at is not None
     return Investment(
         id=row["id"],
@@ -398,7 +390,7 @@ def _from_row(row: Any) -> Investment:
         created_at=created_at,
         updated_by=row["updated_by"],
         updated_at=updated_at,
-        deleted_at=_from_iso(row["deleted_at"]),
+        deleted_at=from_iso(row["deleted_at"]),
         deleted_by=row["deleted_by"],
     )
 
@@ -426,7 +418,7 @@ def _write_history(
             version=item.version,
             action=action,
             changed_by=by,
-            changed_at=_iso(now),
+            changed_at=iso_utc(now),
             old_values=json.dumps(_snapshot(old), ensure_ascii=False) if old else None,
             new_values=json.dumps(_snapshot(item), ensure_ascii=False),
         )

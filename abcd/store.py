@@ -77,11 +77,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _iso(moment: datetime) -> str:
+def iso_utc(moment: datetime) -> str:
+    """A moment as stored: ISO-8601 in UTC to the microsecond (sorts and round-trips exactly)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _from_iso(text: str | None) -> datetime | None:
+def from_iso(text: str | None) -> datetime | None:
+    """The inverse of :func:`iso_utc`; ``None`` stays ``None``."""
     return datetime.fromisoformat(text) if text else None
 
 
@@ -250,7 +252,7 @@ class Store:
             "cbs_code": wijk.cbs_code,
             "population": wijk.population,
             "boundary_wkb": shapely.to_wkb(wijk.boundary),
-            "loaded_at": _iso(utcnow()),
+            "loaded_at": iso_utc(utcnow()),
         }
         with self._write() as conn:
             exists = conn.execute(select(schema.wijken.c.slug).where(schema.wijken.c.slug == wijk.slug)).first()
@@ -601,7 +603,7 @@ class Store:
                     version=(last or 0) + 1,
                     action="erase",
                     changed_by=by,
-                    changed_at=_iso(now),
+                    changed_at=iso_utc(now),
                     old_values=None,
                     new_values=None,
                 )
@@ -722,10 +724,10 @@ def _row_from_asset(asset: Asset) -> dict[str, Any]:
         "source": asset.source.value,
         "version": asset.version,
         "created_by": asset.created_by,
-        "created_at": _iso(asset.created_at),
+        "created_at": iso_utc(asset.created_at),
         "updated_by": asset.updated_by,
-        "updated_at": _iso(asset.updated_at),
-        "deleted_at": _iso(asset.deleted_at) if asset.deleted_at else None,
+        "updated_at": iso_utc(asset.updated_at),
+        "deleted_at": iso_utc(asset.deleted_at) if asset.deleted_at else None,
         "deleted_by": asset.deleted_by,
         "status": asset.status.value,
         "buurt": asset.buurt,
@@ -734,8 +736,8 @@ def _row_from_asset(asset: Asset) -> dict[str, Any]:
 
 
 def _asset_from_row(row: Any) -> Asset:
-    created_at = _from_iso(row["created_at"])
-    updated_at = _from_iso(row["updated_at"])
+    created_at = from_iso(row["created_at"])
+    updated_at = from_iso(row["updated_at"])
     assert created_at is not None and updated_at is not None
     return Asset(
         id=row["id"],
@@ -755,7 +757,7 @@ def _asset_from_row(row: Any) -> Asset:
         created_at=created_at,
         updated_by=row["updated_by"],
         updated_at=updated_at,
-        deleted_at=_from_iso(row["deleted_at"]),
+        deleted_at=from_iso(row["deleted_at"]),
         deleted_by=row["deleted_by"],
         status=Status(row["status"]),
         buurt=row["buurt"],
@@ -796,7 +798,7 @@ def _save_consent(conn: Connection, asset_id: str, consent: Consent | None, *, n
             text_version=consent.text_version,
             under_16=consent.under_16,
             parent_consent=consent.parent_consent,
-            recorded_at=_iso(now),
+            recorded_at=iso_utc(now),
         )
     )
 
@@ -827,7 +829,7 @@ def _history_row(asset: Asset, action: str, *, old: Asset | None, by: str, now: 
         "version": asset.version,
         "action": action,
         "changed_by": by,
-        "changed_at": _iso(now),
+        "changed_at": iso_utc(now),
         "old_values": json.dumps(_snapshot(old), ensure_ascii=False) if old else None,
         "new_values": json.dumps(_snapshot(asset), ensure_ascii=False),
     }
@@ -854,8 +856,8 @@ def assets_to_frame(items: Sequence[Asset], *, include_private: bool = False) ->
         "meeting_place_role": [a.meeting_place_role.value if a.meeting_place_role else None for a in items],
         "source": [a.source.value for a in items],
         "version": [a.version for a in items],
-        "created_at": [_iso(a.created_at) for a in items],
-        "updated_at": [_iso(a.updated_at) for a in items],
+        "created_at": [iso_utc(a.created_at) for a in items],
+        "updated_at": [iso_utc(a.updated_at) for a in items],
         "area": [a.area for a in items],
     }
     if include_private:
