@@ -63,13 +63,16 @@ st.dataframe(
 )
 name = f"gatenkaart-{ctx.wijk.slug}-{mode}-{distance}m"
 col_csv, col_geojson = st.columns(2)
+# The files are written only when someone downloads them, not on every move of the slider.
 col_csv.download_button(
-    tr("gaps.download_csv"), gaps_bytes(coverage, ".csv"), file_name=f"{name}.csv", mime="text/csv", key="gaps_csv"
+    tr("gaps.download_csv"), lambda: gaps_bytes(coverage, ".csv"), file_name=f"{name}.csv", mime="text/csv",
+    key="gaps_csv", on_click="ignore",
 )
 col_geojson.download_button(
     tr("gaps.download_geojson"),
-    gaps_bytes(coverage, ".geojson"),
+    lambda: gaps_bytes(coverage, ".geojson"),
     file_name=f"{name}.geojson",
     mime="application/geo+json",
     key="gaps_geojson",
+    on_click="ignore",
 )
