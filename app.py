@@ -48,7 +48,9 @@ navigation = st.navigation(
         st.Page(PAGES / "lijst.py", title=ui.tr("page.list"), icon=":material/list:", url_path="lijst"),
         st.Page(PAGES / "gatenkaart.py", title=ui.tr("page.gaps"), icon=":material/layers:", url_path="gatenkaart"),
         st.Page(
-            PAGES / "investeringen.py", title=ui.tr("page.investments"), icon=":material/euro:",
+            PAGES / "investeringen.py",
+            title=ui.tr("page.investments"),
+            icon=":material/euro:",
             url_path="investeringen",
         ),
         st.Page(

@@ -248,9 +248,7 @@ def set_moderation(store: Store, wijk: str, required: bool, *, user: User) -> No
     store.set_requires_approval(wijk, required)
 
 
-def visible_assets(
-    store: Store, *, wijk: str, user: User, deleted_only: bool = False
-) -> list[Asset]:
+def visible_assets(store: Store, *, wijk: str, user: User, deleted_only: bool = False) -> list[Asset]:
     """The assets of ``wijk`` this user may see.
 
     People only for those who may see them, pending assets only for those who

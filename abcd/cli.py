@@ -93,8 +93,9 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
         raise AbcdError("error.required", field=Term("field.username"))
     if args.action == "add":
         password = None if args.sso else (args.password or _ask_password(settings))
-        accounts.add_user(store, args.username, role=args.role or Role.BUILDER, password=password,
-                          wijken=args.wijken or "")
+        accounts.add_user(
+            store, args.username, role=args.role or Role.BUILDER, password=password, wijken=args.wijken or ""
+        )
     elif args.action == "set-role":
         if not args.role:
             raise AbcdError("error.required", field=Term("field.role"))
@@ -265,7 +266,9 @@ def cmd_investments(args: argparse.Namespace, settings: Settings) -> int:
     if average["wijken"]:
         print(
             t(
-                "cli.investments_average", lang, count=average["wijken"],
+                "cli.investments_average",
+                lang,
+                count=average["wijken"],
                 eur=format_eur(average["eur_per_1000"], lang),
                 initiatives=format_number(average["initiatives_per_1000"], lang),
             )
@@ -445,7 +448,9 @@ def build_parser() -> argparse.ArgumentParser:
     q = actions.add_parser("summary", help="per-wijk figures of one level as CSV, plus the city average")
     q.add_argument("--year", type=int, help="only entries dated in this year (default: all years)")
     q.add_argument(
-        "--level", choices=["wijk", "cbs_wijk", "cbs_buurt"], default="wijk",
+        "--level",
+        choices=["wijk", "cbs_wijk", "cbs_buurt"],
+        default="wijk",
         help="wijk: BoTu and the other CBS buurten (default); cbs_wijk: the 21 CBS wijken; cbs_buurt: the buurten",
     )
     q.add_argument("--out", required=True, help="the CSV file to write")

@@ -32,9 +32,7 @@ class ImportResult:
     wijken: tuple[str, ...]
 
 
-def drafts_from_rows(
-    rows: list[io.RawRow], *, default_wijk: str, catalogue: dict[str, Wijk]
-) -> list[AssetDraft]:
+def drafts_from_rows(rows: list[io.RawRow], *, default_wijk: str, catalogue: dict[str, Wijk]) -> list[AssetDraft]:
     """Validate raw rows into drafts; the first bad row raises, naming its number.
 
     ``default_wijk`` applies to rows without a ``wijk`` value. A point must lie
@@ -129,7 +127,12 @@ def import_upload(
         path = Path(folder) / f"{stem}{suffix}"
         path.write_bytes(data)
         return import_assets(
-            store, path, catalogue=catalogue, wijken_dir=wijken_dir, default_wijk=default_wijk, user=user,
+            store,
+            path,
+            catalogue=catalogue,
+            wijken_dir=wijken_dir,
+            default_wijk=default_wijk,
+            user=user,
             max_bytes=max_bytes,
         )
 

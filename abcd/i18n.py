@@ -229,12 +229,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "**Asset Based Community Development (ABCD)** begint bij wat een buurt al heeft: de talenten van "
         "bewoners, clubs, ontmoetingsplekken, bewonersinitiatieven, instellingen, de lokale economie en "
         "verhalen, niet bij haar problemen. Bewoners, de coöperatie en de gemeente brengen die samen in "
-        "kaart, \"van de gemeenschap naar buiten\": *niets meer zonder bewoners*. De gemeente ziet zo waar "
+        'kaart, "van de gemeenschap naar buiten": *niets meer zonder bewoners*. De gemeente ziet zo waar '
         "bewoners al veel zelf doen en waar zij meer kan steunen.",
         "**Asset Based Community Development (ABCD)** starts from what a neighbourhood already has: its "
         "residents' gifts, clubs, meeting places, resident initiatives, institutions, local economy and "
         "stories, not from its problems. Residents, the cooperative and the municipality map them together, "
-        "\"from the community outwards\": *nothing without residents*. The municipality sees where residents "
+        '"from the community outwards": *nothing without residents*. The municipality sees where residents '
         "already do a lot themselves and where it can support more.",
     ),
     "about.privacy_title": ("Jouw gegevens", "Your data"),
@@ -653,8 +653,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.restored": (
         "Database teruggezet uit {path} ({assets} assets, schema {revision}). De vervangen database is bewaard "
         "als {kept}.",
-        "Database restored from {path} ({assets} assets, schema {revision}). The replaced database was kept as "
-        "{kept}.",
+        "Database restored from {path} ({assets} assets, schema {revision}). The replaced database was kept as {kept}.",
     ),
     "cli.restored_new": (
         "Database teruggezet uit {path} ({assets} assets, schema {revision}); er was nog geen database.",
@@ -978,8 +977,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "funder.anders": ("anders", "other"),
     "kind.eenmalig": ("eenmalig", "one-off"),
     "kind.jaarlijks": ("jaarlijks", "yearly"),
-    "level.wijk": ("wijken (Bospolder-Tussendijken en de overige CBS-buurten)",
-                   "neighbourhoods (Bospolder-Tussendijken and the other CBS buurten)"),
+    "level.wijk": (
+        "wijken (Bospolder-Tussendijken en de overige CBS-buurten)",
+        "neighbourhoods (Bospolder-Tussendijken and the other CBS buurten)",
+    ),
     "level.cbs_wijk": ("CBS-wijken", "CBS wijken"),
     "level.cbs_buurt": ("CBS-buurten", "CBS buurten"),
     "field.meeting_place": ("ontmoetingsplek", "meeting place"),

@@ -366,8 +366,11 @@ def parse_date(value: Any, *, field: str = "date") -> dt.date:
             raise ValidationError("error.bad_date", field=Term(f"field.{field}"), value=value) from None
     if not FIRST_DATE <= day <= LAST_DATE:
         raise ValidationError(
-            "error.date_range", field=Term(f"field.{field}"), value=day.isoformat(),
-            min=FIRST_DATE.isoformat(), max=LAST_DATE.isoformat(),
+            "error.date_range",
+            field=Term(f"field.{field}"),
+            value=day.isoformat(),
+            min=FIRST_DATE.isoformat(),
+            max=LAST_DATE.isoformat(),
         )
     return day
 
@@ -376,8 +379,10 @@ def check_year(year: int | None) -> int | None:
     """``year`` if it is a plausible ledger year (or ``None`` for all years)."""
     if year is None:
         return None
-    if isinstance(year, bool) or not isinstance(year, numbers.Integral) or not (
-        FIRST_DATE.year <= int(year) <= LAST_DATE.year
+    if (
+        isinstance(year, bool)
+        or not isinstance(year, numbers.Integral)
+        or not (FIRST_DATE.year <= int(year) <= LAST_DATE.year)
     ):
         raise ValidationError(
             "error.date_range", field=Term("field.year"), value=year, min=FIRST_DATE.year, max=LAST_DATE.year
@@ -451,7 +456,16 @@ def validate_investment(raw: Mapping[str, Any]) -> InvestmentDraft:
 # ------------------------------------------------------------------- frames
 PLACE_COLUMNS = ("id", "name", "wijk", "role", "live", "lon", "lat")
 INVESTMENT_COLUMNS = (
-    "id", "meeting_place_id", "date", "year", "amount_cents", "funder", "kind", "space_m2", "hours_per_week", "note",
+    "id",
+    "meeting_place_id",
+    "date",
+    "year",
+    "amount_cents",
+    "funder",
+    "kind",
+    "space_m2",
+    "hours_per_week",
+    "note",
 )
 
 
@@ -464,9 +478,13 @@ def places_to_frame(places: Iterable[Asset]) -> pd.DataFrame:
     """
     rows = [
         (
-            a.id, a.name, a.wijk,
+            a.id,
+            a.name,
+            a.wijk,
             (a.meeting_place_role or MeetingPlaceRole.OTHER).value,
-            not a.is_deleted and not a.is_pending, a.lon, a.lat,
+            not a.is_deleted and not a.is_pending,
+            a.lon,
+            a.lat,
         )
         for a in places
         if a.category is Category.MEETING_PLACE
@@ -485,7 +503,13 @@ def investments_to_frame(items: Iterable[Investment | InvestmentDraft]) -> pd.Da
     """Investments as a frame with the :data:`INVESTMENT_COLUMNS` (amounts as int cents)."""
     rows = [
         (
-            i.id, i.meeting_place_id, i.date, i.date.year, int(i.amount_cents), i.funder.value, i.kind.value,
+            i.id,
+            i.meeting_place_id,
+            i.date,
+            i.date.year,
+            int(i.amount_cents),
+            i.funder.value,
+            i.kind.value,
             np.nan if i.space_m2 is None else float(i.space_m2),
             np.nan if i.hours_per_week is None else float(i.hours_per_week),
             i.note,
@@ -622,8 +646,7 @@ def _figures(
     index = pd.Index(wijken.index, name="wijk")
     live = places[places["live"].astype(bool)] if len(places) else places
     counts = (
-        live.groupby(["wijk", "role"]).size().unstack(fill_value=0)
-        if len(live) else pd.DataFrame(index=index)
+        live.groupby(["wijk", "role"]).size().unstack(fill_value=0) if len(live) else pd.DataFrame(index=index)
     ).reindex(index=index, columns=list(_ROLES), fill_value=0)
 
     counted = _counted(investments, year)
@@ -634,9 +657,14 @@ def _figures(
     )
     money = money[money["wijk"].isin(set(index))]
     cents = (
-        money.groupby(["wijk", "role"])["amount_cents"].sum().unstack(fill_value=0)
-        if len(money) else pd.DataFrame(index=index)
-    ).reindex(index=index, columns=list(_ROLES), fill_value=0).astype("int64")
+        (
+            money.groupby(["wijk", "role"])["amount_cents"].sum().unstack(fill_value=0)
+            if len(money)
+            else pd.DataFrame(index=index)
+        )
+        .reindex(index=index, columns=list(_ROLES), fill_value=0)
+        .astype("int64")
+    )
     space = money.groupby("wijk")["space_m2"].sum().reindex(index, fill_value=0.0).astype(float)
     hours = money.groupby("wijk")["hours_per_week"].sum().reindex(index, fill_value=0.0).astype(float)
     counts_given = {} if initiatives is None else dict(initiatives)
@@ -655,9 +683,12 @@ def _figures(
     for role in _ROLES:
         rows[f"eur_{role}"] = pd.Series([eur_from_cents(c) for c in cents[role]], index=index, dtype=object)
     rows["eur_per_1000"] = pd.Series(
-        [None if bad else _money_per_1000(c, p) for c, p, bad in zip(total_cents, population, no_population,
-                                                                      strict=True)],
-        index=index, dtype=object,
+        [
+            None if bad else _money_per_1000(c, p)
+            for c, p, bad in zip(total_cents, population, no_population, strict=True)
+        ],
+        index=index,
+        dtype=object,
     )
     rows["space_m2"] = space.round(2)
     safe_population = population.astype("float64").where(~no_population)

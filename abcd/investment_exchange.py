@@ -182,7 +182,10 @@ def _resolve_place(values: Mapping[str, Any], wijk: Wijk, places: Sequence[Asset
             )
         if len(matches) > 1:
             raise ValidationError(
-                "error.meeting_place_ambiguous", value=name, count=len(matches), wijk=wijk.name,
+                "error.meeting_place_ambiguous",
+                value=name,
+                count=len(matches),
+                wijk=wijk.name,
                 ids=", ".join(p.id for p in matches),
             )
         place = matches[0]

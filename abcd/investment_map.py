@@ -119,8 +119,10 @@ def investment_layer(places: pd.DataFrame, *, lang: Lang = "nl") -> folium.Featu
     features = investment_features(places, lang=lang)
     if not features:
         return group
-    labels = [_esc(t(key, lang)) for key in ("field.meeting_place", "field.meeting_place_role",
-                                             "invest.col.eur_total", "field.space_m2")]
+    labels = [
+        _esc(t(key, lang))
+        for key in ("field.meeting_place", "field.meeting_place_role", "invest.col.eur_total", "field.space_m2")
+    ]
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,

@@ -26,7 +26,16 @@ from abcd.model import Asset, MeetingPlaceRole
 from abcd.tables import change_table
 
 LEDGER_COLUMNS = (
-    "id", "date", "meeting_place", "role", "amount_eur", "funder", "kind", "space_m2", "hours_per_week", "note",
+    "id",
+    "date",
+    "meeting_place",
+    "role",
+    "amount_eur",
+    "funder",
+    "kind",
+    "space_m2",
+    "hours_per_week",
+    "note",
     "version",
 )
 CITY_COLUMNS = (
@@ -43,7 +52,13 @@ CITY_COLUMNS = (
     "signals",
 )
 COMPARISON_COLUMNS = (
-    "name", "inwoners", "standard_places", "resident_places", "eur_total", "eur_per_1000", "space_m2_per_1000",
+    "name",
+    "inwoners",
+    "standard_places",
+    "resident_places",
+    "eur_total",
+    "eur_per_1000",
+    "space_m2_per_1000",
     "initiatives_per_1000",
 )
 MONEY_COLUMNS = frozenset({"amount_eur", "eur_total", "eur_standard", "eur_resident", "eur_per_1000"})

@@ -63,9 +63,7 @@ def _size_checked(path: Path, max_bytes: int) -> int:
         raise ImportFileError("error.file_missing", path=str(path))
     size = path.stat().st_size
     if size > max_bytes:
-        raise ImportFileError(
-            "error.file_too_large", size=f"{size / _MIB:.1f}", max=f"{max_bytes / _MIB:.0f}"
-        )
+        raise ImportFileError("error.file_too_large", size=f"{size / _MIB:.1f}", max=f"{max_bytes / _MIB:.0f}")
     if size == 0:
         raise ImportFileError("error.empty_file")
     return size

@@ -113,9 +113,7 @@ class Ledger:
                 created.append(item)
         return created
 
-    def update(
-        self, investment_id: str, draft: InvestmentDraft, *, by: str, expected_version: int
-    ) -> Investment:
+    def update(self, investment_id: str, draft: InvestmentDraft, *, by: str, expected_version: int) -> Investment:
         """Replace an investment's fields with ``draft``, if nobody changed it since ``expected_version``."""
         now = utcnow()
         with self.store._write() as conn:
@@ -137,9 +135,7 @@ class Ledger:
         """Undo a soft delete."""
         return self._set_deleted(investment_id, deleted=False, by=by, expected_version=expected_version)
 
-    def _set_deleted(
-        self, investment_id: str, *, deleted: bool, by: str, expected_version: int | None
-    ) -> Investment:
+    def _set_deleted(self, investment_id: str, *, deleted: bool, by: str, expected_version: int | None) -> Investment:
         now = utcnow()
         with self.store._write() as conn:
             current = _get(conn, investment_id)
@@ -191,9 +187,7 @@ class Ledger:
     def history(self, investment_id: str) -> list[InvestmentHistoryEntry]:
         """Every change of ``investment_id``, oldest first."""
         table = schema.investment_history
-        query = (
-            select(table).where(table.c.investment_id == investment_id).order_by(table.c.version, table.c.id)
-        )
+        query = select(table).where(table.c.investment_id == investment_id).order_by(table.c.version, table.c.id)
         with self.store._read() as conn:
             rows = conn.execute(query).mappings().all()
         return [
@@ -301,9 +295,7 @@ def _check_places(conn: Connection, ids: Iterable[str]) -> None:
 
 def _get(conn: Connection, investment_id: str) -> Investment:
     row = (
-        conn.execute(select(schema.investments).where(schema.investments.c.id == str(investment_id)))
-        .mappings()
-        .first()
+        conn.execute(select(schema.investments).where(schema.investments.c.id == str(investment_id))).mappings().first()
     )
     if row is None:
         raise NotFoundError("error.investment_not_found", value=investment_id)

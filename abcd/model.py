@@ -373,8 +373,12 @@ def validate_consent(raw: Mapping[str, Any], *, today: date | None = None) -> Co
     if minor and not parent_ok:
         raise ValidationError("error.minor_without_parent", age=CONSENT_AGE)
     return Consent(
-        date=when, recorded_by=recorded_by, purpose=purpose, text_version=version,
-        under_16=minor, parent_consent=parent_ok,
+        date=when,
+        recorded_by=recorded_by,
+        purpose=purpose,
+        text_version=version,
+        under_16=minor,
+        parent_consent=parent_ok,
     )
 
 
@@ -419,9 +423,7 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
     if category is Category.MEETING_PLACE:
         role = _choice(MeetingPlaceRole, "meeting_place_role", value) if has_value else MeetingPlaceRole.OTHER
     elif has_value:
-        raise ValidationError(
-            "error.not_for_category", field=Term("field.meeting_place_role"), category=category.value
-        )
+        raise ValidationError("error.not_for_category", field=Term("field.meeting_place_role"), category=category.value)
 
     value = raw.get("source")
     source = _choice(Source, "source", value) if not _missing(value) and str(value).strip() else default_source

@@ -84,9 +84,7 @@ def _buurt_frame(buurten: Sequence[Wijk] | gpd.GeoDataFrame) -> gpd.GeoDataFrame
             raise ValueError(msg)
         frame = gpd.GeoDataFrame({"name": list(buurten["name"])}, geometry=list(buurten.geometry), crs=buurten.crs)
         return frame.set_crs(WGS84) if frame.crs is None else frame
-    return gpd.GeoDataFrame(
-        {"name": [b.name for b in buurten]}, geometry=[b.boundary for b in buurten], crs=WGS84
-    )
+    return gpd.GeoDataFrame({"name": [b.name for b in buurten]}, geometry=[b.boundary for b in buurten], crs=WGS84)
 
 
 def people_by_buurt(

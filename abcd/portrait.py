@@ -123,9 +123,7 @@ def report_data(
     investment: InvestmentFigures | None = None,
 ) -> ReportData:
     """Build :class:`ReportData` from frames: people become counts per buurt, the rest is made public."""
-    frame = gpd.GeoDataFrame(
-        {"name": [b.name for b in buurten]}, geometry=[b.boundary for b in buurten], crs=WGS84
-    )
+    frame = gpd.GeoDataFrame({"name": [b.name for b in buurten]}, geometry=[b.boundary for b in buurten], crs=WGS84)
     return ReportData(
         name=wijk.name,
         slug=wijk.slug,
@@ -157,9 +155,7 @@ def load_report_data(
     added when there are investments and ``user`` may see them (the public may not).
     """
     items = [a for a in store.list_assets(wijk=wijk.slug) if not a.is_pending]
-    investment = (
-        _investment_figures(store, wijk, items) if user.can(Permission.VIEW_INVESTMENTS, wijk.slug) else None
-    )
+    investment = _investment_figures(store, wijk, items) if user.can(Permission.VIEW_INVESTMENTS, wijk.slug) else None
     return report_data(
         wijk=wijk,
         assets=assets_to_frame(items),
@@ -187,8 +183,13 @@ def _investment_figures(store: Store, wijk: Wijk, items: Sequence[Asset]) -> Inv
     )
     initiatives = sum(1 for a in items if a.category is Category.INITIATIVE and a.resident_led is not False)
     summary = investment.wijk_summary(
-        wijk.slug, name=wijk.name, inwoners=wijk.population, places=places, investments=money,
-        initiatives=initiatives, year=year,
+        wijk.slug,
+        name=wijk.name,
+        inwoners=wijk.population,
+        places=places,
+        investments=money,
+        initiatives=initiatives,
+        year=year,
     )
     return InvestmentFigures(year=year, summary=summary.iloc[0])
 

@@ -38,11 +38,28 @@ def poster_figure(data: ReportData, *, lang: Lang = "nl") -> Figure:
     """The poster as a matplotlib figure of A3 size (nothing is rendered yet)."""
     lang = normalise_lang(lang)
     fig = Figure(figsize=(A3_MM[0] / 25.4, A3_MM[1] / 25.4), facecolor="white")
-    title = fig.text(0.06, 0.965, t("report.title", lang, wijk=data.name), ha="left", va="top", fontsize=42,
-                     fontweight="bold", color=_INK, family=static_map.FONT)
+    title = fig.text(
+        0.06,
+        0.965,
+        t("report.title", lang, wijk=data.name),
+        ha="left",
+        va="top",
+        fontsize=42,
+        fontweight="bold",
+        color=_INK,
+        family=static_map.FONT,
+    )
     _fit_width(fig, title, 0.88)
-    fig.text(0.06, 0.925, t("poster.subtitle", lang, date=format_date(data.made_on, lang)), ha="left", va="top",
-             fontsize=17, color=static_map.MUTED_TEXT, family=static_map.FONT)
+    fig.text(
+        0.06,
+        0.925,
+        t("poster.subtitle", lang, date=format_date(data.made_on, lang)),
+        ha="left",
+        va="top",
+        fontsize=17,
+        color=static_map.MUTED_TEXT,
+        family=static_map.FONT,
+    )
     _figures_row(fig, data, lang)
 
     map_ax = fig.add_axes((0.04, 0.28, 0.92, 0.52))
@@ -59,10 +76,28 @@ def poster_figure(data: ReportData, *, lang: Lang = "nl") -> Figure:
         attribution=False,
     )
     _legend(fig, data, lang)
-    fig.text(0.06, 0.042, t("poster.call", lang), ha="left", va="bottom", fontsize=17, fontweight="bold",
-             color=_ACCENT, family=static_map.FONT)
-    fig.text(0.06, 0.018, t("map.attribution", lang), ha="left", va="bottom", fontsize=7.5,
-             color=static_map.MUTED_TEXT, family=static_map.FONT, wrap=True)
+    fig.text(
+        0.06,
+        0.042,
+        t("poster.call", lang),
+        ha="left",
+        va="bottom",
+        fontsize=17,
+        fontweight="bold",
+        color=_ACCENT,
+        family=static_map.FONT,
+    )
+    fig.text(
+        0.06,
+        0.018,
+        t("map.attribution", lang),
+        ha="left",
+        va="bottom",
+        fontsize=7.5,
+        color=static_map.MUTED_TEXT,
+        family=static_map.FONT,
+        wrap=True,
+    )
     return fig
 
 
@@ -90,13 +125,39 @@ def _figures_row(fig: Figure, data: ReportData, lang: Lang) -> None:
     for i, (number, label) in enumerate(cells):
         x = left + i * (width + gap)
         fig.patches.append(
-            FancyBboxPatch((x, bottom), width, height, boxstyle="round,pad=0,rounding_size=0.008",
-                           transform=fig.transFigure, facecolor=_PAPER, edgecolor="none", figure=fig)
+            FancyBboxPatch(
+                (x, bottom),
+                width,
+                height,
+                boxstyle="round,pad=0,rounding_size=0.008",
+                transform=fig.transFigure,
+                facecolor=_PAPER,
+                edgecolor="none",
+                figure=fig,
+            )
         )
-        fig.text(x + 0.015, bottom + height - 0.012, format_number(number, lang), ha="left", va="top", fontsize=44,
-                 fontweight="bold", color=_ACCENT, family=static_map.FONT)
-        fig.text(x + 0.015, bottom + 0.012, label, ha="left", va="bottom", fontsize=13, color=_INK,
-                 family=static_map.FONT, wrap=True)
+        fig.text(
+            x + 0.015,
+            bottom + height - 0.012,
+            format_number(number, lang),
+            ha="left",
+            va="top",
+            fontsize=44,
+            fontweight="bold",
+            color=_ACCENT,
+            family=static_map.FONT,
+        )
+        fig.text(
+            x + 0.015,
+            bottom + 0.012,
+            label,
+            ha="left",
+            va="bottom",
+            fontsize=13,
+            color=_INK,
+            family=static_map.FONT,
+            wrap=True,
+        )
 
 
 def _legend(fig: Figure, data: ReportData, lang: Lang) -> None:
@@ -111,22 +172,49 @@ def _legend(fig: Figure, data: ReportData, lang: Lang) -> None:
     step = min(0.15, 0.95 / (half + 1.2))  # the same in both columns, so their rows line up
     for i, column in enumerate([rows[:half], rows[half:]]):
         ax = fig.add_axes((0.06 + i * (width + 0.03), bottom, width, height))
-        static_map.draw_legend(ax, column, title=t("map.legend", lang) if i == 0 else " ", fontsize=11.5,
-                               marker_pt=20.0, line_height=step)
+        static_map.draw_legend(
+            ax, column, title=t("map.legend", lang) if i == 0 else " ", fontsize=11.5, marker_pt=20.0, line_height=step
+        )
     if people:
         ax = fig.add_axes((0.72, bottom, 0.22, height))
         ax.set_axis_off()
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        ax.text(0.0, 0.97, t("report.people_title", lang), ha="left", va="top", fontsize=12.5 * 1.15,
-                fontweight="bold", color=_INK, family=static_map.FONT)
-        ax.text(0.0, 0.86, t("static.people_per_buurt", lang), ha="left", va="top", fontsize=11,
-                color=static_map.MUTED_TEXT, family=static_map.FONT)
+        ax.text(
+            0.0,
+            0.97,
+            t("report.people_title", lang),
+            ha="left",
+            va="top",
+            fontsize=12.5 * 1.15,
+            fontweight="bold",
+            color=_INK,
+            family=static_map.FONT,
+        )
+        ax.text(
+            0.0,
+            0.86,
+            t("static.people_per_buurt", lang),
+            ha="left",
+            va="top",
+            fontsize=11,
+            color=static_map.MUTED_TEXT,
+            family=static_map.FONT,
+        )
         y = 0.68
         for buurt, shown in zip(data.people["buurt"], data.people["shown"], strict=True):
             ax.text(0.0, y, str(buurt), ha="left", va="center", fontsize=13, color=_INK, family=static_map.FONT)
-            ax.text(1.0, y, f"{static_map.glyph(Category.PERSON.value)} {shown}", ha="right", va="center",
-                    fontsize=13, fontweight="bold", color=_INK, family=static_map.FONT)
+            ax.text(
+                1.0,
+                y,
+                f"{static_map.glyph(Category.PERSON.value)} {shown}",
+                ha="right",
+                va="center",
+                fontsize=13,
+                fontweight="bold",
+                color=_INK,
+                family=static_map.FONT,
+            )
             y -= 0.14
 
 

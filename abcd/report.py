@@ -96,8 +96,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "title": ParagraphStyle("title", base, fontName=FONT_BOLD, fontSize=22, leading=27, spaceAfter=4),
         "subtitle": ParagraphStyle("subtitle", base, fontSize=13, leading=17, textColor=MUTED, spaceAfter=10),
-        "h2": ParagraphStyle("h2", base, fontName=FONT_BOLD, fontSize=15, leading=19, textColor=ACCENT,
-                             spaceBefore=12, spaceAfter=5),
+        "h2": ParagraphStyle(
+            "h2", base, fontName=FONT_BOLD, fontSize=15, leading=19, textColor=ACCENT, spaceBefore=12, spaceAfter=5
+        ),
         "h3": ParagraphStyle("h3", base, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=2),
         "body": ParagraphStyle("body2", base, spaceAfter=5),
         "small": ParagraphStyle("small", base, fontSize=8.5, leading=11.5, textColor=MUTED),
@@ -212,8 +213,13 @@ def _map_image(data: ReportData, lang: Lang) -> Image:
 
 def _category_table(data: ReportData, lang: Lang, s: dict[str, ParagraphStyle]) -> Table:
     counts = category_counts(data.assets)
-    rows: list[list[Any]] = [["", Paragraph(_text(t("report.col_kind", lang)), s["h3"]),
-                              Paragraph(_text(t("report.col_count", lang)), s["h3"])]]
+    rows: list[list[Any]] = [
+        [
+            "",
+            Paragraph(_text(t("report.col_kind", lang)), s["h3"]),
+            Paragraph(_text(t("report.col_count", lang)), s["h3"]),
+        ]
+    ]
     style = [
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -241,11 +247,16 @@ def _category_table(data: ReportData, lang: Lang, s: dict[str, ParagraphStyle]) 
 def _people_section(data: ReportData, lang: Lang, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     if int(data.people["count"].sum()) == 0 or data.people.empty:
         return []
-    rows: list[list[Any]] = [[Paragraph(_text(t("report.col_buurt", lang)), s["h3"]),
-                              Paragraph(_text(t("report.col_count", lang)), s["h3"])]]
+    rows: list[list[Any]] = [
+        [Paragraph(_text(t("report.col_buurt", lang)), s["h3"]), Paragraph(_text(t("report.col_count", lang)), s["h3"])]
+    ]
     for buurt, shown in zip(data.people["buurt"], data.people["shown"], strict=True):
-        rows.append([Paragraph(_text(buurt), s["cell"]),
-                     Paragraph(f"<b>{escape(str(shown))}</b>", ParagraphStyle("num", s["cell"], alignment=2))])
+        rows.append(
+            [
+                Paragraph(_text(buurt), s["cell"]),
+                Paragraph(f"<b>{escape(str(shown))}</b>", ParagraphStyle("num", s["cell"], alignment=2)),
+            ]
+        )
     table = Table(rows, colWidths=[12.3 * cm, 2.5 * cm], hAlign="LEFT")
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.8, INK), ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE)]))
     return [
@@ -395,8 +406,9 @@ def _canvas_maker(footer: str, lang: Lang) -> type[Canvas]:
                 self.setFont(FONT, 8)
                 self.setFillColor(MUTED)
                 self.drawString(_MARGIN, 1.2 * cm, footer)
-                self.drawRightString(A4[0] - _MARGIN, 1.2 * cm, t("report.page", lang, page=self._pageNumber,
-                                                                    pages=total))
+                self.drawRightString(
+                    A4[0] - _MARGIN, 1.2 * cm, t("report.page", lang, page=self._pageNumber, pages=total)
+                )
                 super().showPage()
             super().save()
 
@@ -427,8 +439,11 @@ def wijk_report(data: ReportData, *, lang: Lang = "nl", own_strengths: str = "",
         story.append(Paragraph(_text(t("report.has_intro", lang, count=len(data.assets))), s["body"]))
         if data.since is not None:
             count = new_since(data.assets, data.since)
-            story.append(Paragraph(_text(t("report.new_since", lang, date=format_date(data.since, lang),
-                                            count=count)), s["body"]))
+            story.append(
+                Paragraph(
+                    _text(t("report.new_since", lang, date=format_date(data.since, lang), count=count)), s["body"]
+                )
+            )
     story.append(_category_table(data, lang, s))
     story += _people_section(data, lang, s)
     story += _initiatives(data, lang, s)

@@ -136,11 +136,21 @@ def draw_scale_bar(ax: Axes, *, fontsize: float = 7) -> None:
     left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05
     half = length / 2
     ax.add_patch(Rectangle((left, bottom), half, height, facecolor=TEXT_COLOR, edgecolor=TEXT_COLOR, lw=0.6, zorder=9))
-    ax.add_patch(Rectangle((left + half, bottom), half, height, facecolor="white", edgecolor=TEXT_COLOR, lw=0.6,
-                           zorder=9))
+    ax.add_patch(
+        Rectangle((left + half, bottom), half, height, facecolor="white", edgecolor=TEXT_COLOR, lw=0.6, zorder=9)
+    )
     for x, text in ((left, "0"), (left + length, _scale_label(length))):
-        ax.text(x, bottom + height * 2.2, text, ha="center", va="bottom", fontsize=fontsize, color=TEXT_COLOR,
-                family=FONT, zorder=9)
+        ax.text(
+            x,
+            bottom + height * 2.2,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=fontsize,
+            color=TEXT_COLOR,
+            family=FONT,
+            zorder=9,
+        )
 
 
 def draw_north_arrow(ax: Axes, *, fontsize: float = 9) -> None:
@@ -151,11 +161,31 @@ def draw_north_arrow(ax: Axes, *, fontsize: float = 9) -> None:
     top = y1 - (y1 - y0) * 0.05
     length = (y1 - y0) * 0.07
     ax.add_patch(
-        FancyArrow(x, top - length, 0, length * 0.72, width=(x1 - x0) * 0.004, head_width=(x1 - x0) * 0.02,
-                   head_length=length * 0.28, length_includes_head=False, color=TEXT_COLOR, zorder=9)
+        FancyArrow(
+            x,
+            top - length,
+            0,
+            length * 0.72,
+            width=(x1 - x0) * 0.004,
+            head_width=(x1 - x0) * 0.02,
+            head_length=length * 0.28,
+            length_includes_head=False,
+            color=TEXT_COLOR,
+            zorder=9,
+        )
     )
-    ax.text(x, top - length * 1.05, "N", ha="center", va="top", fontsize=fontsize, fontweight="bold",
-            color=TEXT_COLOR, family=FONT, zorder=9)
+    ax.text(
+        x,
+        top - length * 1.05,
+        "N",
+        ha="center",
+        va="top",
+        fontsize=fontsize,
+        fontweight="bold",
+        color=TEXT_COLOR,
+        family=FONT,
+        zorder=9,
+    )
 
 
 def draw_wijk_map(
@@ -211,13 +241,21 @@ def draw_wijk_map(
         for mask, width in ((~major, 0.7 * line_scale), (major, 1.5 * line_scale)):
             segments = _lines(rd_streets.geometry.values[mask])
             if segments:
-                ax.add_collection(LineCollection(segments, colors=STREET_COLOR, linewidths=width, zorder=1,
-                                                 capstyle="round"))
+                ax.add_collection(
+                    LineCollection(segments, colors=STREET_COLOR, linewidths=width, zorder=1, capstyle="round")
+                )
 
     rd_buurten = buurten.to_crs(RD_NEW) if buurten is not None and len(buurten) > 1 else None
     if rd_buurten is not None:
-        ax.add_collection(LineCollection(_lines(rd_buurten.geometry.values), colors=BUURT_COLOR,
-                                         linewidths=0.9 * line_scale, linestyles=(0, (3, 2)), zorder=2))
+        ax.add_collection(
+            LineCollection(
+                _lines(rd_buurten.geometry.values),
+                colors=BUURT_COLOR,
+                linewidths=0.9 * line_scale,
+                linestyles=(0, (3, 2)),
+                zorder=2,
+            )
+        )
     ax.add_collection(LineCollection(_rings(wijk), colors=BOUNDARY_COLOR, linewidths=1.8 * line_scale, zorder=3))
 
     drawn = np.empty((0, 2))
@@ -229,15 +267,24 @@ def draw_wijk_map(
         _draw_people(ax, buurten.to_crs(RD_NEW), people, fontsize=fontsize * 1.05, avoid=drawn, marker_pt=marker_pt)
 
     if attribution:
-        ax.text(0.0, -0.01, t("map.attribution", lang), transform=ax.transAxes, ha="left", va="top",
-                fontsize=fontsize * 0.7, color=MUTED_TEXT, family=FONT, wrap=True, zorder=9)
+        ax.text(
+            0.0,
+            -0.01,
+            t("map.attribution", lang),
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=fontsize * 0.7,
+            color=MUTED_TEXT,
+            family=FONT,
+            wrap=True,
+            zorder=9,
+        )
     draw_scale_bar(ax, fontsize=fontsize)
     draw_north_arrow(ax, fontsize=fontsize * 1.3)
 
 
-def _draw_assets(
-    ax: Axes, assets: gpd.GeoDataFrame, *, categories: set[str] | None, marker_pt: float
-) -> np.ndarray:
+def _draw_assets(ax: Axes, assets: gpd.GeoDataFrame, *, categories: set[str] | None, marker_pt: float) -> np.ndarray:
     """Draw the assets; returns the drawn points (RD metres) so labels can keep clear of them."""
     size = marker_pt**2
     drawn: list[np.ndarray] = []
@@ -260,12 +307,29 @@ def _draw_assets(
         # Examples get a dashed dark outline, as on the web map.
         for mask, edge, dashes in ((~example, "white", "solid"), (example, BOUNDARY_COLOR, "--")):
             if mask.any():
-                ax.scatter(xs[mask], ys[mask], s=size, c=style.color, edgecolors=edge, linewidths=0.9,
-                           linestyles=dashes, zorder=5)
+                ax.scatter(
+                    xs[mask],
+                    ys[mask],
+                    s=size,
+                    c=style.color,
+                    edgecolors=edge,
+                    linewidths=0.9,
+                    linestyles=dashes,
+                    zorder=5,
+                )
         char = glyph(code)
         for x, y in zip(xs, ys, strict=True):
-            ax.text(x, y, char, ha="center", va="center_baseline", fontsize=marker_pt * 0.62, color=style.text,
-                    family=FONT, zorder=6)
+            ax.text(
+                x,
+                y,
+                char,
+                ha="center",
+                va="center_baseline",
+                fontsize=marker_pt * 0.62,
+                color=style.text,
+                family=FONT,
+                zorder=6,
+            )
         drawn.append(np.column_stack([xs, ys]))
     return np.vstack(drawn) if drawn else np.empty((0, 2))
 
@@ -277,8 +341,9 @@ def _draw_areas(ax: Axes, areas: list[BaseGeometry], color: str) -> None:
             ax.add_patch(Polygon(ring, closed=True, facecolor=color, alpha=0.2, edgecolor=color, lw=0.8, zorder=4))
         lines = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "LineString"]
         if lines:
-            ax.add_collection(LineCollection(_lines(lines), colors=color, linewidths=3, alpha=0.55, zorder=4,
-                                             capstyle="round"))
+            ax.add_collection(
+                LineCollection(_lines(lines), colors=color, linewidths=3, alpha=0.55, zorder=4, capstyle="round")
+            )
 
 
 def _label_point(area: BaseGeometry, avoid: np.ndarray, *, half_size: tuple[float, float]) -> tuple[float, float]:
@@ -346,10 +411,25 @@ def _draw_people(
         half = ((width_pt / 2 + marker_pt / 2) * scale, (height_pt / 2 + marker_pt / 2) * scale)
         x, y = _label_point(geom, avoid, half_size=half)
         avoid = np.vstack([avoid, [[x, y]]])
-        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize,
-                color=TEXT_COLOR, family=FONT, linespacing=1.3, zorder=4.5,  # under the assets: they stay visible
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": style.color, "lw": 1.2,
-                      "alpha": 0.85})
+        ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color=TEXT_COLOR,
+            family=FONT,
+            linespacing=1.3,
+            zorder=4.5,  # under the assets: they stay visible
+            bbox={
+                "boxstyle": "round,pad=0.3",
+                "facecolor": "white",
+                "edgecolor": style.color,
+                "lw": 1.2,
+                "alpha": 0.85,
+            },
+        )
 
 
 def legend_rows(
@@ -385,36 +465,71 @@ def draw_legend(
     step = line_height or min(0.09, 0.95 / max(len(rows) + (1 if title else 0), 1))
     y = 0.97
     if title:
-        ax.text(0.0, y, title, ha="left", va="top", fontsize=fontsize * 1.15, fontweight="bold", color=TEXT_COLOR,
-                family=FONT)
+        ax.text(
+            0.0,
+            y,
+            title,
+            ha="left",
+            va="top",
+            fontsize=fontsize * 1.15,
+            fontweight="bold",
+            color=TEXT_COLOR,
+            family=FONT,
+        )
         y -= step * 1.1
     for kind, label, value in rows:
         centre = y - step * 0.35
         if kind in CATEGORY_STYLE:
             style = CATEGORY_STYLE[kind]
-            ax.scatter([0.04], [centre], s=marker_pt**2, c=style.color, edgecolors="white", linewidths=0.9,
-                       clip_on=False)
-            ax.text(0.04, centre, glyph(kind), ha="center", va="center_baseline", fontsize=marker_pt * 0.62,
-                    color=style.text, family=FONT)
-        elif kind == "example":
-            ax.scatter([0.04], [centre], s=marker_pt**2, c="#dddddd", edgecolors=BOUNDARY_COLOR, linewidths=0.9,
-                       linestyles="--", clip_on=False)
-        else:
-            color, width, dashes = (
-                (BOUNDARY_COLOR, 1.8, "-") if kind == "boundary" else (BUURT_COLOR, 0.9, (0, (3, 2)))
+            ax.scatter(
+                [0.04], [centre], s=marker_pt**2, c=style.color, edgecolors="white", linewidths=0.9, clip_on=False
             )
-            ax.add_collection(LineCollection([np.array([[0.0, centre], [0.08, centre]])], colors=color,
-                                             linewidths=width, linestyles=dashes))
+            ax.text(
+                0.04,
+                centre,
+                glyph(kind),
+                ha="center",
+                va="center_baseline",
+                fontsize=marker_pt * 0.62,
+                color=style.text,
+                family=FONT,
+            )
+        elif kind == "example":
+            ax.scatter(
+                [0.04],
+                [centre],
+                s=marker_pt**2,
+                c="#dddddd",
+                edgecolors=BOUNDARY_COLOR,
+                linewidths=0.9,
+                linestyles="--",
+                clip_on=False,
+            )
+        else:
+            color, width, dashes = (BOUNDARY_COLOR, 1.8, "-") if kind == "boundary" else (BUURT_COLOR, 0.9, (0, (3, 2)))
+            ax.add_collection(
+                LineCollection(
+                    [np.array([[0.0, centre], [0.08, centre]])], colors=color, linewidths=width, linestyles=dashes
+                )
+            )
         if value and not value.isdigit():
             # A note rather than a number (people: "count per buurt") goes under the label.
             ax.text(0.12, centre, label, ha="left", va="bottom", fontsize=fontsize, color=TEXT_COLOR, family=FONT)
-            ax.text(0.12, centre, value, ha="left", va="top", fontsize=fontsize * 0.85, color=MUTED_TEXT,
-                    family=FONT)
+            ax.text(0.12, centre, value, ha="left", va="top", fontsize=fontsize * 0.85, color=MUTED_TEXT, family=FONT)
         else:
             ax.text(0.12, centre, label, ha="left", va="center", fontsize=fontsize, color=TEXT_COLOR, family=FONT)
             if value:
-                ax.text(1.0, centre, value, ha="right", va="center", fontsize=fontsize, fontweight="bold",
-                        color=TEXT_COLOR, family=FONT)
+                ax.text(
+                    1.0,
+                    centre,
+                    value,
+                    ha="right",
+                    va="center",
+                    fontsize=fontsize,
+                    fontweight="bold",
+                    color=TEXT_COLOR,
+                    family=FONT,
+                )
         y -= step
 
 
@@ -456,12 +571,21 @@ def wijk_map_png(
     if legend:
         map_ax = fig.add_axes((0.0, 0.06, 0.68, 0.94))
         legend_ax = fig.add_axes((0.7, 0.04, 0.29, 0.92))
-        draw_legend(legend_ax, legend, title=t("map.legend", lang), fontsize=7.0, marker_pt=11.0,
-                    line_height=0.075)
+        draw_legend(legend_ax, legend, title=t("map.legend", lang), fontsize=7.0, marker_pt=11.0, line_height=0.075)
     else:
         map_ax = fig.add_axes((0.0, 0.06, 1.0, 0.94))
-    draw_wijk_map(map_ax, boundary=boundary, streets=streets, assets=assets, buurten=buurten, people=people,
-                  lang=lang, marker_pt=12.5, fontsize=6.5, categories=categories)
+    draw_wijk_map(
+        map_ax,
+        boundary=boundary,
+        streets=streets,
+        assets=assets,
+        buurten=buurten,
+        people=people,
+        lang=lang,
+        marker_pt=12.5,
+        fontsize=6.5,
+        categories=categories,
+    )
     return figure_bytes(fig, fmt="png", dpi=dpi)
 
 

@@ -309,9 +309,11 @@ class Store:
     def streets(self, slug: str) -> gpd.GeoDataFrame:
         """The street segments stored for wijk ``slug`` (WGS84; ``name`` may be null)."""
         with self._read() as conn:
-            rows = conn.execute(
-                select(schema.streets).where(schema.streets.c.wijk == slug).order_by(schema.streets.c.id)
-            ).mappings().all()
+            rows = (
+                conn.execute(select(schema.streets).where(schema.streets.c.wijk == slug).order_by(schema.streets.c.id))
+                .mappings()
+                .all()
+            )
         geometry = shapely.from_wkb([r["geometry_wkb"] for r in rows]) if rows else []
         return gpd.GeoDataFrame(
             {
@@ -350,13 +352,17 @@ class Store:
         with self._write() as conn:
             self._check_wijken(conn, {d.wijk for d in drafts})
             ids = [d.id for d in drafts if d.id]
-            existing = {
-                a.id: a
-                for a in (
-                    _asset_from_row(r)
-                    for r in conn.execute(select(schema.assets).where(schema.assets.c.id.in_(ids))).mappings()
-                )
-            } if ids else {}
+            existing = (
+                {
+                    a.id: a
+                    for a in (
+                        _asset_from_row(r)
+                        for r in conn.execute(select(schema.assets).where(schema.assets.c.id.in_(ids))).mappings()
+                    )
+                }
+                if ids
+                else {}
+            )
             for draft in drafts:
                 current = existing.get(draft.id or "")
                 if current is None:
@@ -383,9 +389,7 @@ class Store:
             if current.is_deleted:
                 raise NotFoundError("error.deleted", value=asset_id)
             self._check_wijken(conn, {draft.wijk})
-            new = _asset_from_draft(
-                draft, asset_id, version=current.version + 1, by=by, now=now, created=current
-            )
+            new = _asset_from_draft(draft, asset_id, version=current.version + 1, by=by, now=now, created=current)
             self._swap(conn, current, new, expected_version)
             _save_consent(conn, asset_id, draft.consent, now=now)
             _write_history(conn, new, "update", old=current, by=by, now=now)
@@ -532,9 +536,7 @@ class Store:
     def consent(self, asset_id: str) -> Consent | None:
         """The consent recorded for a person, or ``None``."""
         with self._read() as conn:
-            row = conn.execute(
-                select(schema.consents).where(schema.consents.c.asset_id == asset_id)
-            ).mappings().first()
+            row = conn.execute(select(schema.consents).where(schema.consents.c.asset_id == asset_id)).mappings().first()
         if row is None:
             return None
         from datetime import date
@@ -621,8 +623,9 @@ class Store:
                 update(schema.assets).where(schema.assets.c.id == asset_id).values(lon=lon, lat=lat, buurt=buurt)
             )
             rows = conn.execute(
-                select(schema.asset_history.c.id, schema.asset_history.c.old_values, schema.asset_history.c.new_values)
-                .where(schema.asset_history.c.asset_id == asset_id)
+                select(
+                    schema.asset_history.c.id, schema.asset_history.c.old_values, schema.asset_history.c.new_values
+                ).where(schema.asset_history.c.asset_id == asset_id)
             ).all()
             for row_id, old, new in rows:
                 conn.execute(
@@ -659,9 +662,7 @@ class Store:
         """
         with self._write() as conn:
             ids = list(
-                conn.execute(
-                    select(schema.assets.c.id).where(schema.assets.c.source == Source.EXAMPLE.value)
-                ).scalars()
+                conn.execute(select(schema.assets.c.id).where(schema.assets.c.source == Source.EXAMPLE.value)).scalars()
             )
             if ids:
                 conn.execute(delete(schema.asset_history).where(schema.asset_history.c.asset_id.in_(ids)))
@@ -835,9 +836,7 @@ def _history_row(asset: Asset, action: str, *, old: Asset | None, by: str, now: 
     }
 
 
-def _write_history(
-    conn: Connection, asset: Asset, action: str, *, old: Asset | None, by: str, now: datetime
-) -> None:
+def _write_history(conn: Connection, asset: Asset, action: str, *, old: Asset | None, by: str, now: datetime) -> None:
     conn.execute(insert(schema.asset_history).values(**_history_row(asset, action, old=old, by=by, now=now)))
 
 

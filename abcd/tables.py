@@ -91,9 +91,13 @@ def change_table(
     rows = []
     for entry in entries:
         old, new = entry.old or {}, entry.new or {}
-        changes = "" if entry.action == "create" else "; ".join(
-            f"{name_of(field)}: " + ("•••" if field in PRIVATE_FIELDS else _change(field, old, new, value_of))
-            for field in entry.changed_fields()
+        changes = (
+            ""
+            if entry.action == "create"
+            else "; ".join(
+                f"{name_of(field)}: " + ("•••" if field in PRIVATE_FIELDS else _change(field, old, new, value_of))
+                for field in entry.changed_fields()
+            )
         )
         rows.append(
             {
@@ -107,9 +111,7 @@ def change_table(
     return pd.DataFrame(rows)
 
 
-def _change(
-    field: str, old: dict[str, Any], new: dict[str, Any], value_of: Callable[[str, object], str]
-) -> str:
+def _change(field: str, old: dict[str, Any], new: dict[str, Any], value_of: Callable[[str, object], str]) -> str:
     return f"{value_of(field, old.get(field))} → {value_of(field, new.get(field))}"
 
 

@@ -300,9 +300,7 @@ def streets(ctx: PageContext) -> gpd.GeoDataFrame:
     return _streets(ctx.wijk.slug, settings().database_url)
 
 
-def show_map(
-    m: Any, *, key: str, layers: list[Any] | None = None, height: int = 520
-) -> Mapping[str, Any] | None:
+def show_map(m: Any, *, key: str, layers: list[Any] | None = None, height: int = 520) -> Mapping[str, Any] | None:
     """Show a folium map with ``st_folium`` and return its latest state.
 
     A fixed ``key`` and the short list of returned objects mean pan and zoom

@@ -19,7 +19,10 @@ distance = col_distance.slider(
     tr("gaps.distance"), gaps.MIN_DISTANCE_M, gaps.MAX_DISTANCE_M, gaps.DEFAULT_DISTANCE_M, step=25, key="gaps_distance"
 )
 mode = col_mode.radio(
-    tr("gaps.mode"), ["straight", "network"], format_func=lambda m: tr(f"gaps.mode.{m}"), key="gaps_mode",
+    tr("gaps.mode"),
+    ["straight", "network"],
+    format_func=lambda m: tr(f"gaps.mode.{m}"),
+    key="gaps_mode",
     horizontal=True,
 )
 
@@ -49,9 +52,7 @@ st.dataframe(
     summary,
     hide_index=True,
     width="stretch",
-    column_config={
-        column: st.column_config.Column(tr(f"gaps.col.{column}")) for column in summary.columns
-    }
+    column_config={column: st.column_config.Column(tr(f"gaps.col.{column}")) for column in summary.columns}
     | {
         "length_m": st.column_config.NumberColumn(tr("gaps.col.length_m"), format="%.0f"),
         "length_needs_support_m": st.column_config.NumberColumn(tr("gaps.col.length_needs_support_m"), format="%.0f"),
@@ -65,8 +66,12 @@ name = f"gatenkaart-{ctx.wijk.slug}-{mode}-{distance}m"
 col_csv, col_geojson = st.columns(2)
 # The files are written only when someone downloads them, not on every move of the slider.
 col_csv.download_button(
-    tr("gaps.download_csv"), lambda: gaps_bytes(coverage, ".csv"), file_name=f"{name}.csv", mime="text/csv",
-    key="gaps_csv", on_click="ignore",
+    tr("gaps.download_csv"),
+    lambda: gaps_bytes(coverage, ".csv"),
+    file_name=f"{name}.csv",
+    mime="text/csv",
+    key="gaps_csv",
+    on_click="ignore",
 )
 col_geojson.download_button(
     tr("gaps.download_geojson"),

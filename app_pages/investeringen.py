@@ -69,35 +69,59 @@ def _fields(prefix: str, item: Investment | None = None) -> dict[str, Any]:
     """The entry fields of a form, prefilled from ``item``; returns the raw values."""
     col_date, col_amount = st.columns(2)
     day = col_date.date_input(
-        tr("field.date"), value=item.date if item else dt.date.today(), min_value=FIRST_DATE, max_value=LAST_DATE,
-        format="YYYY-MM-DD", key=f"{prefix}_date",
+        tr("field.date"),
+        value=item.date if item else dt.date.today(),
+        min_value=FIRST_DATE,
+        max_value=LAST_DATE,
+        format="YYYY-MM-DD",
+        key=f"{prefix}_date",
     )
     amount = col_amount.text_input(
-        tr("field.amount_eur"), value=f"{item.amount_eur:.2f}".replace(".", ",") if item else "",
-        placeholder=tr("invest.amount_hint"), key=f"{prefix}_amount",
+        tr("field.amount_eur"),
+        value=f"{item.amount_eur:.2f}".replace(".", ",") if item else "",
+        placeholder=tr("invest.amount_hint"),
+        key=f"{prefix}_amount",
     )
     col_funder, col_kind = st.columns(2)
     funders = [f.value for f in Funder]
     funder = col_funder.selectbox(
-        tr("field.funder"), options=funders, index=funders.index(item.funder.value) if item else 0,
-        format_func=lambda code: Funder(code).label(ctx.lang), key=f"{prefix}_funder",
+        tr("field.funder"),
+        options=funders,
+        index=funders.index(item.funder.value) if item else 0,
+        format_func=lambda code: Funder(code).label(ctx.lang),
+        key=f"{prefix}_funder",
     )
     kinds = [k.value for k in Kind]
     kind = col_kind.radio(
-        tr("field.kind"), options=kinds, index=kinds.index(item.kind.value) if item else 0, horizontal=True,
-        format_func=lambda code: Kind(code).label(ctx.lang), key=f"{prefix}_kind",
+        tr("field.kind"),
+        options=kinds,
+        index=kinds.index(item.kind.value) if item else 0,
+        horizontal=True,
+        format_func=lambda code: Kind(code).label(ctx.lang),
+        key=f"{prefix}_kind",
     )
     col_space, col_hours = st.columns(2)
     space = col_space.number_input(
         tr("field.space_m2"), min_value=0.0, value=item.space_m2 if item else None, step=1.0, key=f"{prefix}_space"
     )
     hours = col_hours.number_input(
-        tr("field.hours_per_week"), min_value=0.0, max_value=168.0, value=item.hours_per_week if item else None,
-        step=1.0, key=f"{prefix}_hours",
+        tr("field.hours_per_week"),
+        min_value=0.0,
+        max_value=168.0,
+        value=item.hours_per_week if item else None,
+        step=1.0,
+        key=f"{prefix}_hours",
     )
     note = st.text_area(tr("field.note"), value=item.note if item else "", max_chars=NOTE_MAX, key=f"{prefix}_note")
-    return {"date": day, "amount_eur": amount, "funder": funder, "kind": kind, "space_m2": space,
-            "hours_per_week": hours, "note": note}
+    return {
+        "date": day,
+        "amount_eur": amount,
+        "funder": funder,
+        "kind": kind,
+        "space_m2": space,
+        "hours_per_week": hours,
+        "note": note,
+    }
 
 
 st.header(tr("invest.title", wijk=ui.plain(ctx.wijk.name)))
@@ -109,16 +133,16 @@ with ui.guard():
 by_id = {p.id: p for p in places}
 years = sorted({e.date.year for e in entries}, reverse=True)
 year = st.selectbox(
-    tr("field.year"), options=[None, *years], key="invest_year",
+    tr("field.year"),
+    options=[None, *years],
+    key="invest_year",
     format_func=lambda y: tr("invest.all_years") if y is None else str(y),
 )
 
 # --- the wijk next to the city --------------------------------------------
 level = level_of(ctx.wijk)
 with ui.guard():
-    summary = _summary(
-        level.value, year, ctx.store.data_version(), ledger.data_version(), ui.settings().database_url
-    )
+    summary = _summary(level.value, year, ctx.store.data_version(), ledger.data_version(), ui.settings().database_url)
 row = summary.loc[ctx.wijk.slug]
 average = city_average(summary)
 st.subheader(tr("invest.figures_title"))
@@ -148,17 +172,27 @@ else:
         st.session_state.pop(PLACE, None)
 if live and may_edit:
     place_id = st.selectbox(
-        tr("field.meeting_place"), options=ids, index=None, placeholder=tr("invest.choose_place"), key=PLACE,
-        format_func=lambda i: f"{by_id[i].name} · "
-        f"{tr('role.' + (by_id[i].meeting_place_role or MeetingPlaceRole.OTHER).value)}",
+        tr("field.meeting_place"),
+        options=ids,
+        index=None,
+        placeholder=tr("invest.choose_place"),
+        key=PLACE,
+        format_func=lambda i: (
+            f"{by_id[i].name} · {tr('role.' + (by_id[i].meeting_place_role or MeetingPlaceRole.OTHER).value)}"
+        ),
     )
     with st.form("invest_form"):
         raw = _fields("invest_new")
         if st.form_submit_button(tr("invest.save"), type="primary", width="stretch"):
             with ui.guard():
                 saved = record_investment(ledger, {**raw, "meeting_place_id": place_id}, user=ctx.user)
-            ui.flash(tr("invest.saved", amount=format_eur(saved.amount_eur, ctx.lang),
-                        name=ui.plain(by_id[saved.meeting_place_id].name)))
+            ui.flash(
+                tr(
+                    "invest.saved",
+                    amount=format_eur(saved.amount_eur, ctx.lang),
+                    name=ui.plain(by_id[saved.meeting_place_id].name),
+                )
+            )
             st.rerun()
 
 # --- the wijk's ledger -------------------------------------------------------
@@ -178,10 +212,15 @@ else:
     )
     items_by_id = {i.id: i for i in items}
     chosen = st.selectbox(
-        tr("invest.choose_entry"), options=list(ledger_frame["id"]), index=None, key="invest_selected",
+        tr("invest.choose_entry"),
+        options=list(ledger_frame["id"]),
+        index=None,
+        key="invest_selected",
         placeholder=tr("invest.choose_entry_hint"),
-        format_func=lambda i: f"{items_by_id[i].date.isoformat()} · {by_id[items_by_id[i].meeting_place_id].name} · "
-        f"{format_eur(items_by_id[i].amount_eur, ctx.lang)}",
+        format_func=lambda i: (
+            f"{items_by_id[i].date.isoformat()} · {by_id[items_by_id[i].meeting_place_id].name} · "
+            f"{format_eur(items_by_id[i].amount_eur, ctx.lang)}"
+        ),
     )
     item = items_by_id.get(chosen) if chosen else None
     # The version this screen showed: a change saved by someone else in between is refused, not overwritten.
@@ -224,6 +263,10 @@ st.caption(tr("invest.city_help"))
 city = tables.city_table(summary, ctx.lang)
 st.dataframe(city, hide_index=True, width="stretch", column_config=_config(city.columns))
 st.download_button(
-    tr("invest.download"), data=summary_csv_bytes(summary), mime="text/csv", icon=":material/download:",
-    file_name=f"investeringen-{level.value}-{year or 'alle-jaren'}.csv", key="invest_download",
+    tr("invest.download"),
+    data=summary_csv_bytes(summary),
+    mime="text/csv",
+    icon=":material/download:",
+    file_name=f"investeringen-{level.value}-{year or 'alle-jaren'}.csv",
+    key="invest_download",
 )

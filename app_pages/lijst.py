@@ -38,9 +38,14 @@ st.dataframe(
     frame.drop(columns=["id", "category"]),
     hide_index=True,
     width="stretch",
-    column_config={"name": tr("field.name"), "category_label": tr("field.category"),
-                   "description": tr("field.description"), "source": tr("field.source"),
-                   "updated_at": tr("list.updated"), "version": tr("field.version")},
+    column_config={
+        "name": tr("field.name"),
+        "category_label": tr("field.category"),
+        "description": tr("field.description"),
+        "source": tr("field.source"),
+        "updated_at": tr("list.updated"),
+        "version": tr("field.version"),
+    },
 )
 st.caption(tr("list.count", shown=len(frame), total=len(items)))
 
@@ -66,9 +71,15 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
         )
         if st.button(tr("list.import_button"), key="list_import_button", disabled=upload is None) and upload:
             try:
-                result = import_upload(ctx.store, upload.name, upload.getvalue(), catalogue=ui.catalogue(),
-                                       wijken_dir=ui.settings().wijken_dir, default_wijk=ctx.wijk.slug,
-                                       user=ctx.user)
+                result = import_upload(
+                    ctx.store,
+                    upload.name,
+                    upload.getvalue(),
+                    catalogue=ui.catalogue(),
+                    wijken_dir=ui.settings().wijken_dir,
+                    default_wijk=ctx.wijk.slug,
+                    user=ctx.user,
+                )
             except AbcdError as exc:  # nothing was stored; the message names the row and the reason
                 st.error(ui.plain(AbcdError("error.nothing_imported", message=exc).message(ctx.lang)))
             else:
@@ -133,8 +144,14 @@ else:
     if asset.is_person:
         consent = ctx.store.consent(asset.id)
         if consent is not None:
-            st.caption(tr("list.consent", date=consent.date.isoformat(), by=ui.plain(consent.recorded_by),
-                          purpose=ui.plain(consent.purpose)))
+            st.caption(
+                tr(
+                    "list.consent",
+                    date=consent.date.isoformat(),
+                    by=ui.plain(consent.recorded_by),
+                    purpose=ui.plain(consent.purpose),
+                )
+            )
     categories_all = [c.value for c in Category]
     category = st.selectbox(
         tr("field.category"),
@@ -149,14 +166,14 @@ else:
         description = st.text_area(tr("field.description"), value=asset.description)
         changes: dict[str, object] = {}
         if category == Category.INITIATIVE:
-            changes["resident_led"] = st.checkbox(
-                tr("field.resident_led"), value=asset.resident_led is not False
-            )
+            changes["resident_led"] = st.checkbox(tr("field.resident_led"), value=asset.resident_led is not False)
         if category == Category.MEETING_PLACE:
             roles = [r.value for r in MeetingPlaceRole]
             current = asset.meeting_place_role.value if asset.meeting_place_role else MeetingPlaceRole.OTHER.value
             changes["meeting_place_role"] = st.radio(
-                tr("field.meeting_place_role"), roles, index=roles.index(current),
+                tr("field.meeting_place_role"),
+                roles,
+                index=roles.index(current),
                 format_func=lambda code: tr(f"role.{code}"),
             )
         if asset.is_person:
@@ -169,8 +186,7 @@ else:
             changes.update(name=name, description=description, category=category)
             st.session_state.pop(base_key, None)  # after this attempt, show what is stored now
             with ui.guard():
-                edit_asset(ctx.store, ui.catalogue(), asset.id, changes,
-                           expected_version=base_version, user=ctx.user)
+                edit_asset(ctx.store, ui.catalogue(), asset.id, changes, expected_version=base_version, user=ctx.user)
             ui.flash(tr("list.saved", name=ui.plain(name)))
             st.rerun()
     if st.button(tr("list.delete"), key=f"delete_{asset.id}", icon=":material/delete:"):

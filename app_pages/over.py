@@ -26,12 +26,16 @@ formats = {
     ".csv": ("CSV (Excel)", "text/csv"),
     ".html": (tr("about.export_html"), "text/html"),
 }
-choice = st.radio(tr("about.format"), list(formats), format_func=lambda s: formats[s][0], horizontal=True,
-                  key="about_format")
+choice = st.radio(
+    tr("about.format"), list(formats), format_func=lambda s: formats[s][0], horizontal=True, key="about_format"
+)
 if st.button(tr("about.prepare"), key="about_prepare"):
     with ui.guard():
-        st.session_state["about_export"] = (ctx.wijk.slug, choice, export_bytes(ctx.store, choice, wijk=ctx.wijk.slug,
-                                                                 lang=ctx.lang))
+        st.session_state["about_export"] = (
+            ctx.wijk.slug,
+            choice,
+            export_bytes(ctx.store, choice, wijk=ctx.wijk.slug, lang=ctx.lang),
+        )
 prepared = st.session_state.get("about_export")
 if prepared and prepared[:2] == (ctx.wijk.slug, choice):  # never another wijk's file
     st.download_button(

@@ -82,8 +82,15 @@ def _poster(_data: ReportData, key: tuple[object, ...], lang: str, fmt: str) -> 
 def _people_map(_data: ReportData, key: tuple[object, ...], lang: str) -> bytes:
     del key
     return static_map.wijk_map_png(
-        boundary=_data.boundary, streets=_data.streets, assets=None, buurten=_data.buurten, people=_data.people,
-        legend=None, lang="en" if lang == "en" else "nl", size_cm=(16.0, 10.0), dpi=160,
+        boundary=_data.boundary,
+        streets=_data.streets,
+        assets=None,
+        buurten=_data.buurten,
+        people=_data.people,
+        legend=None,
+        lang="en" if lang == "en" else "nl",
+        size_cm=(16.0, 10.0),
+        dpi=160,
         categories={Category.PERSON.value},
     )
 
@@ -252,10 +259,25 @@ def _story(data: ReportData, key: tuple[object, ...]) -> None:
     step = steps[index]
     st.progress((index + 1) / len(steps), text=tr("present.step", step=index + 1, steps=len(steps)))
     back, forward, _ = st.columns([1, 1, 6])
-    back.button(tr("present.prev"), on_click=_go, args=(-1, len(steps)), disabled=index == 0,
-                icon=":material/arrow_back:", width="stretch", key="presentatie_prev")
-    forward.button(tr("present.next"), on_click=_go, args=(1, len(steps)), disabled=index == len(steps) - 1,
-                   icon=":material/arrow_forward:", type="primary", width="stretch", key="presentatie_next")
+    back.button(
+        tr("present.prev"),
+        on_click=_go,
+        args=(-1, len(steps)),
+        disabled=index == 0,
+        icon=":material/arrow_back:",
+        width="stretch",
+        key="presentatie_prev",
+    )
+    forward.button(
+        tr("present.next"),
+        on_click=_go,
+        args=(1, len(steps)),
+        disabled=index == len(steps) - 1,
+        icon=":material/arrow_forward:",
+        type="primary",
+        width="stretch",
+        key="presentatie_next",
+    )
 
     if step == STEP_INTRO:
         _metrics(data)

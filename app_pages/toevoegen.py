@@ -83,7 +83,9 @@ with st.form("add_form", border=False):
     if category == Category.MEETING_PLACE:
         roles = [r.value for r in MeetingPlaceRole]
         extra["meeting_place_role"] = st.radio(
-            tr("field.meeting_place_role"), roles, index=roles.index(MeetingPlaceRole.RESIDENT.value),
+            tr("field.meeting_place_role"),
+            roles,
+            index=roles.index(MeetingPlaceRole.RESIDENT.value),
             format_func=lambda code: tr(f"role.{code}"),
         )
     submitted = st.form_submit_button(tr("add.save"), type="primary", width="stretch")
@@ -106,8 +108,15 @@ def _save(raw: dict[str, object]) -> None:
 
 
 if submitted:
-    raw = {"name": name, "category": category, "description": description, "lon": lon, "lat": lat,
-           "wijk": ctx.wijk.slug, **extra}
+    raw = {
+        "name": name,
+        "category": category,
+        "description": description,
+        "lon": lon,
+        "lat": lat,
+        "wijk": ctx.wijk.slug,
+        **extra,
+    }
     _save(raw)
 
 pending = st.session_state.get(PENDING)

@@ -83,8 +83,10 @@ def view_bomb(path: Path) -> Path:
             "CREATE VIEW bomb AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 10000000000) "
             "SELECT x AS fid, (SELECT geom FROM assets) AS geom, 'n' || x AS name, 'story' AS category FROM c"
         )
-        conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
-                     "VALUES ('bomb', 'features', 'bomb', 4326)")
+        conn.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+            "VALUES ('bomb', 'features', 'bomb', 4326)"
+        )
         conn.execute("INSERT INTO gpkg_geometry_columns VALUES ('bomb', 'geom', 'POINT', 4326, 0, 0)")
         conn.execute("DELETE FROM gpkg_contents WHERE table_name = 'assets'")
     return path
@@ -140,22 +142,42 @@ def many_geojson() -> str:
 
 # (id, how to make the file, error key (of the row's error for row errors), fragment of the English message)
 CORPUS: list[tuple[str, Make, str, str]] = [
-    ("malformed-json", text("kapot.geojson", '{"type": "FeatureCollection", "features": [{"type": "Fea'),
-     "error.json_syntax", "not valid JSON"),
+    (
+        "malformed-json",
+        text("kapot.geojson", '{"type": "FeatureCollection", "features": [{"type": "Fea'),
+        "error.json_syntax",
+        "not valid JSON",
+    ),
     ("json-not-geojson", text("topo.json", '{"type": "Topology", "objects": {}}'), "error.not_geojson", "not GeoJSON"),
-    ("featurecollection-without-features", text("leeg.geojson", '{"type": "FeatureCollection"}'),
-     "error.not_geojson", "FeatureCollection"),
+    (
+        "featurecollection-without-features",
+        text("leeg.geojson", '{"type": "FeatureCollection"}'),
+        "error.not_geojson",
+        "FeatureCollection",
+    ),
     ("rd-labelled-as-wgs84", text("rd.geojson", fc((pt(*RD_BOTU), story()))), "error.lat_range", "RD coordinates"),
     ("rd-in-csv", text("rd.csv", f"{HEADER}\nRD,story,{RD_BOTU[1]},{RD_BOTU[0]}\n"), "error.lat_range", "RD"),
     ("rd-3d-labelled-as-wgs84", text("rd3d.geojson", fc((pt(*RD_BOTU, -2.5), story()))), "error.lat_range", "RD"),
     ("swapped-lat-lon-geojson", text("om.geojson", fc((pt(LAT, LON), story()))), "error.not_in_nl", "swapped"),
     ("swapped-lat-lon-csv", text("om.csv", f"{HEADER}\nOm,story,{LON},{LAT}\n"), "error.not_in_nl", "swapped"),
-    ("nan-in-geojson", text("nan.geojson", fc((pt(LON, "@@"), story()), raw="NaN")),
-     "error.geometry_invalid", "not finite"),
-    ("infinity-in-geojson", text("inf.geojson", fc((pt("@@", LAT), story()), raw="Infinity")),
-     "error.geometry_invalid", "infinity"),
-    ("1e999-in-geojson", text("groot.geojson", fc((pt("@@", LAT), story()), raw="1e999")),
-     "error.file_unreadable", "1e999"),
+    (
+        "nan-in-geojson",
+        text("nan.geojson", fc((pt(LON, "@@"), story()), raw="NaN")),
+        "error.geometry_invalid",
+        "not finite",
+    ),
+    (
+        "infinity-in-geojson",
+        text("inf.geojson", fc((pt("@@", LAT), story()), raw="Infinity")),
+        "error.geometry_invalid",
+        "infinity",
+    ),
+    (
+        "1e999-in-geojson",
+        text("groot.geojson", fc((pt("@@", LAT), story()), raw="1e999")),
+        "error.file_unreadable",
+        "1e999",
+    ),
     ("nan-in-csv", text("nan.csv", f"{HEADER}\nNaN,story,nan,{LON}\n"), "error.not_finite", "finite"),
     ("infinity-in-csv", text("inf.csv", f"{HEADER}\nInf,story,{LAT},-inf\n"), "error.not_finite", "finite"),
     ("latitude-91-csv", text("91.csv", f"{HEADER}\nNoordpool,story,91,{LON}\n"), "error.lat_range", "91"),
@@ -163,26 +185,62 @@ CORPUS: list[tuple[str, Make, str, str]] = [
     ("longitude-181", text("181.csv", f"{HEADER}\nDatumgrens,story,{LAT},181\n"), "error.lon_range", "181"),
     ("empty-point", text("leeg-punt.geojson", fc((pt(), story()))), "error.geometry_empty", "empty"),
     ("null-geometry", text("geen.geojson", fc((None, story()))), "error.geometry_empty", "empty"),
-    ("empty-polygon", text("leeg-vlak.geojson", fc(({"type": "Polygon", "coordinates": []}, story()))),
-     "error.geometry_empty", "empty"),
-    ("self-intersecting-polygon", text("strik.geojson", fc((bow_tie(), {"name": "Plein", "category": "place"}))),
-     "error.geometry_invalid", "Self-intersection"),
-    ("self-intersecting-area-wkt", text("strik.csv", f"{HEADER},area_wkt\nPlein,place,{LAT},{LON},"
-                                        '"POLYGON ((4.440 51.910, 4.441 51.911, 4.441 51.910, 4.440 51.911, '
-                                        '4.440 51.910))"\n'), "error.geometry_invalid", "Self-intersection"),
+    (
+        "empty-polygon",
+        text("leeg-vlak.geojson", fc(({"type": "Polygon", "coordinates": []}, story()))),
+        "error.geometry_empty",
+        "empty",
+    ),
+    (
+        "self-intersecting-polygon",
+        text("strik.geojson", fc((bow_tie(), {"name": "Plein", "category": "place"}))),
+        "error.geometry_invalid",
+        "Self-intersection",
+    ),
+    (
+        "self-intersecting-area-wkt",
+        text(
+            "strik.csv",
+            f"{HEADER},area_wkt\nPlein,place,{LAT},{LON},"
+            '"POLYGON ((4.440 51.910, 4.441 51.911, 4.441 51.910, 4.440 51.911, '
+            '4.440 51.910))"\n',
+        ),
+        "error.geometry_invalid",
+        "Self-intersection",
+    ),
     ("name-of-10-kB", text("lang.csv", f"{HEADER}\n{'x' * 10_240},story,{LAT},{LON}\n"), "error.too_long", "10240"),
-    ("description-of-10-kB", text("lang.geojson", fc((pt(LON, LAT), {**story(), "description": "y" * 10_240}))),
-     "error.too_long", "4000"),
+    (
+        "description-of-10-kB",
+        text("lang.geojson", fc((pt(LON, LAT), {**story(), "description": "y" * 10_240}))),
+        "error.too_long",
+        "4000",
+    ),
     ("blank-name", text("blanco.csv", f"{HEADER}\n   ,story,{LAT},{LON}\n"), "error.blank", "blank"),
     ("missing-name", text("naamloos.geojson", fc((pt(LON, LAT), story(None)))), "error.required", "name"),
-    ("escape-sequence-in-name", text("esc.csv", f"{HEADER}\n\x1b]0;pwned\x07,story,{LAT},{LON}\n"),
-     "error.control_chars", "U+001B"),
-    ("non-utf8-csv", text("latin1.csv", f"{HEADER}\nCafé,business,{LAT},{LON}\n".encode("cp1252")),
-     "error.not_utf8", "UTF-8"),
-    ("utf16-csv", text("utf16.csv", f"{HEADER}\nCafé,business,{LAT},{LON}\n".encode("utf-16")),
-     "error.not_utf8", "UTF-8"),
-    ("non-utf8-geojson", text("latin1.geojson", fc((pt(LON, LAT), story("Café"))).replace("\\u00e9", "é")
-                              .encode("cp1252")), "error.not_utf8", "UTF-8"),
+    (
+        "escape-sequence-in-name",
+        text("esc.csv", f"{HEADER}\n\x1b]0;pwned\x07,story,{LAT},{LON}\n"),
+        "error.control_chars",
+        "U+001B",
+    ),
+    (
+        "non-utf8-csv",
+        text("latin1.csv", f"{HEADER}\nCafé,business,{LAT},{LON}\n".encode("cp1252")),
+        "error.not_utf8",
+        "UTF-8",
+    ),
+    (
+        "utf16-csv",
+        text("utf16.csv", f"{HEADER}\nCafé,business,{LAT},{LON}\n".encode("utf-16")),
+        "error.not_utf8",
+        "UTF-8",
+    ),
+    (
+        "non-utf8-geojson",
+        text("latin1.geojson", fc((pt(LON, LAT), story("Café"))).replace("\\u00e9", "é").encode("cp1252")),
+        "error.not_utf8",
+        "UTF-8",
+    ),
     ("zip-bomb-as-zip", lambda folder: text("assets.zip", zip_bomb())(folder), "error.file_archive", "Unpack"),
     ("zip-bomb-as-gpkg", lambda folder: text("assets.gpkg", zip_bomb())(folder), "error.not_gpkg", "zip"),
     ("zip-bomb-as-geojson", lambda folder: text("assets.geojson", zip_bomb())(folder), "error.not_utf8", "UTF-8"),
@@ -191,26 +249,46 @@ CORPUS: list[tuple[str, Make, str, str]] = [
     ("gpkg-recursive-view-bomb", made("view.gpkg", view_bomb), "error.gpkg_view", "view"),
     ("gpkg-without-geometry", made("tabel.gpkg", attribute_table), "error.gpkg_no_layer", "no layer"),
     ("gpkg-garbage", text("rommel.gpkg", b"GPKG" + bytes(range(256)) * 40), "error.not_gpkg", "not a GeoPackage"),
-    ("gpkg-truncated-sqlite", text("half.gpkg", b"SQLite format 3\x00" + b"\xff" * 3000),
-     "error.file_unreadable", "half.gpkg"),
+    (
+        "gpkg-truncated-sqlite",
+        text("half.gpkg", b"SQLite format 3\x00" + b"\xff" * 3000),
+        "error.file_unreadable",
+        "half.gpkg",
+    ),
     ("gpkg-100k-features", made("veel.gpkg", lambda p: gpkg(p, 100_000)), "error.too_many_rows", "100000"),
     ("geojson-100k-features", text("veel.geojson", many_geojson), "error.too_many_rows", "100000"),
     ("csv-100k-rows", text("veel.csv", many_csv), "error.too_many_rows", "100000"),
     ("deeply-nested-json", text("diep.geojson", "[" * 100_000 + "]" * 100_000), "error.json_too_deep", "deeply"),
-    ("nested-just-over-the-cap", text("diep2.geojson", '{"type": "FeatureCollection", "features": []'
-                                      ', "x": ' + "[" * 70 + "]" * 70 + "}"), "error.json_too_deep", "64"),
-    ("geojson-of-200-MB", made("groot.geojson", lambda p: sparse(p, 200 * 1024 * 1024)),
-     "error.file_too_large", "200.0 MB"),
+    (
+        "nested-just-over-the-cap",
+        text("diep2.geojson", '{"type": "FeatureCollection", "features": [], "x": ' + "[" * 70 + "]" * 70 + "}"),
+        "error.json_too_deep",
+        "64",
+    ),
+    (
+        "geojson-of-200-MB",
+        made("groot.geojson", lambda p: sparse(p, 200 * 1024 * 1024)),
+        "error.file_too_large",
+        "200.0 MB",
+    ),
     ("empty-file", text("leeg.csv", b""), "error.empty_file", "no rows"),
     ("header-only-csv", text("kop.csv", HEADER + "\n"), "error.empty_file", "no rows"),
     ("csv-without-coordinates", text("zonder.csv", "name,category\nA,story\n"), "error.csv_columns", "'lat'"),
-    ("csv-cell-over-the-csv-limit", text("cel.csv", f"{HEADER}\n\"{'z' * 200_000}\",story,{LAT},{LON}\n"),
-     "error.file_unreadable", "field larger"),
+    (
+        "csv-cell-over-the-csv-limit",
+        text("cel.csv", f'{HEADER}\n"{"z" * 200_000}",story,{LAT},{LON}\n'),
+        "error.file_unreadable",
+        "field larger",
+    ),
     ("html-upload", text("assets.html", "<script>alert(1)</script>"), "error.file_format", ".html"),
     ("executable-upload", text("assets.exe", b"MZ\x90\x00"), "error.file_format", ".exe"),
     ("unknown-category", text("club.csv", f"{HEADER}\nClub,clubhuis,{LAT},{LON}\n"), "error.choice", "clubhuis"),
-    ("bad-uuid", text("id.csv", f"id,{HEADER}\n1;DROP TABLE assets,Club,story,{LAT},{LON}\n"),
-     "error.bad_uuid", "DROP TABLE"),
+    (
+        "bad-uuid",
+        text("id.csv", f"id,{HEADER}\n1;DROP TABLE assets,Club,story,{LAT},{LON}\n"),
+        "error.bad_uuid",
+        "DROP TABLE",
+    ),
 ]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
@@ -235,9 +313,7 @@ def test_a_bad_file_is_refused_clearly_in_both_languages_and_stores_nothing(
     before = row_counts(seeded)
     existing = seeded.list_assets()
     with pytest.raises(ImportFileError) as info:
-        exchange.import_assets(
-            seeded, path, catalogue=catalogue, wijken_dir=WIJKEN_DIR, default_wijk=BOTU, by="test"
-        )
+        exchange.import_assets(seeded, path, catalogue=catalogue, wijken_dir=WIJKEN_DIR, default_wijk=BOTU, by="test")
     err = info.value
     inner = err.params["message"] if err.key == "error.row" else err
     assert inner.key == key, err.message("en")
@@ -260,9 +336,7 @@ def test_messages_are_dutch_by_default_and_english_on_request(tmp_path: Path, se
 
 
 # -------------------------------------------------- refused before reading
-def test_the_200_mb_file_is_refused_by_size_before_any_parsing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_200_mb_file_is_refused_by_size_before_any_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = sparse(tmp_path / "groot.geojson", 200 * 1024 * 1024)
     assert path.stat().st_size == 200 * 1024 * 1024
 
@@ -282,8 +356,16 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_written(
 ) -> None:
     monkeypatch.setattr(Path, "write_bytes", lambda *_a: pytest.fail("the upload was written"))
     with pytest.raises(ImportFileError) as info:
-        exchange.import_upload(seeded, "groot.geojson", b" " * 2_000, catalogue=catalogue, wijken_dir=WIJKEN_DIR,
-                               default_wijk=BOTU, user=CLI_USER, max_bytes=1_000)
+        exchange.import_upload(
+            seeded,
+            "groot.geojson",
+            b" " * 2_000,
+            catalogue=catalogue,
+            wijken_dir=WIJKEN_DIR,
+            default_wijk=BOTU,
+            user=CLI_USER,
+            max_bytes=1_000,
+        )
     assert info.value.key == "error.file_too_large"
 
 
@@ -301,22 +383,35 @@ def test_an_upload_with_another_extension_is_refused(
     seeded: Store, catalogue: dict[str, Wijk], name: str, key: str
 ) -> None:
     with pytest.raises(ImportFileError) as info:
-        exchange.import_upload(seeded, name, zip_bomb(), catalogue=catalogue, wijken_dir=WIJKEN_DIR,
-                               default_wijk=BOTU, user=CLI_USER)
+        exchange.import_upload(
+            seeded, name, zip_bomb(), catalogue=catalogue, wijken_dir=WIJKEN_DIR, default_wijk=BOTU, user=CLI_USER
+        )
     assert info.value.key == key
     assert ".geojson, .json, .gpkg, .csv" in info.value.message("en")
 
 
-def test_an_upload_is_imported_under_its_own_name_only(
-    seeded: Store, catalogue: dict[str, Wijk]
-) -> None:
+def test_an_upload_is_imported_under_its_own_name_only(seeded: Store, catalogue: dict[str, Wijk]) -> None:
     data = f"{HEADER}\nGoed,story,{LAT},{LON}\nSlecht,story,91,{LON}\n".encode()
     with pytest.raises(ImportFileError) as info:
-        exchange.import_upload(seeded, "../../tmp/mijn lijst.csv", data, catalogue=catalogue,
-                               wijken_dir=WIJKEN_DIR, default_wijk=BOTU, user=CLI_USER)
+        exchange.import_upload(
+            seeded,
+            "../../tmp/mijn lijst.csv",
+            data,
+            catalogue=catalogue,
+            wijken_dir=WIJKEN_DIR,
+            default_wijk=BOTU,
+            user=CLI_USER,
+        )
     assert info.value.params["row"] == 3
-    good = exchange.import_upload(seeded, "C:\\Users\\ans\\lijst.csv", data.split(b"Slecht")[0],
-                                  catalogue=catalogue, wijken_dir=WIJKEN_DIR, default_wijk=BOTU, user=CLI_USER)
+    good = exchange.import_upload(
+        seeded,
+        "C:\\Users\\ans\\lijst.csv",
+        data.split(b"Slecht")[0],
+        catalogue=catalogue,
+        wijken_dir=WIJKEN_DIR,
+        default_wijk=BOTU,
+        user=CLI_USER,
+    )
     assert good.created == 1
 
 
@@ -340,9 +435,7 @@ def test_a_geopackage_that_lies_about_its_size_is_still_bounded(tmp_path: Path) 
     assert info.value.key == "error.too_many_rows"
 
 
-def test_a_view_bomb_is_refused_without_counting_its_features(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_view_bomb_is_refused_without_counting_its_features(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = view_bomb(tmp_path / "view.gpkg")
     assert path.stat().st_size < 200_000
     monkeypatch.setattr(pyogrio, "read_info", lambda *_a, **_k: pytest.fail("the view was counted"))

@@ -196,7 +196,8 @@ def test_the_html_export_draws_its_map_with_the_network_off(
         assert page.evaluate("() => typeof L !== 'undefined' && L.version") == "1.9.4"
         assert page.locator(".leaflet-control-attribution").inner_text().count("OpenStreetMap") >= 1
         assert page.locator(".abcd-legend").is_visible()
-        assert [url for url in requested if not url.startswith(("file:", "data:"))
-                and "tile.openstreetmap.org" not in url] == []
+        assert [
+            url for url in requested if not url.startswith(("file:", "data:")) and "tile.openstreetmap.org" not in url
+        ] == []
     finally:
         context.close()

@@ -102,8 +102,19 @@ def test_file_mode_keeps_input_properties(db_url: str, tmp_path: Path) -> None:
     streets.to_file(tmp_path / "straten.gpkg")
     initiatives.to_file(tmp_path / "initiatieven.geojson")
     out = tmp_path / "uit.geojson"
-    code = cli_main(["gaps", "--streets", str(tmp_path / "straten.gpkg"), "--assets",
-                     str(tmp_path / "initiatieven.geojson"), "--distance", "100", "--out", str(out)])
+    code = cli_main(
+        [
+            "gaps",
+            "--streets",
+            str(tmp_path / "straten.gpkg"),
+            "--assets",
+            str(tmp_path / "initiatieven.geojson"),
+            "--distance",
+            "100",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     result = gpd.read_file(out).sort_values("straatnaam")
     assert list(result["beheerder"]) == ["gemeente", "gemeente"]

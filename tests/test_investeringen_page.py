@@ -45,8 +45,13 @@ def places(store: Store) -> dict[str, Asset]:
             make_draft(name="Huis van de Wijk", category="meeting_place", meeting_place_role="standard"), by="t"
         ),
         "resident": store.add(
-            make_draft(name=HOSTILE_NAME, category="meeting_place", meeting_place_role="resident",
-                       lon=INSIDE_BOTU_2[0], lat=INSIDE_BOTU_2[1]),
+            make_draft(
+                name=HOSTILE_NAME,
+                category="meeting_place",
+                meeting_place_role="resident",
+                lon=INSIDE_BOTU_2[0],
+                lat=INSIDE_BOTU_2[1],
+            ),
             by="t",
         ),
     }
@@ -73,10 +78,13 @@ def frames_text(at: AppTest) -> str:
     return "\n".join(df.value.to_string() for df in at.dataframe)
 
 
-@pytest.mark.parametrize(("lang", "title", "flag"), [
-    ("nl", "Investeringen in Bospolder", "geen standaard ontmoetingsplek"),
-    ("en", "Investments in Bospolder", "no standard meeting place"),
-])
+@pytest.mark.parametrize(
+    ("lang", "title", "flag"),
+    [
+        ("nl", "Investeringen in Bospolder", "geen standaard ontmoetingsplek"),
+        ("en", "Investments in Bospolder", "no standard meeting place"),
+    ],
+)
 def test_the_page_runs_in_both_languages_and_flags_a_wijk_without_standard_place(
     store: Store, lang: str, title: str, flag: str
 ) -> None:
@@ -87,9 +95,7 @@ def test_the_page_runs_in_both_languages_and_flags_a_wijk_without_standard_place
     assert not at.error
 
 
-def test_done_when_recording_shows_per_1000_next_to_the_city_average(
-    store: Store, places: dict[str, Asset]
-) -> None:
+def test_done_when_recording_shows_per_1000_next_to_the_city_average(store: Store, places: dict[str, Asset]) -> None:
     at = page()
     at.selectbox(key="invest_place").set_value(places["standard"].id)
     at.text_input(key="invest_new_amount").set_value("25.000,00")
@@ -104,7 +110,8 @@ def test_done_when_recording_shows_per_1000_next_to_the_city_average(
 
     items = Ledger(store).list_investments(wijk=BOTU)
     assert sorted((i.amount_cents, i.space_m2, i.funder) for i in items) == [
-        (250_000, 40.0, Funder.GEMEENTE), (2_500_000, None, Funder.GEMEENTE)
+        (250_000, 40.0, Funder.GEMEENTE),
+        (2_500_000, None, Funder.GEMEENTE),
     ]
     assert {i.created_by for i in items} == {"ambtenaar"}
     comparison = at.dataframe[0].value
@@ -125,7 +132,8 @@ def test_a_click_on_the_map_chooses_the_meeting_place(store: Store, places: dict
     assert at.selectbox(key="invest_place").value == places["resident"].id
     # The page treats the browser's value as untrusted: an unknown id chooses nothing.
     at.session_state["invest_map"] = {
-        "last_active_drawing": {"properties": {"id": "not-a-place"}}, "last_object_clicked_count": 2,
+        "last_active_drawing": {"properties": {"id": "not-a-place"}},
+        "last_object_clicked_count": 2,
     }
     at.run()
     assert at.selectbox(key="invest_place").value == places["resident"].id

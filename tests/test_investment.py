@@ -49,8 +49,12 @@ CENT = Decimal("0.01")
 
 
 def raw(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {"meeting_place_id": PLACE_ID, "date": "2024-03-01", "amount_eur": "2500",
-                              "funder": "gemeente"}
+    values: dict[str, Any] = {
+        "meeting_place_id": PLACE_ID,
+        "date": "2024-03-01",
+        "amount_eur": "2500",
+        "funder": "gemeente",
+    }
     values.update(overrides)
     return values
 
@@ -181,12 +185,24 @@ def test_format_eur_writes_each_language_its_own_way() -> None:
 # ---------------------------------------------------------------- validation
 def test_validate_investment_returns_a_clean_draft() -> None:
     draft = validate_investment(
-        raw(amount_eur="€ 2.500,00", funder=" Woningcorporatie ", kind="JAARLIJKS", space_m2="40",
-            hours_per_week="6,5", note="  sleutel bij de buren  ")
+        raw(
+            amount_eur="€ 2.500,00",
+            funder=" Woningcorporatie ",
+            kind="JAARLIJKS",
+            space_m2="40",
+            hours_per_week="6,5",
+            note="  sleutel bij de buren  ",
+        )
     )
     assert draft == InvestmentDraft(
-        meeting_place_id=PLACE_ID, date=dt.date(2024, 3, 1), amount_cents=250_000, funder=Funder.WONINGCORPORATIE,
-        kind=Kind.JAARLIJKS, space_m2=40.0, hours_per_week=6.5, note="sleutel bij de buren",
+        meeting_place_id=PLACE_ID,
+        date=dt.date(2024, 3, 1),
+        amount_cents=250_000,
+        funder=Funder.WONINGCORPORATIE,
+        kind=Kind.JAARLIJKS,
+        space_m2=40.0,
+        hours_per_week=6.5,
+        note="sleutel bij de buren",
     )
     assert draft.amount_eur == Decimal("2500.00")
 
@@ -290,8 +306,9 @@ def frames(
         columns=["id", "name", "wijk", "role", "live", "lon", "lat"],
     )
     drafts = [
-        InvestmentDraft(meeting_place_id=p, date=dt.date(year, 6, 1), amount_cents=c, funder=Funder.GEMEENTE,
-                        space_m2=m2)
+        InvestmentDraft(
+            meeting_place_id=p, date=dt.date(year, 6, 1), amount_cents=c, funder=Funder.GEMEENTE, space_m2=m2
+        )
         for p, c, year, m2 in money
     ]
     return place_frame, investments_to_frame(drafts)
@@ -316,7 +333,9 @@ def test_known_answer_the_done_when_case() -> None:
     assert (botu["inwoners"], botu["standard_places"], botu["resident_places"]) == (14950, 1, 1)
     assert botu["eur_total"] == Decimal("27500.00")
     assert (botu["eur_standard"], botu["eur_resident"], botu["eur_other"]) == (
-        Decimal("25000.00"), Decimal("2500.00"), Decimal("0.00")
+        Decimal("25000.00"),
+        Decimal("2500.00"),
+        Decimal("0.00"),
     )
     assert botu["eur_per_1000"] == Decimal("1839.46")  # 27,500 / 14,950 x 1,000 = 1,839.4648...
     assert botu["space_m2"] == 40.0 and botu["space_m2_per_1000"] == 2.68
@@ -395,8 +414,12 @@ def ledgers(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, 
     ]
     ids = [p[0] for p in place_rows] or ["p-unknown"]
     money_rows = [
-        (draw(st.sampled_from(ids)), draw(st.integers(0, 10**9)), draw(st.integers(2015, 2026)),
-         draw(st.one_of(st.none(), st.floats(0, 1000, allow_nan=False).map(lambda v: round(v, 2)))))
+        (
+            draw(st.sampled_from(ids)),
+            draw(st.integers(0, 10**9)),
+            draw(st.integers(2015, 2026)),
+            draw(st.one_of(st.none(), st.floats(0, 1000, allow_nan=False).map(lambda v: round(v, 2)))),
+        )
         for _ in range(draw(st.integers(0, 15)))
     ]
     places, money = frames(place_rows, money_rows)
@@ -457,8 +480,12 @@ def test_the_years_add_up_to_the_whole(ledger: tuple[pd.DataFrame, pd.DataFrame,
 
 # ------------------------------------------------------------------- catalogue
 INVESTMENT_SOURCES = [
-    "abcd/investment.py", "abcd/ledger.py", "abcd/investment_exchange.py", "abcd/investment_map.py",
-    "abcd/investment_tables.py", "app_pages/investeringen.py",
+    "abcd/investment.py",
+    "abcd/ledger.py",
+    "abcd/investment_exchange.py",
+    "abcd/investment_map.py",
+    "abcd/investment_tables.py",
+    "app_pages/investeringen.py",
 ]
 KEY = re.compile(r"""["'](?:invest|funder|kind|level|field|error|cli|role|list|history)\.[a-z_.0-9]+["']""")
 
@@ -470,9 +497,24 @@ def test_every_text_of_the_investment_feature_is_in_both_languages() -> None:
     used = {m.group(0)[1:-1] for path in INVESTMENT_SOURCES for m in KEY.finditer((ROOT / path).read_text())}
     assert len(used) > 60  # the scan itself works
     built = (
-        [f"funder.{f.value}" for f in Funder] + [f"kind.{k.value}" for k in Kind] + [f"level.{v.value}" for v in Level]
-        + [f"field.{name}" for name in ("meeting_place_id", "amount_eur", "space_m2", "hours_per_week", "note",
-                                        "date", "funder", "kind", "year", "id")]
+        [f"funder.{f.value}" for f in Funder]
+        + [f"kind.{k.value}" for k in Kind]
+        + [f"level.{v.value}" for v in Level]
+        + [
+            f"field.{name}"
+            for name in (
+                "meeting_place_id",
+                "amount_eur",
+                "space_m2",
+                "hours_per_week",
+                "note",
+                "date",
+                "funder",
+                "kind",
+                "year",
+                "id",
+            )
+        ]
     )
     missing = sorted(k for k in [*used, *built] if k not in CATALOGUE and not k.endswith("."))
     assert missing == []

@@ -49,8 +49,13 @@ def places(botu_store: Store) -> dict[str, Asset]:
             make_draft(name="Huis van de Wijk", category="meeting_place", meeting_place_role="standard"), by="t"
         ),
         "resident": botu_store.add(
-            make_draft(name="Buurthuisje Gijsingstraat", category="meeting_place", meeting_place_role="resident",
-                       lon=INSIDE_BOTU_2[0], lat=INSIDE_BOTU_2[1]),
+            make_draft(
+                name="Buurthuisje Gijsingstraat",
+                category="meeting_place",
+                meeting_place_role="resident",
+                lon=INSIDE_BOTU_2[0],
+                lat=INSIDE_BOTU_2[1],
+            ),
             by="t",
         ),
         "club": botu_store.add(make_draft(name="Naaiclub"), by="t"),
@@ -58,8 +63,12 @@ def places(botu_store: Store) -> dict[str, Asset]:
 
 
 def draft(place: Asset, cents: int = 2_500_000, **changes: object) -> InvestmentDraft:
-    values: dict[str, object] = {"meeting_place_id": place.id, "date": dt.date(2024, 1, 15),
-                                 "amount_cents": cents, "funder": Funder.GEMEENTE}
+    values: dict[str, object] = {
+        "meeting_place_id": place.id,
+        "date": dt.date(2024, 1, 15),
+        "amount_cents": cents,
+        "funder": Funder.GEMEENTE,
+    }
     values.update(changes)
     return InvestmentDraft(**values)  # type: ignore[arg-type]
 
@@ -81,7 +90,10 @@ def test_add_then_get_returns_every_field(botu_store: Store, places: dict[str, A
     stored = ledger.get(item.id)
     assert stored == item
     assert (stored.amount_cents, stored.amount_eur, stored.space_m2, stored.kind) == (
-        250_050, Decimal("2500.50"), 40.0, Kind.JAARLIJKS
+        250_050,
+        Decimal("2500.50"),
+        40.0,
+        Kind.JAARLIJKS,
     )
     assert (stored.version, stored.created_by, stored.updated_by, stored.is_deleted) == (1, "ans", "ans", False)
     assert [h.action for h in ledger.history(item.id)] == ["create"]
@@ -117,7 +129,10 @@ def test_every_change_writes_a_history_row_with_old_and_new(botu_store: Store, p
     assert deleted.is_deleted and deleted.deleted_by == "cy" and not restored.is_deleted
     history = ledger.history(item.id)
     assert [(h.action, h.changed_by, h.version) for h in history] == [
-        ("create", "ans", 1), ("update", "bo", 2), ("delete", "cy", 3), ("restore", "di", 4)
+        ("create", "ans", 1),
+        ("update", "bo", 2),
+        ("delete", "cy", 3),
+        ("restore", "di", 4),
     ]
     assert history[1].changed_fields() == ["amount_cents", "note"]
     assert (history[1].old or {})["amount_cents"] == 2_500_000 and (history[1].new or {})["amount_cents"] == 2_600_000
@@ -198,8 +213,12 @@ def test_data_version_changes_with_every_change(botu_store: Store, places: dict[
 
 def test_erasing_example_places_erases_their_investments(botu_store: Store) -> None:
     example = botu_store.add(
-        make_draft(name="Wijkcentrum (voorbeeld)", category="meeting_place", meeting_place_role="standard",
-                   source=Source.EXAMPLE.value),
+        make_draft(
+            name="Wijkcentrum (voorbeeld)",
+            category="meeting_place",
+            meeting_place_role="standard",
+            source=Source.EXAMPLE.value,
+        ),
         by="t",
     )
     ledger = Ledger(botu_store)
@@ -219,8 +238,12 @@ def test_the_database_refuses_negative_cents_even_past_validation(botu_store: St
 # --------------------------------------------------------------------- rights
 def test_use_cases_check_the_role_first(botu_store: Store, places: dict[str, Asset]) -> None:
     ledger = Ledger(botu_store)
-    raw = {"meeting_place_id": places["standard"].id, "date": "2024-01-15", "amount_eur": "25.000,00",
-           "funder": "gemeente"}
+    raw = {
+        "meeting_place_id": places["standard"].id,
+        "date": "2024-01-15",
+        "amount_eur": "25.000,00",
+        "funder": "gemeente",
+    }
     for user in (PUBLIC_USER, BUILDER):
         with pytest.raises(PermissionDeniedError):
             record_investment(ledger, raw, user=user)
@@ -312,13 +335,17 @@ def test_import_by_id_checks_the_wijk_and_the_name(
 def test_an_unquoted_dutch_amount_in_a_comma_file_is_refused_not_misread(
     botu_store: Store, places: dict[str, Asset], catalogue: dict[str, Wijk], tmp_path: Path
 ) -> None:
-    path = write_csv(tmp_path / "comma.csv", "meeting_place,date,amount_eur,funder",
-                     "Huis van de Wijk,2024-01-15,25000,50,gemeente")
+    path = write_csv(
+        tmp_path / "comma.csv", "meeting_place,date,amount_eur,funder", "Huis van de Wijk,2024-01-15,25000,50,gemeente"
+    )
     with pytest.raises(ImportFileError) as caught:
         import_investments(botu_store, path, catalogue=catalogue, default_wijk=BOTU, by="t")
     assert "Rij 2" in str(caught.value) and "aanhalingstekens" in str(caught.value)
-    quoted = write_csv(tmp_path / "quoted.csv", "meeting_place,date,amount_eur,funder",
-                       'Huis van de Wijk,2024-01-15,"25.000,50",gemeente')
+    quoted = write_csv(
+        tmp_path / "quoted.csv",
+        "meeting_place,date,amount_eur,funder",
+        'Huis van de Wijk,2024-01-15,"25.000,50",gemeente',
+    )
     import_investments(botu_store, quoted, catalogue=catalogue, default_wijk=BOTU, by="t")
     assert [i.amount_cents for i in Ledger(botu_store).list_investments()] == [2_500_050]
 
@@ -333,12 +360,17 @@ def test_an_unquoted_dutch_amount_in_a_comma_file_is_refused_not_misread(
     ],
 )
 def test_files_with_the_wrong_columns_are_refused(
-    botu_store: Store, places: dict[str, Asset], catalogue: dict[str, Wijk], tmp_path: Path,
-    lines: list[str], key: str,
+    botu_store: Store,
+    places: dict[str, Asset],
+    catalogue: dict[str, Wijk],
+    tmp_path: Path,
+    lines: list[str],
+    key: str,
 ) -> None:
     with pytest.raises(ImportFileError) as caught:
-        import_investments(botu_store, write_csv(tmp_path / "x.csv", *lines), catalogue=catalogue,
-                           default_wijk=BOTU, by="t")
+        import_investments(
+            botu_store, write_csv(tmp_path / "x.csv", *lines), catalogue=catalogue, default_wijk=BOTU, by="t"
+        )
     assert caught.value.key == key
 
 
@@ -365,8 +397,10 @@ def test_level_summary_counts_each_place_once_per_level(
     # Awaiting approval: not yet part of the official figures.
     botu_store.add(replace(make_draft(name="Nog te keuren", category="initiative"), status=Status.PENDING), by="t")
     botu_store.add(
-        replace(make_draft(name="Tweede huis", category="meeting_place", meeting_place_role="standard"),
-                status=Status.PENDING),
+        replace(
+            make_draft(name="Tweede huis", category="meeting_place", meeting_place_role="standard"),
+            status=Status.PENDING,
+        ),
         by="t",
     )
     wijk_level = level_summary(botu_store, catalogue, level=Level.WIJK)

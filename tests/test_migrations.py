@@ -73,7 +73,7 @@ def test_residents_from_before_the_buurt_rule_lose_their_exact_point_on_init(
         conn.exec_driver_sql(
             "INSERT INTO asset_history (asset_id, version, action, changed_by, changed_at, new_values) VALUES "
             "('00000000-0000-4000-8000-000000000002', 1, 'create', 'x', '2026-01-01T00:00:00+00:00', "
-            "'{\"name\": \"Ans\", \"lon\": 4.4401234, \"lat\": 51.9101234}')"
+            '\'{"name": "Ans", "lon": 4.4401234, "lat": 51.9101234}\')'
         )
     engine.dispose()
     monkeypatch.setenv("ABCD_DATABASE_URL", url)

@@ -30,8 +30,14 @@ COORDINATOR = User("coordinator", Role.COORDINATOR)
 def person(**overrides: object) -> dict[str, object]:
     lon, lat = INSIDE_BOTU
     raw: dict[str, object] = {
-        "name": NAME, "category": "person", "description": "Naait kleding op maat", "contact": CONTACT,
-        "lon": lon, "lat": lat, "wijk": BOTU, **PERSON_CONSENT,
+        "name": NAME,
+        "category": "person",
+        "description": "Naait kleding op maat",
+        "contact": CONTACT,
+        "lon": lon,
+        "lat": lat,
+        "wijk": BOTU,
+        **PERSON_CONSENT,
     }
     raw.update(overrides)
     return raw
@@ -80,8 +86,11 @@ def test_a_person_never_keeps_the_point_that_was_entered(botu_store: Store, cata
 def test_a_person_linked_to_a_club_sits_at_the_club(botu_store: Store, catalogue: dict[str, Wijk]) -> None:
     lon, lat = INSIDE_BOTU
     club = uc.add_asset(
-        botu_store, catalogue, {"name": "Naaiclub", "category": "association", "lon": lon, "lat": lat, "wijk": BOTU},
-        wijken_dir=WIJKEN_DIR, user=BUILDER,
+        botu_store,
+        catalogue,
+        {"name": "Naaiclub", "category": "association", "lon": lon, "lat": lat, "wijk": BOTU},
+        wijken_dir=WIJKEN_DIR,
+        user=BUILDER,
     )
     stored = add(botu_store, catalogue, linked_asset_id=club.id, lon=4.4450, lat=51.9140)
     assert (stored.lon, stored.lat) == (club.lon, club.lat) and stored.linked_asset_id == club.id

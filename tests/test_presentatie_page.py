@@ -74,10 +74,20 @@ def everything(at: AppTest) -> str:
 @pytest.mark.parametrize(
     ("lang", "title", "metric", "people", "button"),
     [
-        ("nl", "Wat Bospolder\\-Tussendijken heeft", "Bewonersinitiatieven", "Talenten in Tussendijken",
-         "Verslag (PDF, A4)"),
-        ("en", "What Bospolder\\-Tussendijken has", "Resident initiatives", "Talents in Tussendijken",
-         "Report (PDF, A4)"),
+        (
+            "nl",
+            "Wat Bospolder\\-Tussendijken heeft",
+            "Bewonersinitiatieven",
+            "Talenten in Tussendijken",
+            "Verslag (PDF, A4)",
+        ),
+        (
+            "en",
+            "What Bospolder\\-Tussendijken has",
+            "Resident initiatives",
+            "Talents in Tussendijken",
+            "Report (PDF, A4)",
+        ),
     ],
 )
 def test_the_overview_in_both_languages(

@@ -65,8 +65,14 @@ def test_the_report_opens_with_the_wijk_its_counts_and_its_sources(data: ReportD
     assert "Op de kaart staan 10 plekken, groepen en initiatieven." in text
     # People only as counts per buurt: 6 in Tussendijken, 1 (shown as <5) in Bospolder.
     assert re.search(r"Bospolder\s+<5", text) and re.search(r"Tussendijken\s+6", text)
-    for heading in ("Wat de wijk heeft", "Bewonersinitiatieven", "Ontmoetingsplekken", "Wat we zelf kunnen",
-                    "Waar we hulp bij vragen", "Bronnen"):
+    for heading in (
+        "Wat de wijk heeft",
+        "Bewonersinitiatieven",
+        "Ontmoetingsplekken",
+        "Wat we zelf kunnen",
+        "Waar we hulp bij vragen",
+        "Bronnen",
+    ):
         assert heading in text
     assert "CBS en Kadaster, Wijk- en Buurtkaart 2024 (CC BY 4.0)" in text
     assert "© OpenStreetMap-bijdragers (ODbL 1.0)" in text
@@ -109,9 +115,7 @@ def test_an_empty_wijk_says_nothing_is_mapped_and_how_to_start(
     assert "Bronnen" in text  # the sources are there even when nothing is mapped
 
 
-def test_user_text_is_printed_as_text_not_markup(
-    botu_store: Store, botu: Wijk, catalogue: dict[str, Wijk]
-) -> None:
+def test_user_text_is_printed_as_text_not_markup(botu_store: Store, botu: Wijk, catalogue: dict[str, Wijk]) -> None:
     botu_store.add(make_draft(name=HOSTILE_NAME, category="initiative", description="a < b & c"), by="test")
     data = load_report_data(botu_store, botu, catalogue, made_on=MADE_ON)
     _, text = pdf_text(wijk_report(data, own_strengths="<b>sterk</b> & samen\ntweede regel"))
@@ -151,11 +155,15 @@ def test_the_investment_summary_appears_only_with_investments_and_for_who_may_se
     without = load_report_data(mapped, botu, catalogue, user=CLI_USER, made_on=MADE_ON)
     assert without.investment is None and investment_section(without) is None
 
-    standard = next(a for a in mapped.list_assets(category=Category.MEETING_PLACE)
-                    if a.meeting_place_role is MeetingPlaceRole.STANDARD)
+    standard = next(
+        a
+        for a in mapped.list_assets(category=Category.MEETING_PLACE)
+        if a.meeting_place_role is MeetingPlaceRole.STANDARD
+    )
     Ledger(mapped).add(
-        validate_investment({"meeting_place_id": standard.id, "date": "2026-03-01", "amount_eur": "25.000,00",
-                             "funder": "gemeente"}),
+        validate_investment(
+            {"meeting_place_id": standard.id, "date": "2026-03-01", "amount_eur": "25.000,00", "funder": "gemeente"}
+        ),
         by="test",
     )
     officer = load_report_data(mapped, botu, catalogue, user=CLI_USER, made_on=MADE_ON)
@@ -193,8 +201,11 @@ def test_every_portrait_text_is_in_the_catalogue_and_used() -> None:
 
     pattern = re.compile(r"""["']((?:report|present|poster|static)\.[a-z_0-9]+)["']""")
     files = [ROOT / "abcd" / name for name in ("portrait.py", "report.py", "poster.py", "static_map.py")]
-    used = {key for path in [*files, ROOT / "app_pages" / "presentatie.py"]
-            for key in pattern.findall(path.read_text(encoding="utf-8"))}
+    used = {
+        key
+        for path in [*files, ROOT / "app_pages" / "presentatie.py"]
+        for key in pattern.findall(path.read_text(encoding="utf-8"))
+    }
     used |= {"present.mode_overview", "present.mode_story"}  # built as f"present.mode_{mode}"
     assert len(used) > 60  # guards the scan itself
     assert sorted(used - set(CATALOGUE)) == []

@@ -25,8 +25,15 @@ CHARLOIS_BUILDER = User("piet", Role.BUILDER, frozenset({"wijk-charlois"}))
 
 def _person(store: Store, catalogue: dict[str, Wijk]):  # type: ignore[no-untyped-def]
     lon, lat = INSIDE_BOTU
-    raw = {"name": "Fatima Geheim", "category": "person", "contact": "06-12345678", "lon": lon, "lat": lat,
-           "wijk": BOTU, **PERSON_CONSENT}
+    raw = {
+        "name": "Fatima Geheim",
+        "category": "person",
+        "contact": "06-12345678",
+        "lon": lon,
+        "lat": lat,
+        "wijk": BOTU,
+        **PERSON_CONSENT,
+    }
     return uc.add_asset(store, catalogue, raw, wijken_dir=WIJKEN_DIR, user=BOTU_BUILDER)
 
 
@@ -35,11 +42,14 @@ def test_an_import_cannot_take_over_an_asset_in_another_wijk(
 ) -> None:
     person = _person(botu_store, catalogue)
     path = tmp_path / "overname.csv"
-    path.write_text(f"id,name,category,lat,lon,wijk\n{person.id},Overgenomen,initiative,51.8800,4.4900,wijk-charlois\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"id,name,category,lat,lon,wijk\n{person.id},Overgenomen,initiative,51.8800,4.4900,wijk-charlois\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ImportFileError) as caught:
-        import_assets(botu_store, path, catalogue=catalogue, wijken_dir=WIJKEN_DIR, default_wijk=BOTU,
-                      user=CHARLOIS_BUILDER)
+        import_assets(
+            botu_store, path, catalogue=catalogue, wijken_dir=WIJKEN_DIR, default_wijk=BOTU, user=CHARLOIS_BUILDER
+        )
     assert "Rij 2" in str(caught.value)
     stored = botu_store.get(person.id)
     assert (stored.name, stored.category.value, stored.wijk) == ("Fatima Geheim", "person", BOTU)
@@ -53,19 +63,25 @@ def test_a_resident_stays_a_resident_on_import_and_edit(
     path = tmp_path / "openbaar.csv"
     path.write_text(f"id,name,category,lat,lon\n{person.id},Openbaar,initiative,{lat},{lon}\n", encoding="utf-8")
     with pytest.raises(ImportFileError, match="blijft dat"):
-        import_assets(botu_store, path, catalogue=catalogue, wijken_dir=WIJKEN_DIR, default_wijk=BOTU,
-                      user=BOTU_BUILDER)
+        import_assets(
+            botu_store, path, catalogue=catalogue, wijken_dir=WIJKEN_DIR, default_wijk=BOTU, user=BOTU_BUILDER
+        )
     with pytest.raises(ValidationError, match="blijft dat"):
-        uc.edit_asset(botu_store, catalogue, person.id, {"category": "initiative"}, expected_version=1,
-                      user=BOTU_BUILDER)
+        uc.edit_asset(
+            botu_store, catalogue, person.id, {"category": "initiative"}, expected_version=1, user=BOTU_BUILDER
+        )
     assert botu_store.get(person.id).is_person
 
 
 def test_deleted_assets_are_listed_for_editors_only(botu_store: Store, catalogue: dict[str, Wijk]) -> None:
     lon, lat = INSIDE_BOTU
-    asset = uc.add_asset(botu_store, catalogue, {"name": "Oppas bij Fatima, Taandersstraat 12", "category": "place",
-                                                 "lon": lon, "lat": lat, "wijk": BOTU},
-                         wijken_dir=WIJKEN_DIR, user=BOTU_BUILDER)
+    asset = uc.add_asset(
+        botu_store,
+        catalogue,
+        {"name": "Oppas bij Fatima, Taandersstraat 12", "category": "place", "lon": lon, "lat": lat, "wijk": BOTU},
+        wijken_dir=WIJKEN_DIR,
+        user=BOTU_BUILDER,
+    )
     uc.delete_asset(botu_store, asset.id, expected_version=1, user=BOTU_BUILDER)
     for viewer in (User("publiek", Role.PUBLIC), User("gemeente", Role.OFFICER), CHARLOIS_BUILDER):
         assert uc.visible_assets(botu_store, wijk=BOTU, user=viewer, deleted_only=True) == []
@@ -135,8 +151,14 @@ def test_meeting_places_awaiting_approval_take_no_investments(botu_store: Store,
 
     uc.set_moderation(botu_store, BOTU, True, user=User("coordinator", Role.COORDINATOR))
     lon, lat = INSIDE_BOTU
-    raw = {"name": "Nieuw buurthuisje", "category": "meeting_place", "meeting_place_role": "resident",
-           "lon": lon, "lat": lat, "wijk": BOTU}
+    raw = {
+        "name": "Nieuw buurthuisje",
+        "category": "meeting_place",
+        "meeting_place_role": "resident",
+        "lon": lon,
+        "lat": lat,
+        "wijk": BOTU,
+    }
     pending = uc.add_asset(botu_store, catalogue, raw, wijken_dir=WIJKEN_DIR, user=BOTU_BUILDER)
     ledger = Ledger(botu_store)
     assert pending.id not in {p.id for p in ledger.meeting_places(wijk=BOTU)}

@@ -44,8 +44,16 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         uc.add_asset(
             store,
             wijk_catalogue(WIJKEN_DIR),
-            {"name": NAME, "category": "person", "description": "Naait op maat", "contact": f"{CONTACT} fz@example.org",
-             "lon": lon, "lat": lat, "wijk": BOTU, **PERSON_CONSENT},
+            {
+                "name": NAME,
+                "category": "person",
+                "description": "Naait op maat",
+                "contact": f"{CONTACT} fz@example.org",
+                "lon": lon,
+                "lat": lat,
+                "wijk": BOTU,
+                **PERSON_CONSENT,
+            },
             wijken_dir=WIJKEN_DIR,
             user=ROLES[Role.BUILDER],  # type: ignore[arg-type]
         )

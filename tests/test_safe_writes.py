@@ -349,8 +349,10 @@ def test_a_bulk_import_killed_with_sigkill_leaves_everything_or_nothing(
     assert failures == []
     results = [o for o in outcomes if isinstance(o, KillOutcome)]
     for (_mode, delay), outcome in zip(plan, results, strict=True):
-        print(f"\nSIGKILL {outcome.mode} (+{delay:.2f} s): lock held {outcome.locked_at_kill}, "
-              f"exit {outcome.returncode}, assets +{outcome.assets_added}, history +{outcome.history_added}")
+        print(
+            f"\nSIGKILL {outcome.mode} (+{delay:.2f} s): lock held {outcome.locked_at_kill}, "
+            f"exit {outcome.returncode}, assets +{outcome.assets_added}, history +{outcome.history_added}"
+        )
         assert outcome.integrity == "ok"
         assert (outcome.assets_added, outcome.history_added) in ((0, 0), (BULK_ROWS, BULK_ROWS))
         if outcome.locked_at_kill:  # killed inside the transaction: nothing of it may remain
@@ -415,8 +417,9 @@ def test_a_backup_taken_while_4_writers_write_is_consistent(botu_store: Store, t
     print(f"\nbackups during {sum(written.values())} writes: {timings} ({size:.0f} kB each at the end)")
 
 
-def test_a_backup_replaces_its_target_only_when_complete(botu_store: Store, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_backup_replaces_its_target_only_when_complete(
+    botu_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "backups" / "b.db"
     target.parent.mkdir()
     target.write_bytes(b"the previous backup")
@@ -468,8 +471,9 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_database(
     assert sorted(p.name for p in live.parent.iterdir() if ".tmp" in p.name) == []
 
 
-def test_restore_into_a_new_location_creates_the_database(restored_world: tuple[Store, Path, list[Asset]],
-                                                          tmp_path: Path) -> None:
+def test_restore_into_a_new_location_creates_the_database(
+    restored_world: tuple[Store, Path, list[Asset]], tmp_path: Path
+) -> None:
     _, copy, assets = restored_world
     url = f"sqlite:///{tmp_path}/nieuw/abcd.db"
     (tmp_path / "nieuw").mkdir()

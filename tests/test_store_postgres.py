@@ -59,9 +59,7 @@ def test_bulk_writes_are_all_or_nothing(pg_store: Store) -> None:
 def test_accounts_and_erasure_work_on_postgres(pg_store: Store) -> None:
     accounts.add_user(pg_store, "ans", role="builder", password="een lang wachtwoord")
     assert accounts.authenticate(pg_store, "ans", "een lang wachtwoord").username == "ans"
-    person = pg_store.add(
-        make_draft(category="person", name="Fatima Zwartbroek"), by="ans"
-    )
+    person = pg_store.add(make_draft(category="person", name="Fatima Zwartbroek"), by="ans")
     pg_store.erase(person.id, by="coordinator")
     assert [h.action for h in pg_store.history(person.id)] == ["create", "erase"]
     assert pg_store.consent(person.id) is None

@@ -24,9 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "investments",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column(
-            "meeting_place_id", sa.String(36), sa.ForeignKey("assets.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("meeting_place_id", sa.String(36), sa.ForeignKey("assets.id", ondelete="CASCADE"), nullable=False),
         sa.Column("date", sa.String(10), nullable=False),
         sa.Column("amount_cents", sa.BigInteger, nullable=False),
         sa.Column("funder", sa.String(30), nullable=False),
@@ -47,9 +45,7 @@ def upgrade() -> None:
     op.create_table(
         "investment_history",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "investment_id", sa.String(36), sa.ForeignKey("investments.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("investment_id", sa.String(36), sa.ForeignKey("investments.id", ondelete="CASCADE"), nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("action", sa.String(20), nullable=False),
         sa.Column("changed_by", sa.String(100), nullable=False),

@@ -48,9 +48,7 @@ def upgrade() -> None:
     op.create_table(
         "sessions",
         sa.Column("token_hash", sa.String(64), primary_key=True),
-        sa.Column(
-            "username", sa.String(200), sa.ForeignKey("users.username", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("username", sa.String(200), sa.ForeignKey("users.username", ondelete="CASCADE"), nullable=False),
         sa.Column("created_at", sa.String(32), nullable=False),
         sa.Column("expires_at", sa.String(32), nullable=False),
     )
