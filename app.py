@@ -7,8 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from abcd import ui
-from abcd.auth import Permission
 from abcd.config import ROOT
+from abcd.permissions import Permission
 
 st.set_page_config(
     page_title="ABCD",

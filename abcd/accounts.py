@@ -23,9 +23,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, insert, select, update
 
 from abcd import schema
-from abcd.auth import Role, User, parse_wijken
 from abcd.errors import AbcdError, NotFoundError, ValidationError
 from abcd.i18n import Term
+from abcd.permissions import Role, User, parse_wijken
 from abcd.store import Store, utcnow
 
 MAX_FAILED = 5

@@ -1,7 +1,7 @@
 """What a user may do with assets: add, edit, delete, restore, approve, erase, and see.
 
-Every use case takes the acting :class:`~abcd.auth.User` and checks the role
-first (:func:`~abcd.auth.require`), then validates, then writes. Pages and
+Every use case takes the acting :class:`~abcd.permissions.User` and checks the role
+first (:func:`~abcd.permissions.require`), then validates, then writes. Pages and
 the CLI call these functions; none of them writes to the store directly.
 
 People (category ``person``) are personal data. They never keep a home
@@ -20,9 +20,9 @@ from typing import Any
 
 import geopandas as gpd
 
-from abcd.auth import Permission, User, require
 from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
 from abcd.model import Asset, AssetDraft, Category, Status, validate_asset
+from abcd.permissions import Permission, User, require
 from abcd.store import Store, assets_to_frame
 from abcd.wijken import KIND_CBS_BUURT, Wijk, check_in_wijk, ensure_wijk
 

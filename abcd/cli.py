@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING
 
 from abcd import accounts, exchange
 from abcd.assets import erase_person, relocate_people
-from abcd.auth import CLI_USER, Role
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError
 from abcd.examples import load_examples, remove_examples
 from abcd.i18n import Term, normalise_lang, t
 from abcd.model import Category
+from abcd.permissions import CLI_USER, Role
 from abcd.store import Store
 from abcd.wijken import ensure_wijk, find_wijk, onboard_wijk, wijk_catalogue
 
 if TYPE_CHECKING:
-    from abcd.portrait import ReportData
+    from abcd.portrait.data import ReportData
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 FIRST_ACCOUNT = "beheer"
@@ -117,8 +117,9 @@ def _ask_password(settings: Settings) -> str:
 
 def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd gaps``: street coverage by resident initiatives, for a stored wijk or for files."""
-    from abcd import gap_files, gaps
+    from abcd import gaps
     from abcd.assets import visible_assets
+    from abcd.gaps import files as gap_files
     from abcd.store import assets_to_frame
 
     if args.wijk and not (args.streets or args.assets):
@@ -238,9 +239,11 @@ def cmd_wijken(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_investments(args: argparse.Namespace, settings: Settings) -> int:
     """Import an investment ledger (CSV, all rows or none) or write the per-wijk summary (CSV)."""
-    from abcd import investment_exchange
-    from abcd.investment import Level, check_year, city_average, eur_from_cents, format_eur, format_number
-    from abcd.ledger import level_summary
+    from abcd.investments import exchange as investment_exchange
+    from abcd.investments.amounts import eur_from_cents, format_eur, format_number
+    from abcd.investments.ledger import level_summary
+    from abcd.investments.model import Level, check_year
+    from abcd.investments.summary import city_average
 
     store = _store(settings)
     catalogue = wijk_catalogue(settings.wijken_dir)
@@ -314,7 +317,7 @@ def _since(value: str) -> date:
 
 def _portrait(args: argparse.Namespace, settings: Settings, suffixes: tuple[str, ...]) -> tuple[ReportData, Path]:
     """The public portrait data of ``--wijk`` and the checked ``--out`` path (report and poster share this)."""
-    from abcd.portrait import load_report_data
+    from abcd.portrait.data import load_report_data
 
     out = Path(args.out)
     if out.suffix.lower() not in suffixes:
@@ -328,7 +331,7 @@ def _portrait(args: argparse.Namespace, settings: Settings, suffixes: tuple[str,
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd report --wijk SLUG --out FILE.pdf``: the wijk's strengths portrait as an A4 PDF."""
-    from abcd.report import wijk_report
+    from abcd.portrait.report import wijk_report
 
     data, out = _portrait(args, settings, (".pdf",))
     lang = normalise_lang(args.lang) if args.lang else settings.lang
@@ -339,7 +342,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd poster --wijk SLUG --out FILE.png|.pdf``: an A3 poster of the map and the headline figures."""
-    from abcd.poster import wijk_poster
+    from abcd.portrait.poster import wijk_poster
 
     data, out = _portrait(args, settings, (".png", ".pdf"))
     lang = normalise_lang(args.lang) if args.lang else settings.lang

@@ -14,10 +14,10 @@ import geopandas as gpd
 
 from abcd import io
 from abcd.assets import prepare_drafts
-from abcd.auth import CLI_USER, Permission, User, require
 from abcd.errors import AbcdError, ImportFileError
 from abcd.i18n import Term
 from abcd.model import AssetDraft, Source, validate_asset
+from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store, assets_to_frame
 from abcd.wijken import Wijk, check_in_wijk, ensure_wijk, find_wijk
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io as _io
 import json
-import math
 import os
 import re
 import sqlite3
@@ -32,6 +31,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from abcd._cells import is_missing
 from abcd.errors import ImportFileError
 from abcd.i18n import Term
 from abcd.model import WGS84
@@ -264,11 +264,7 @@ def _csv_rows(path: Path, max_rows: int = MAX_ROWS) -> list[RawRow]:
 def _clean(record: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key, value in record.items():
-        if (
-            (isinstance(value, float) and math.isnan(value))
-            or value is pd.NaT
-            or (not isinstance(value, (str, BaseGeometry, list, dict)) and pd.isna(value))
-        ):
+        if is_missing(value):
             value = None
         clean[str(key).strip().lower()] = value
     if "area_wkt" in clean:

@@ -30,6 +30,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from abcd._cells import is_blank, is_missing, parse_flag
 from abcd.errors import ValidationError
 from abcd.i18n import Lang, Term, t
 
@@ -222,26 +223,10 @@ INTERCHANGE_COLUMNS = (
     "updated_at",
 )
 
-_TRUE = {"true", "1", "yes", "y", "ja", "j", "waar", "t"}
-_FALSE = {"false", "0", "no", "n", "nee", "onwaar", "f"}
-
-
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        import pandas as pd
-
-        return bool(pd.isna(value)) if not isinstance(value, (str, BaseGeometry)) else False
-    except (TypeError, ValueError):
-        return False
-
 
 def _text(raw: Mapping[str, Any], key: str, *, maximum: int, required: bool = False) -> str:
     value = raw.get(key)
-    if _missing(value):
+    if is_missing(value):
         if required:
             raise ValidationError("error.required", field=Term(f"field.{key}"))
         return ""
@@ -272,21 +257,15 @@ def _choice(enum: type[StrEnum], key: str, value: Any) -> Any:
 
 def parse_bool(value: Any, *, field: str) -> bool:
     """Read yes/no the way people write it in a spreadsheet (ja/nee, true/false, 1/0)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValidationError("error.bool", field=Term(f"field.{field}"), value=value)
+    try:
+        return parse_flag(value)
+    except ValueError:
+        raise ValidationError("error.bool", field=Term(f"field.{field}"), value=value) from None
 
 
 def parse_coordinate(value: Any, *, field: str) -> float:
     """A finite float, accepting a decimal comma (``51,91``)."""
-    if _missing(value) or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         raise ValidationError("error.required", field=Term(f"field.{field}"))
     if isinstance(value, bool):
         raise ValidationError("error.not_a_number", field=Term(f"field.{field}"), value=value)
@@ -315,7 +294,7 @@ def check_lonlat(lon: float, lat: float) -> None:
 
 
 def _area(value: Any, category: Category) -> BaseGeometry | None:
-    if _missing(value) or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return None
     if category not in AREA_CATEGORIES:
         raise ValidationError("error.not_for_category", field=Term("field.area"), category=category.value)
@@ -348,7 +327,7 @@ def parse_date(value: Any, *, field: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    if _missing(value) or not str(value).strip():
+    if is_blank(value):
         raise ValidationError("error.required", field=Term(f"field.{field}"))
     text = str(value).strip()
     try:
@@ -367,9 +346,9 @@ def validate_consent(raw: Mapping[str, Any], *, today: date | None = None) -> Co
     purpose = _text(raw, "consent_purpose", maximum=CONSENT_PURPOSE_MAX, required=True)
     version = _text(raw, "consent_text_version", maximum=50) or "v1"
     under_16 = raw.get("under_16")
-    minor = parse_bool(under_16, field="under_16") if not _missing(under_16) and str(under_16).strip() else False
+    minor = parse_bool(under_16, field="under_16") if not is_blank(under_16) else False
     parent = raw.get("parent_consent")
-    parent_ok = parse_bool(parent, field="parent_consent") if not _missing(parent) and str(parent).strip() else False
+    parent_ok = parse_bool(parent, field="parent_consent") if not is_blank(parent) else False
     if minor and not parent_ok:
         raise ValidationError("error.minor_without_parent", age=CONSENT_AGE)
     return Consent(
@@ -398,7 +377,7 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
     """
     name = _text(raw, "name", maximum=NAME_MAX, required=True)
     category_value = raw.get("category")
-    if _missing(category_value) or not str(category_value).strip():
+    if is_blank(category_value):
         raise ValidationError("error.required", field=Term("field.category"))
     category: Category = _choice(Category, "category", category_value)
     description = _text(raw, "description", maximum=DESCRIPTION_MAX)
@@ -410,7 +389,7 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
 
     resident_led: bool | None = None
     value = raw.get("resident_led")
-    has_value = not _missing(value) and str(value).strip() != ""
+    has_value = not is_blank(value)
     if category is Category.INITIATIVE:
         resident_led = parse_bool(value, field="resident_led") if has_value else True
     elif has_value and parse_bool(value, field="resident_led"):
@@ -419,18 +398,18 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
 
     role: MeetingPlaceRole | None = None
     value = raw.get("meeting_place_role")
-    has_value = not _missing(value) and str(value).strip() != ""
+    has_value = not is_blank(value)
     if category is Category.MEETING_PLACE:
         role = _choice(MeetingPlaceRole, "meeting_place_role", value) if has_value else MeetingPlaceRole.OTHER
     elif has_value:
         raise ValidationError("error.not_for_category", field=Term("field.meeting_place_role"), category=category.value)
 
     value = raw.get("source")
-    source = _choice(Source, "source", value) if not _missing(value) and str(value).strip() else default_source
+    source = _choice(Source, "source", value) if not is_blank(value) else default_source
 
     asset_id: str | None = None
     value = raw.get("id")
-    if not _missing(value) and str(value).strip():
+    if not is_blank(value):
         try:
             asset_id = str(uuid.UUID(str(value).strip()))
         except ValueError:
@@ -441,12 +420,12 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
     if category is Category.PERSON:
         consent = raw["consent"] if isinstance(raw.get("consent"), Consent) else validate_consent(raw)
         value = raw.get("linked_asset_id")
-        if not _missing(value) and str(value).strip():
+        if not is_blank(value):
             try:
                 linked = str(uuid.UUID(str(value).strip()))
             except ValueError:
                 raise ValidationError("error.bad_uuid", field=Term("field.linked_asset_id"), value=value) from None
-    elif not _missing(raw.get("linked_asset_id")) and str(raw.get("linked_asset_id")).strip():
+    elif not is_blank(raw.get("linked_asset_id")):
         raise ValidationError("error.not_for_category", field=Term("field.linked_asset_id"), category=category.value)
 
     return AssetDraft(

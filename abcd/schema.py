@@ -136,7 +136,7 @@ sessions = Table(
     Column("expires_at", String(32), nullable=False),
 )
 
-# Money to meeting places (abcd.ledger). Amounts are integer cents, never floats;
+# Money to meeting places (abcd.investments.ledger). Amounts are integer cents, never floats;
 # the date is ISO text. Erasing a meeting place for good erases its investments.
 investments = Table(
     "investments",

@@ -16,10 +16,10 @@ import geopandas as gpd
 import streamlit as st
 
 from abcd import accounts, assets
-from abcd.auth import PUBLIC_USER, Permission, Role, User
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError
 from abcd.i18n import Lang, normalise_lang, t
+from abcd.permissions import PUBLIC_USER, Permission, Role, User
 from abcd.store import Store
 from abcd.wijken import Wijk, ensure_wijk, wijk_catalogue
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from abcd import accounts, ui
 from abcd.assets import approve_asset, set_moderation, visible_assets
-from abcd.auth import Permission, Role, require
+from abcd.permissions import Permission, Role, require
 
 ctx = ui.context()
 tr = ui.tr

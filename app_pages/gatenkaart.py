@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from abcd import gaps, maps, ui
-from abcd.auth import Permission
-from abcd.gap_files import gaps_bytes
+from abcd.gaps.files import gaps_bytes
+from abcd.permissions import Permission
 
 ctx = ui.context()
 tr = ui.tr

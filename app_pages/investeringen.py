@@ -9,26 +9,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from abcd import investment_map, maps, ui
-from abcd import investment_tables as tables
-from abcd.auth import Permission
-from abcd.investment import (
-    FIRST_DATE,
-    LAST_DATE,
-    NOTE_MAX,
-    Funder,
-    Investment,
-    Kind,
-    city_average,
-    format_eur,
-    investments_to_frame,
-    level_of,
-    place_totals,
-    places_to_frame,
-    yearly_totals,
-)
-from abcd.investment_exchange import summary_csv_bytes
-from abcd.ledger import (
+from abcd import maps, ui
+from abcd.investments import tables
+from abcd.investments.amounts import format_eur
+from abcd.investments.exchange import summary_csv_bytes
+from abcd.investments.ledger import (
     Ledger,
     delete_investment,
     edit_investment,
@@ -36,7 +21,18 @@ from abcd.ledger import (
     record_investment,
     restore_investment,
 )
+from abcd.investments.model import FIRST_DATE, LAST_DATE, NOTE_MAX, Funder, Investment, Kind
+from abcd.investments.summary import (
+    city_average,
+    investments_to_frame,
+    level_of,
+    place_totals,
+    places_to_frame,
+    yearly_totals,
+)
+from abcd.maps.investments import investment_layer
 from abcd.model import MeetingPlaceRole
+from abcd.permissions import Permission
 
 PLACE = "invest_place"  # the meeting place chosen for a new entry
 SEEN = "invest_seen_map"  # the map result whose click was already used
@@ -160,9 +156,7 @@ if not live:
 else:
     totals = place_totals(places_to_frame(live), investments_to_frame(entries), year=year)
     the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang)
-    state = ui.show_map(
-        the_map, key="invest_map", layers=[investment_map.investment_layer(totals, lang=ctx.lang)], height=420
-    )
+    state = ui.show_map(the_map, key="invest_map", layers=[investment_layer(totals, lang=ctx.lang)], height=420)
     st.caption(tr("invest.map_hint") if may_edit else tr("invest.map_legend"))
     ids = [p.id for p in live]
     if maps.new_click(state, st.session_state.get(SEEN)) == "asset" and maps.clicked_asset_id(state) in ids:

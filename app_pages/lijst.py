@@ -6,12 +6,12 @@ import streamlit as st
 
 from abcd import ui
 from abcd.assets import approve_asset, delete_asset, edit_asset, erase_person, restore_asset, visible_assets
-from abcd.auth import Permission
 from abcd.errors import AbcdError
 from abcd.exchange import import_upload
 from abcd.filters import filter_assets
 from abcd.io import MAX_FILE_BYTES, MAX_ROWS
 from abcd.model import NAME_MAX, Category, MeetingPlaceRole
+from abcd.permissions import Permission
 from abcd.tables import asset_table, history_table
 
 ctx = ui.context()

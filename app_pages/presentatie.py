@@ -14,11 +14,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from abcd import maps, static_map, ui
-from abcd.auth import PUBLIC_USER, Permission, User
-from abcd.maps import CATEGORY_STYLE
+from abcd import maps, ui
 from abcd.model import Category, Source
-from abcd.portrait import (
+from abcd.permissions import PUBLIC_USER, Permission, User
+from abcd.portrait import static_map
+from abcd.portrait.data import (
     PUBLIC_CATEGORIES,
     STEP_INTRO,
     STEP_TOGETHER,
@@ -33,8 +33,9 @@ from abcd.portrait import (
     load_report_data,
     story_steps,
 )
-from abcd.poster import wijk_poster
-from abcd.report import wijk_report
+from abcd.portrait.poster import wijk_poster
+from abcd.portrait.report import wijk_report
+from abcd.styles import CATEGORY_STYLE
 
 MODE = "presentatie_mode"
 SINCE = "presentatie_since"
@@ -104,7 +105,7 @@ def _load() -> tuple[ReportData, tuple[object, ...]]:
     user = ctx.user if ctx.user.can(Permission.VIEW_INVESTMENTS, ctx.wijk.slug) else PUBLIC_USER
     investments = "-"  # the public never gets investment figures, so their cache entries never hold them
     if user is not PUBLIC_USER:
-        from abcd.ledger import Ledger
+        from abcd.investments.ledger import Ledger
 
         investments = Ledger(ctx.store).data_version()
     version = ctx.store.data_version(ctx.wijk.slug)

@@ -6,9 +6,9 @@ import streamlit as st
 
 from abcd import maps, ui
 from abcd.assets import add_asset
-from abcd.auth import Permission
 from abcd.errors import AbcdError, OutsideWijkError
 from abcd.model import NAME_MAX, Category, MeetingPlaceRole
+from abcd.permissions import Permission
 
 POINT = "add_point"  # (lon, lat) chosen for the new asset
 SEEN = "add_seen_click"  # the last map click already turned into a point

@@ -58,9 +58,9 @@ sys.path.insert(0, str(ROOT))
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
 
 from abcd.assets import buurt_at, prepare_drafts  # noqa: E402
-from abcd.auth import CLI_USER  # noqa: E402
 from abcd.config import DEFAULT_WIJK  # noqa: E402
 from abcd.model import Category, MeetingPlaceRole, validate_asset  # noqa: E402
+from abcd.permissions import CLI_USER  # noqa: E402
 from abcd.store import Store  # noqa: E402
 from abcd.wijken import onboard_wijk, wijk_catalogue  # noqa: E402
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from abcd.auth import Role, User
 from abcd.cli import main as cli_main
 from abcd.model import Category, Source
+from abcd.permissions import Role, User
 from abcd.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from abcd import accounts, schema
-from abcd.auth import CLI_USER, PUBLIC_USER, Permission, PermissionDeniedError, Role, User, require
 from abcd.errors import NotFoundError, ValidationError
+from abcd.permissions import CLI_USER, PUBLIC_USER, Permission, PermissionDeniedError, Role, User, require
 from abcd.store import Store, utcnow
 
 PASSWORD = "correct horse battery"

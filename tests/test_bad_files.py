@@ -27,9 +27,9 @@ import pytest
 from shapely.geometry import Point
 
 from abcd import exchange, io
-from abcd.auth import CLI_USER
 from abcd.errors import AbcdError, ImportFileError
 from abcd.model import WGS84
+from abcd.permissions import CLI_USER
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, INSIDE_BOTU, WIJKEN_DIR, make_draft, row_counts
@@ -485,8 +485,8 @@ def test_gdal_messages_are_caught_as_abcd_errors(tmp_path: Path) -> None:
 def lijst(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     from streamlit.testing.v1 import AppTest
 
-    from abcd.auth import Role, User
     from abcd.cli import main
+    from abcd.permissions import Role, User
 
     url = f"sqlite:///{tmp_path}/app.db"
     monkeypatch.setenv("ABCD_DATABASE_URL", url)
@@ -530,7 +530,7 @@ def test_a_bad_upload_shows_the_row_and_the_reason_escaped_and_stores_nothing(li
 
 
 def test_the_import_box_is_only_shown_to_who_may_import(lijst: Any) -> None:
-    from abcd.auth import PUBLIC_USER, Role, User
+    from abcd.permissions import PUBLIC_USER, Role, User
 
     at, _ = lijst
     officer, builder = User("gemeente", Role.OFFICER), User("ans", Role.BUILDER)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from abcd.cli import main
-from abcd.ledger import Ledger
+from abcd.investments.ledger import Ledger
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, INSIDE_BOTU, INSIDE_BOTU_2

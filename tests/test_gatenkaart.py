@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from abcd import gaps
-from abcd.auth import Role, User
 from abcd.cli import main as cli_main
+from abcd.permissions import Role, User
 from abcd.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,11 +22,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from abcd import exchange, maps
-from abcd.auth import Role, User
 from abcd.cli import main as cli_main
 from abcd.errors import ValidationError
 from abcd.i18n import t
 from abcd.model import Asset
+from abcd.permissions import Role, User
 from abcd.store import Store
 from abcd.ui import plain
 from abcd.wijken import Wijk

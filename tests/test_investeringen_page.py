@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from abcd.auth import Role, User
-from abcd.investment import Funder, InvestmentDraft
-from abcd.ledger import Ledger
+from abcd.investments.ledger import Ledger
+from abcd.investments.model import Funder, InvestmentDraft
 from abcd.model import Asset
+from abcd.permissions import Role, User
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, HOSTILE_NAME, INSIDE_BOTU_2, make_draft

@@ -16,27 +16,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from abcd.errors import ValidationError
-from abcd.investment import (
+from abcd.investments.amounts import MAX_AMOUNT_CENTS, eur_from_cents, format_eur, parse_amount, parse_quantity
+from abcd.investments.model import Funder, InvestmentDraft, Kind, Level, parse_date, validate_investment
+from abcd.investments.summary import (
     HIGH_INVESTMENT_LOW_ACTIVITY,
     LOW_INVESTMENT_HIGH_ACTIVITY,
-    MAX_AMOUNT_CENTS,
-    Funder,
-    InvestmentDraft,
-    Kind,
-    Level,
     assign_wijken,
     city_average,
     city_summary,
-    eur_from_cents,
-    format_eur,
     investments_to_frame,
     level_of,
     level_wijken,
-    parse_amount,
-    parse_date,
-    parse_quantity,
     place_totals,
-    validate_investment,
     wijk_summary,
     yearly_totals,
 )
@@ -480,11 +471,13 @@ def test_the_years_add_up_to_the_whole(ledger: tuple[pd.DataFrame, pd.DataFrame,
 
 # ------------------------------------------------------------------- catalogue
 INVESTMENT_SOURCES = [
-    "abcd/investment.py",
-    "abcd/ledger.py",
-    "abcd/investment_exchange.py",
-    "abcd/investment_map.py",
-    "abcd/investment_tables.py",
+    "abcd/investments/model.py",
+    "abcd/investments/amounts.py",
+    "abcd/investments/summary.py",
+    "abcd/investments/ledger.py",
+    "abcd/investments/exchange.py",
+    "abcd/maps/investments.py",
+    "abcd/investments/tables.py",
     "app_pages/investeringen.py",
 ]
 KEY = re.compile(r"""["'](?:invest|funder|kind|level|field|error|cli|role|list|history)\.[a-z_.0-9]+["']""")

@@ -15,16 +15,15 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from abcd import schema
-from abcd.auth import PUBLIC_USER, PermissionDeniedError, Role, User
 from abcd.errors import ConflictError, ImportFileError, NotFoundError, ValidationError
-from abcd.investment import Funder, InvestmentDraft, Kind, Level, eur_from_cents, validate_investment
-from abcd.investment_exchange import (
+from abcd.investments.amounts import eur_from_cents
+from abcd.investments.exchange import (
     import_investments,
     read_summary_csv,
     summary_csv_bytes,
     write_summary_csv,
 )
-from abcd.ledger import (
+from abcd.investments.ledger import (
     Ledger,
     delete_investment,
     edit_investment,
@@ -32,7 +31,9 @@ from abcd.ledger import (
     record_investment,
     restore_investment,
 )
+from abcd.investments.model import Funder, InvestmentDraft, Kind, Level, validate_investment
 from abcd.model import Asset, Source, Status
+from abcd.permissions import PUBLIC_USER, PermissionDeniedError, Role, User
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, INSIDE_BOTU_2, make_draft

@@ -19,8 +19,12 @@ from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import LineString, Point, Polygon
 
 from abcd import i18n, maps
+from abcd._html import js_literal
 from abcd.errors import ValidationError
 from abcd.i18n import t
+from abcd.maps import base as maps_base
+from abcd.maps._elements import LineLayer
+from abcd.maps.assets import _AssetLayer
 from abcd.model import Category
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -83,7 +87,7 @@ def asset_layers(m: folium.Map) -> list[Any]:
         for group in m._children.values()
         if isinstance(group, folium.FeatureGroup)
         for child in group._children.values()
-        if isinstance(child, maps._AssetLayer)
+        if isinstance(child, _AssetLayer)
     ]
 
 
@@ -126,7 +130,7 @@ def test_hostile_labels_in_legend_and_layer_control_are_escaped(monkeypatch: pyt
 
     assert HOSTILE_IMG not in rendered
     assert HOSTILE_SCRIPT not in rendered
-    legend = maps._legend_html("nl", examples=False, boundary=False, streets=False)
+    legend = maps_base._legend_html("nl", examples=False, boundary=False, streets=False)
     assert html.escape(HOSTILE_IMG) in legend
     assert html.escape(HOSTILE_SCRIPT) in legend
     assert "<img" not in legend
@@ -151,7 +155,7 @@ def test_jinja_syntax_in_user_text_is_not_evaluated_on_the_server() -> None:
 
 @pytest.mark.parametrize("value", [HOSTILE_SCRIPT, HOSTILE_JINJA, "a\u2028b", {"k": ["{%", "{#", "</ScRiPt>"]}])
 def test_embedded_json_round_trips_and_cannot_close_a_script(value: Any) -> None:
-    text = maps._js(value)
+    text = js_literal(value)
     assert json.loads(text) == value
     assert "<" not in text
     assert "{{" not in text and "{%" not in text and "{#" not in text
@@ -264,7 +268,7 @@ def test_each_category_is_its_own_layer_named_in_the_ui_language(lang: str) -> N
 def test_categories_without_assets_get_no_layer_but_stay_in_the_legend() -> None:
     m = maps.asset_map(frame(asset("Bieb", "institution"), asset("Bieb 2", "institution")), tiles=False)
     assert [layer.layer_name for layer in asset_layers(m)] == [f"{t('category.institution')} (2)"]
-    legend = maps._legend_html("nl", examples=False, boundary=True, streets=True)
+    legend = maps_base._legend_html("nl", examples=False, boundary=True, streets=True)
     for category in Category:
         shown = html.escape(t(f"category.{category.value}")) in legend
         # Residents are never points on a map (they are counted per buurt), so not in its legend.
@@ -284,9 +288,9 @@ def test_example_assets_are_marked_as_invented() -> None:
     assert layer_text["example"] == "Voorbeeld, verzonnen"  # tooltip suffix and popup badge
     assert layer_text["sources"]["example"] == t("source.example")
     assert "abcd-pin-example" in rendered  # dashed marker outline
-    with_examples = maps._legend_html("en", examples=True, boundary=False, streets=False)
+    with_examples = maps_base._legend_html("en", examples=True, boundary=False, streets=False)
     assert "Example, invented" in with_examples
-    assert "Example, invented" not in maps._legend_html("en", examples=False, boundary=False, streets=False)
+    assert "Example, invented" not in maps_base._legend_html("en", examples=False, boundary=False, streets=False)
 
 
 def test_features_carry_ids_and_only_short_rounded_properties() -> None:
@@ -323,17 +327,17 @@ def test_private_and_bookkeeping_columns_stay_off_the_map() -> None:
 
 def test_boundary_and_streets_are_faint_rounded_and_not_clickable() -> None:
     m = maps.asset_map(None, boundary=BOUNDARY, streets=STREETS, tiles=False)
-    lines = [child for child in m._children.values() if isinstance(child, maps._LineLayer)]
+    lines = [child for child in m._children.values() if isinstance(child, LineLayer)]
 
     assert [layer.layer_name for layer in lines] == [t("map.streets"), t("map.boundary")]
     streets, boundary = lines
     assert json.loads(streets.options_js)["interactive"] is False
     assert json.loads(boundary.options_js) == {
-        "style": maps._BOUNDARY_STYLE,
+        "style": maps_base._BOUNDARY_STYLE,
         "interactive": False,
         "smoothFactor": 1.5,
     }
-    assert maps._BOUNDARY_STYLE["fill"] is False
+    assert maps_base._BOUNDARY_STYLE["fill"] is False
     assert json.loads(streets.data_js)["type"] == "MultiLineString"  # one layer, one feature
     assert "4.431235" in streets.data_js and "4.43123456789" not in streets.data_js
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from abcd import assets as uc
-from abcd.auth import CLI_USER, PermissionDeniedError, Role, User
 from abcd.cli import main as cli_main
 from abcd.errors import ImportFileError, ValidationError
 from abcd.exchange import export_assets, export_frame, import_assets
 from abcd.model import Status, validate_consent
+from abcd.permissions import CLI_USER, PermissionDeniedError, Role, User
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, INSIDE_BOTU, PERSON_CONSENT, WIJKEN_DIR

@@ -14,12 +14,12 @@ from matplotlib.text import Text
 from PIL import Image
 from pypdf import PdfReader
 
-from abcd import static_map
-from abcd.maps import CATEGORY_STYLE
 from abcd.model import RD_NEW, Category
-from abcd.portrait import ReportData, load_report_data
-from abcd.poster import A3_MM, POSTER_DPI, poster_figure, wijk_poster
+from abcd.portrait import static_map
+from abcd.portrait.data import ReportData, load_report_data
+from abcd.portrait.poster import A3_MM, POSTER_DPI, poster_figure, wijk_poster
 from abcd.store import Store
+from abcd.styles import CATEGORY_STYLE
 from abcd.wijken import Wijk
 from tests.portrait_support import PERSON_STRINGS, fill_botu
 

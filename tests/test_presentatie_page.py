@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from abcd.auth import Role, User
 from abcd.cli import main as cli_main
+from abcd.permissions import Role, User
 from abcd.store import Store
 from tests.portrait_support import IN_BOSPOLDER, IN_TUSSENDIJKEN, PERSON_STRINGS, add_person
 

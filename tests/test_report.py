@@ -12,13 +12,13 @@ import geopandas as gpd
 import pytest
 from pypdf import PdfReader
 
-from abcd.auth import CLI_USER, PUBLIC_USER
 from abcd.cli import main as cli_main
-from abcd.investment import validate_investment
-from abcd.ledger import Ledger
+from abcd.investments.ledger import Ledger
+from abcd.investments.model import validate_investment
 from abcd.model import Category, MeetingPlaceRole, Status
-from abcd.portrait import ReportData, headline, load_report_data, story_steps
-from abcd.report import investment_section, wijk_report
+from abcd.permissions import CLI_USER, PUBLIC_USER
+from abcd.portrait.data import ReportData, headline, load_report_data, story_steps
+from abcd.portrait.report import investment_section, wijk_report
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import HOSTILE_NAME, make_draft
@@ -200,7 +200,7 @@ def test_every_portrait_text_is_in_the_catalogue_and_used() -> None:
     from tests.helpers import ROOT
 
     pattern = re.compile(r"""["']((?:report|present|poster|static)\.[a-z_0-9]+)["']""")
-    files = [ROOT / "abcd" / name for name in ("portrait.py", "report.py", "poster.py", "static_map.py")]
+    files = [ROOT / "abcd" / "portrait" / name for name in ("data.py", "report.py", "poster.py", "static_map.py")]
     used = {
         key
         for path in [*files, ROOT / "app_pages" / "presentatie.py"]

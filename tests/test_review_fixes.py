@@ -10,10 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from abcd import accounts
 from abcd import assets as uc
-from abcd.auth import PermissionDeniedError, Role, User
 from abcd.cli import main as cli_main
 from abcd.errors import ImportFileError, ValidationError
 from abcd.exchange import import_assets
+from abcd.permissions import PermissionDeniedError, Role, User
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, INSIDE_BOTU, PERSON_CONSENT, WIJKEN_DIR
@@ -147,7 +147,7 @@ def test_logging_out_forgets_what_the_tab_held(app_db: Store) -> None:
 
 
 def test_meeting_places_awaiting_approval_take_no_investments(botu_store: Store, catalogue: dict[str, Wijk]) -> None:
-    from abcd.ledger import Ledger
+    from abcd.investments.ledger import Ledger
 
     uc.set_moderation(botu_store, BOTU, True, user=User("coordinator", Role.COORDINATOR))
     lon, lat = INSIDE_BOTU

@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from abcd import accounts
 from abcd import assets as uc
-from abcd.auth import Role, User
 from abcd.cli import main as cli_main
+from abcd.permissions import Role, User
 from abcd.store import Store
 from abcd.wijken import wijk_catalogue
 from tests.helpers import BOTU, INSIDE_BOTU, PERSON_CONSENT, WIJKEN_DIR

@@ -14,9 +14,9 @@ erasing an asset for good (only example assets are ever erased, by
 :meth:`Store.purge_examples`) erases its investments and their history with it.
 
 :func:`record_investment` and its siblings are what a *user* may do: they
-check the role first (:func:`abcd.auth.require`), then validate, then write,
+check the role first (:func:`abcd.permissions.require`), then validate, then write,
 so hiding a button is never the only protection. :func:`level_summary` is the
-I/O edge of the accounting in :mod:`abcd.investment`: it reads places,
+I/O edge of the accounting in :mod:`abcd.investments.summary`: it reads places,
 initiatives and investments and hands them to the pure builders.
 """
 
@@ -32,24 +32,19 @@ import pandas as pd
 from sqlalchemy import Connection, func, insert, select, update
 
 from abcd import schema
-from abcd.auth import Permission, User, require
 from abcd.errors import ConflictError, NotFoundError, ValidationError
-from abcd.investment import (
-    Funder,
-    Investment,
-    InvestmentDraft,
-    Kind,
-    Level,
+from abcd.investments.model import Funder, Investment, InvestmentDraft, Kind, Level, validate_investment
+from abcd.investments.summary import (
     assign_wijken,
     city_summary,
     investments_to_frame,
     level_wijken,
     places_to_frame,
     points_to_frame,
-    validate_investment,
     wijken_to_frame,
 )
 from abcd.model import Asset, Category, new_asset_id
+from abcd.permissions import Permission, User, require
 from abcd.store import Store, from_iso, iso_utc, utcnow
 from abcd.wijken import Wijk
 
@@ -222,7 +217,7 @@ class Ledger:
 
 # ---------------------------------------------------------------- use cases
 def record_investment(ledger: Ledger, raw: Mapping[str, Any], *, user: User) -> Investment:
-    """Validate ``raw`` (see :func:`~abcd.investment.validate_investment`) and add it, if ``user`` may."""
+    """Validate ``raw`` (see :func:`~abcd.investments.model.validate_investment`) and add it, if ``user`` may."""
     require(user, Permission.EDIT_INVESTMENTS)
     return ledger.add(validate_investment(raw), by=user.username)
 
@@ -253,7 +248,7 @@ def restore_investment(ledger: Ledger, investment_id: str, *, user: User, expect
 def level_summary(
     store: Store, catalogue: Mapping[str, Wijk], *, level: Level | str, year: int | None = None
 ) -> pd.DataFrame:
-    """The per-wijk summary of every wijk of ``level`` (see :func:`abcd.investment.city_summary`).
+    """The per-wijk summary of every wijk of ``level`` (see :func:`abcd.investments.summary.city_summary`).
 
     Reads every meeting place (deleted ones too: money given stays money
     given), every live and approved resident-led initiative and every live

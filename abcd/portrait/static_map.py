@@ -35,9 +35,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from abcd.i18n import Lang, t
-from abcd.maps import CATEGORY_STYLE
 from abcd.model import RD_NEW, WGS84, Category, Source
 from abcd.people import public_assets
+from abcd.styles import CATEGORY_STYLE
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu Sans"

@@ -6,7 +6,7 @@ as PDF with real, searchable text. Like every public view it draws only what
 :class:`~abcd.portrait.ReportData` holds: public assets, and people as counts
 per buurt.
 
->>> from abcd.poster import A3_MM, POSTER_DPI
+>>> from abcd.portrait.poster import A3_MM, POSTER_DPI
 >>> [round(mm / 25.4 * POSTER_DPI) for mm in A3_MM]
 [2970, 4200]
 """
@@ -18,10 +18,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.text import Text
 
-from abcd import static_map
 from abcd.i18n import Lang, normalise_lang, t
 from abcd.model import Category
-from abcd.portrait import ReportData, category_counts, format_date, format_number, headline
+from abcd.portrait import static_map
+from abcd.portrait.data import ReportData, category_counts, format_date, format_number, headline
 
 A3_MM = (297.0, 420.0)
 """Width and height of A3 portrait in millimetres."""

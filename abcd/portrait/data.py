@@ -22,11 +22,11 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from abcd.auth import PUBLIC_USER, Permission, User
 from abcd.examples import EXAMPLE_SUFFIX
 from abcd.i18n import Lang, t
 from abcd.model import WGS84, Asset, Category, MeetingPlaceRole, Source
 from abcd.people import PRIVATE_COLUMNS, people_by_buurt, public_assets
+from abcd.permissions import PUBLIC_USER, Permission, User
 from abcd.store import Store, assets_to_frame
 from abcd.wijken import KIND_CBS_BUURT, Wijk
 
@@ -48,7 +48,7 @@ STEP_TOGETHER = "together"
 
 @dataclass(frozen=True)
 class InvestmentFigures:
-    """Money to the wijk's meeting places in ``year``: one row of :func:`abcd.investment.wijk_summary`."""
+    """Money to the wijk's meeting places in ``year``: one row of :func:`abcd.investments.summary.wijk_summary`."""
 
     year: int
     summary: pd.Series
@@ -170,8 +170,8 @@ def load_report_data(
 def _investment_figures(store: Store, wijk: Wijk, items: Sequence[Asset]) -> InvestmentFigures | None:
     # Imported here: the investment modules are optional for a portrait and
     # pull in their own dependencies.
-    from abcd import investment
-    from abcd.ledger import Ledger
+    from abcd.investments import summary as investment
+    from abcd.investments.ledger import Ledger
 
     entries = Ledger(store).list_investments(wijk=wijk.slug)
     if not entries:

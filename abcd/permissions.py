@@ -111,7 +111,7 @@ def require(user: User, permission: Permission, *, wijk: str | None = None) -> N
     >>> require(PUBLIC_USER, Permission.EDIT_ASSETS)
     Traceback (most recent call last):
     ...
-    abcd.auth.PermissionDeniedError: Je hebt hiervoor geen rechten (rol: publiek; nodig: assets bewerken).
+    abcd.permissions.PermissionDeniedError: Je hebt hiervoor geen rechten (rol: publiek; nodig: assets bewerken).
     """
     if not user.can(permission, wijk):
         raise PermissionDeniedError(

@@ -23,13 +23,13 @@ from typing import Any
 
 import pandas as pd
 
-from abcd.auth import CLI_USER, Permission, User, require
 from abcd.errors import AbcdError, ImportFileError, ValidationError
 from abcd.i18n import Term
-from abcd.investment import InvestmentDraft, validate_investment
+from abcd.investments.ledger import Ledger
+from abcd.investments.model import InvestmentDraft, validate_investment
 from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow
-from abcd.ledger import Ledger
 from abcd.model import Asset
+from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store
 from abcd.wijken import Wijk, find_wijk
 

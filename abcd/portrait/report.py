@@ -1,6 +1,6 @@
 """The strengths portrait as a printable PDF: A4 portrait, 2-4 pages, Dutch or English, taalniveau B1.
 
-PDF route: the map is drawn by matplotlib from our own data (:mod:`abcd.static_map`,
+PDF route: the map is drawn by matplotlib from our own data (:mod:`abcd.portrait.static_map`,
 no tiles) and the document is laid out with ReportLab's Platypus, because both
 are pure-Python wheels that need no system libraries (WeasyPrint needs Pango
 and Cairo), ReportLab writes real, searchable text with embedded TrueType
@@ -10,7 +10,7 @@ fonts, and matplotlib already ships DejaVu Sans, which has every category glyph.
 (public assets and people as counts per buurt only) and the cooperative's own
 texts into PDF bytes. :func:`load_report_data` builds the data from a store.
 
->>> from abcd.portrait import ReportData
+>>> from abcd.portrait.data import ReportData
 >>> callable(wijk_report) and ReportData.__name__
 'ReportData'
 """
@@ -44,11 +44,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from abcd import static_map
 from abcd.i18n import Lang, normalise_lang, t
-from abcd.maps import CATEGORY_STYLE
 from abcd.model import Category, MeetingPlaceRole
-from abcd.portrait import (
+from abcd.portrait import static_map
+from abcd.portrait.data import (
     PUBLIC_CATEGORIES,
     ReportData,
     category_counts,
@@ -60,6 +59,7 @@ from abcd.portrait import (
     new_since,
     report_data,
 )
+from abcd.styles import CATEGORY_STYLE
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -321,14 +321,14 @@ def _meeting_places(data: ReportData, lang: Lang, s: dict[str, ParagraphStyle]) 
 def investment_section(data: ReportData, *, lang: Lang = "nl") -> list[Flowable] | None:
     """The meeting-place investment summary, or ``None`` when ``data`` has none (or its maker may not see it).
 
-    ``data.investment`` comes from :func:`abcd.investment.wijk_summary` for the
+    ``data.investment`` comes from :func:`abcd.investments.summary.wijk_summary` for the
     latest year with entries (:func:`~abcd.portrait.load_report_data` fills it
     only for users who may see investments).
     """
     figures = data.investment
     if figures is None:
         return None
-    from abcd.investment import format_eur  # the investment module owns how money is written
+    from abcd.investments.amounts import format_eur  # the investment module owns how money is written
 
     s = _styles()
     row = figures.summary

@@ -6,14 +6,12 @@ Colour says the role (standard, started by residents, other) and the size
 says the euros, so "the standard place got most of it" is visible at a glance.
 
 Folium inserts tooltip values and aliases as HTML and runs generated scripts
-through Jinja a second time, so every string that reaches the map is
-HTML-escaped here, with ``{`` and ``}`` as character references
-(``&#123;``/``&#125;``): a name like ``{{ 7*7 }}`` stays text.
+through Jinja a second time, so every string that reaches the map passes
+through :func:`abcd._html.escape`: a name like ``{{ 7*7 }}`` stays text.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from decimal import Decimal
@@ -22,8 +20,9 @@ from typing import Any
 import folium
 import pandas as pd
 
+from abcd._html import escape
 from abcd.i18n import Lang, t
-from abcd.investment import format_eur
+from abcd.investments.amounts import format_eur
 from abcd.model import MeetingPlaceRole
 
 MIN_RADIUS_PX = 7.0  # a place without money stays visible and tappable
@@ -35,11 +34,6 @@ ROLE_COLOURS: Mapping[str, str] = {
     MeetingPlaceRole.OTHER.value: "#6E6E6E",
 }
 """Okabe & Ito colours, distinguishable with the common forms of colour blindness."""
-
-
-def _esc(value: object) -> str:
-    """HTML-escaped text with braces as character references (see the module docstring)."""
-    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def radius_px(amount: Decimal | float, largest: Decimal | float) -> float:
@@ -61,7 +55,7 @@ def investment_features(places: pd.DataFrame, *, lang: Lang = "nl") -> list[dict
     """GeoJSON point features of ``places`` with pre-escaped, display-ready properties.
 
     ``places`` has ``id``, ``name``, ``role``, ``lon``, ``lat``, ``eur_total``
-    (Decimal) and ``space_m2`` (see :func:`abcd.investment.place_totals`).
+    (Decimal) and ``space_m2`` (see :func:`abcd.investments.summary.place_totals`).
     Properties: ``id`` (for :func:`abcd.maps.clicked_asset_id`), ``n`` name,
     ``r`` role, ``e`` euros, ``m`` m² in kind, and ``radius``/``colour``.
     """
@@ -75,14 +69,14 @@ def investment_features(places: pd.DataFrame, *, lang: Lang = "nl") -> list[dict
         features.append(
             {
                 "type": "Feature",
-                "id": _esc(place.id),
+                "id": escape(place.id),
                 "geometry": {"type": "Point", "coordinates": [round(float(place.lon), 6), round(float(place.lat), 6)]},
                 "properties": {
-                    "id": _esc(place.id),
-                    "n": _esc(place.name),
-                    "r": _esc(t(f"role.{role}", lang)),
-                    "e": _esc(format_eur(Decimal(place.eur_total), lang)),
-                    "m": _esc(f"{space:g} m²" if space else "–"),
+                    "id": escape(place.id),
+                    "n": escape(place.name),
+                    "r": escape(t(f"role.{role}", lang)),
+                    "e": escape(format_eur(Decimal(place.eur_total), lang)),
+                    "m": escape(f"{space:g} m²" if space else "–"),
                     "radius": radius_px(Decimal(place.eur_total), largest),
                     "colour": ROLE_COLOURS[role],
                 },
@@ -114,13 +108,13 @@ def investment_layer(places: pd.DataFrame, *, lang: Lang = "nl") -> folium.Featu
     >>> "7*7" in page, "{{ 7*7 }}" in page
     (True, False)
     """
-    name = _esc(t("invest.map_layer", lang))
+    name = escape(t("invest.map_layer", lang))
     group = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
     features = investment_features(places, lang=lang)
     if not features:
         return group
     labels = [
-        _esc(t(key, lang))
+        escape(t(key, lang))
         for key in ("field.meeting_place", "field.meeting_place_role", "invest.col.eur_total", "field.space_m2")
     ]
     folium.GeoJson(

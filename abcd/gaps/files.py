@@ -20,8 +20,10 @@ import pyogrio
 import shapely
 
 from abcd import gaps, io
+from abcd._cells import cell_flag
 from abcd.errors import ImportFileError, ValidationError
-from abcd.model import WGS84, parse_bool
+from abcd.i18n import Term
+from abcd.model import WGS84
 
 GEO_FORMATS = (".geojson", ".json", ".gpkg")
 OUT_FORMATS = (".geojson", ".csv")
@@ -89,12 +91,12 @@ def read_initiatives(path: Path) -> gpd.GeoDataFrame:
 
 def _flag(value: object) -> bool | None:
     """Yes/no as files write it (true, "True", "ja", 1.0); empty stays empty (counts as resident-led)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
-        return None
     try:
-        return parse_bool(value, field="resident_led")
-    except ValidationError as exc:
-        raise ImportFileError("error.row", row="?", message=exc) from None
+        return cell_flag(value)
+    except ValueError:
+        raise ImportFileError(
+            "error.row", row="?", message=ValidationError("error.bool", field=Term("field.resident_led"), value=value)
+        ) from None
 
 
 def coverage_frame_for_file(coverage: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -15,13 +15,10 @@ from decimal import Decimal
 import pandas as pd
 
 from abcd.i18n import Lang, t
-from abcd.investment import (
-    HIGH_INVESTMENT_LOW_ACTIVITY,
-    LOW_INVESTMENT_HIGH_ACTIVITY,
-    Investment,
-    format_eur,
-)
-from abcd.ledger import InvestmentHistoryEntry
+from abcd.investments.amounts import format_eur
+from abcd.investments.ledger import InvestmentHistoryEntry
+from abcd.investments.model import Investment
+from abcd.investments.summary import HIGH_INVESTMENT_LOW_ACTIVITY, LOW_INVESTMENT_HIGH_ACTIVITY
 from abcd.model import Asset, MeetingPlaceRole
 from abcd.tables import change_table
 

@@ -1,0 +1,203 @@
+"""Internals shared by the two ways of measuring reach: initiatives in RD New and array helpers."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from pyproj import CRS
+from scipy.spatial import cKDTree
+
+from abcd.gaps.errors import GapInputError
+
+RD_NEW_EPSG: Final = 28992
+"""Amersfoort / RD New: the metric CRS all distances are measured in."""
+NEAREST_CUTOFF_M: Final = 2000
+"""``nearest_initiative_m`` is only looked up this far; further away it is NaN."""
+SNAP_TOLERANCE_M: Final = 0.5
+"""Street end points closer than this are treated as one junction in network mode."""
+
+# Distances are compared as ``distance <= distance_m + _EPS_M`` so that an
+# initiative exactly at the limit counts in both modes regardless of how the
+# floating point sums were ordered.
+_EPS_M: Final = 1e-6
+# Pieces this much further than the nearest one still count as equally near
+# when an initiative is snapped onto the network (ties are kept, not broken).
+_TIE_M: Final = 1e-9
+_RD_CRS: Final = CRS.from_epsg(RD_NEW_EPSG)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+GeomArray = npt.NDArray[np.object_]
+
+
+@dataclass(frozen=True, slots=True)
+class _Initiatives:
+    """Counted initiatives in RD New; one entry per initiative, areas on the side."""
+
+    xy: FloatArray  # (K, 2) point coordinates, NaN where the initiative has no point
+    has_point: BoolArray  # (K,)
+    area_of: IntArray  # (A,) initiative id of each area
+    areas: GeomArray  # (A,) area/line geometries
+
+    @property
+    def size(self) -> int:
+        return int(self.has_point.size)
+
+    def geometries(self) -> tuple[GeomArray, IntArray]:
+        """Every location geometry (points, then areas) with its initiative id."""
+        pid = np.flatnonzero(self.has_point).astype(np.int64)
+        points = shapely.points(self.xy[pid])
+        return np.concatenate([points, self.areas]), np.concatenate([pid, self.area_of])
+
+
+def _labels(index: pd.Index, mask: BoolArray, limit: int = 5) -> str:
+    """Name the first offending rows, so an error message says where to look."""
+    bad = list(index[mask][:limit])
+    more = int(mask.sum()) - len(bad)
+    return ", ".join(map(repr, bad)) + (f" and {more} more" if more > 0 else "")
+
+
+def _to_rd(geoms: GeomArray, crs: Any, what: str) -> GeomArray:
+    """Geometries in RD New metres; free when they already are, an error without a CRS."""
+    if crs is None:
+        raise GapInputError(f"{what} has no CRS; set it (EPSG:4326 or EPSG:28992) before the gap analysis")
+    crs = CRS.from_user_input(crs)
+    if crs == _RD_CRS:  # the common case costs nothing
+        return geoms
+    series = gpd.GeoSeries(geoms, crs=crs).to_crs(RD_NEW_EPSG)
+    return cast(GeomArray, np.asarray(series.values))
+
+
+def _first_of_runs(sorted_keys: npt.NDArray[Any]) -> BoolArray:
+    """Mask of the first element of every run of equal values in a sorted array."""
+    first = np.empty(sorted_keys.size, dtype=bool)
+    if sorted_keys.size:
+        first[0] = True
+        np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    return first
+
+
+def _unique_sorted(keys: IntArray) -> IntArray:
+    """Sorted unique values; avoids numpy 2's hash-based ``np.unique`` (10x slower on int64)."""
+    ordered = np.sort(keys)
+    return ordered[_first_of_runs(ordered)]
+
+
+def _min_per_key(keys: IntArray, values: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Sorted unique keys with the smallest value seen for each."""
+    if keys.size == 0:
+        return keys, values
+    order = np.argsort(keys)
+    keys, values = keys[order], values[order]
+    starts = np.flatnonzero(_first_of_runs(keys))
+    return keys[starts], np.minimum.reduceat(values, starts)
+
+
+def _expand_ranges(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArray]:
+    """For ranges ``[start, start+count)`` return (owner of each item, item)."""
+    owner = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    offsets = np.cumsum(counts) - counts
+    items = np.arange(owner.size, dtype=np.int64) - offsets[owner] + starts[owner]
+    return owner, items
+
+
+def _flatten(lists: npt.NDArray[np.object_]) -> tuple[IntArray, IntArray]:
+    """(owner, value) for an object array of int lists, as KD-tree ball queries return."""
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    values = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    return np.repeat(np.arange(len(lists), dtype=np.int64), counts), values
+
+
+def _point_piece_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Distance from points to straight pieces, row by row, and where (0..1) the nearest point lies."""
+    abx, aby = b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]
+    apx, apy = p[:, 0] - a[:, 0], p[:, 1] - a[:, 1]
+    den = abx * abx + aby * aby
+    t = np.clip((apx * abx + apy * aby) / np.where(den > 0, den, 1.0), 0.0, 1.0)
+    return np.hypot(apx - t * abx, apy - t * aby), t
+
+
+@dataclass(frozen=True, slots=True)
+class _Pieces:
+    """Street lines as single parts, cut into straight pieces with a KD-tree on their midpoints.
+
+    Pure numpy on the pieces is what makes the hot paths fast: no shapely
+    geometry objects are created and no GEOS call is made per pair.
+    """
+
+    n_seg: int
+    parts: GeomArray  # single LineStrings
+    part_seg: IntArray  # segment of each part
+    part_len: FloatArray
+    part_start: FloatArray  # (P, 2) first coordinate of each part
+    part_end: FloatArray  # (P, 2) last coordinate
+    a: FloatArray  # (Q, 2) piece start
+    b: FloatArray  # (Q, 2) piece end
+    length: FloatArray  # (Q,)
+    piece_part: IntArray  # (Q,) part of each piece, ascending
+    along: FloatArray  # (Q,) distance along the part where the piece starts
+    mid_tree: cKDTree
+    half: float  # the largest half length of a piece
+
+    @property
+    def piece_seg(self) -> IntArray:
+        return self.part_seg[self.piece_part]
+
+
+def _pieces(geoms: GeomArray, max_len: float) -> _Pieces:
+    """Cut segments into straight pieces no longer than ``max_len`` metres."""
+    if np.all(shapely.get_type_id(geoms) == 1):
+        parts, part_seg = geoms, np.arange(geoms.size, dtype=np.int64)
+    else:
+        parts, part_seg = shapely.get_parts(geoms, return_index=True)
+        keep = ~shapely.is_empty(parts)
+        parts, part_seg = parts[keep], part_seg[keep].astype(np.int64)
+    coords, coord_part = shapely.get_coordinates(parts, return_index=True)
+    coord_part = coord_part.astype(np.int64)
+    n_parts = parts.size
+    same = coord_part[1:] == coord_part[:-1]
+    a, b, piece_part = _subdivide(coords[:-1][same], coords[1:][same], coord_part[:-1][same], max_len)
+    length = np.hypot(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1])
+    before = np.cumsum(length) - length
+    first_piece = np.searchsorted(piece_part, np.arange(n_parts))
+    ends = np.searchsorted(coord_part, np.arange(n_parts), side="right") - 1
+    return _Pieces(
+        n_seg=geoms.size,
+        parts=parts,
+        part_seg=part_seg,
+        part_len=np.bincount(piece_part, weights=length, minlength=n_parts).astype(np.float64),
+        part_start=coords[np.searchsorted(coord_part, np.arange(n_parts))],
+        part_end=coords[ends],
+        a=a,
+        b=b,
+        length=length,
+        piece_part=piece_part,
+        along=before - before[first_piece][piece_part],
+        mid_tree=cKDTree((a + b) * 0.5, balanced_tree=False, compact_nodes=False),
+        half=0.5 * float(length.max(initial=0.0)),
+    )
+
+
+def _subdivide(
+    a: FloatArray, b: FloatArray, owner: IntArray, max_len: float
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Cut straight pieces longer than ``max_len`` into equal sub-pieces (order kept)."""
+    n = np.maximum(np.ceil(np.hypot(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]) / max_len), 1).astype(np.int64)
+    if np.all(n == 1):
+        return a, b, owner
+    src, _ = _expand_ranges(np.zeros(n.size, dtype=np.int64), n)
+    k = (np.arange(src.size, dtype=np.int64) - (np.cumsum(n) - n)[src]).astype(np.float64)
+    step = ((b - a) / n[:, None])[src]
+    start = a[src] + k[:, None] * step
+    end = a[src] + (k + 1)[:, None] * step
+    last = k == n[src] - 1
+    end[last] = b[src[last]]  # keep the original end point exact
+    return start, end, owner[src]

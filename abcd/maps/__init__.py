@@ -1,0 +1,61 @@
+"""Folium maps of a wijk and its assets, built without Streamlit.
+
+Every function here returns a ``folium`` object or a plain value; showing the
+map (``st_folium``) happens in the pages, which turn the component's return
+value into a selection with :mod:`abcd.maps.clicks`.
+
+Three promises hold for every map built here:
+
+- *Offline.* The map loads Leaflet from our own files (:mod:`abcd.maps.vendor`),
+  never from a CDN; :func:`standalone_html` inlines the same files into one
+  HTML document. Only the background tiles come from the internet, and the
+  map works without them.
+- *Escaped.* Folium inserts popup and tooltip text as HTML, so every user
+  string passes through :func:`abcd._html.escape`, and embedded JSON escapes
+  ``<`` and ``>`` so a name like ``</script>`` cannot end the script. Folium
+  also feeds generated scripts through Jinja a second time, which would
+  *evaluate* a name like ``{{ ... }}`` on the server; braces are escaped and
+  the data layers skip that second pass.
+- *Honest.* Example assets (``source == "example"``) are drawn with a dashed
+  outline and labelled "Voorbeeld, verzonnen" in the tooltip and popup, and
+  the CBS/Kadaster and OpenStreetMap attribution is always on the map.
+
+Modules: :mod:`~abcd.maps.base` (the wijk map), :mod:`~abcd.maps.assets`
+(asset pins), :mod:`~abcd.maps.gaps` (the gap map's streets),
+:mod:`~abcd.maps.investments` (meeting places sized by money),
+:mod:`~abcd.maps.vendor` (local Leaflet, standalone HTML) and
+:mod:`~abcd.maps.clicks` (reading ``st_folium`` results).
+"""
+
+from __future__ import annotations
+
+from abcd.maps.assets import DESCRIPTION_PREVIEW, asset_layers, marker_layer
+from abcd.maps.base import asset_map, base_map, layer_control
+from abcd.maps.clicks import ST_FOLIUM_RETURNED_OBJECTS, clicked_asset_id, clicked_point, new_click
+from abcd.maps.gaps import GAP_COLORS, add_gap_legend, coverage_layers, gap_class
+from abcd.maps.vendor import LEAFLET_VERSION, VENDOR_DIR, VENDOR_URL, standalone_html, use_local_assets
+from abcd.styles import CATEGORY_STYLE, CategoryStyle
+
+__all__ = [
+    "CATEGORY_STYLE",
+    "DESCRIPTION_PREVIEW",
+    "GAP_COLORS",
+    "LEAFLET_VERSION",
+    "ST_FOLIUM_RETURNED_OBJECTS",
+    "VENDOR_DIR",
+    "VENDOR_URL",
+    "CategoryStyle",
+    "add_gap_legend",
+    "asset_layers",
+    "asset_map",
+    "base_map",
+    "clicked_asset_id",
+    "clicked_point",
+    "coverage_layers",
+    "gap_class",
+    "layer_control",
+    "marker_layer",
+    "new_click",
+    "standalone_html",
+    "use_local_assets",
+]

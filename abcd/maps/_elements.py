@@ -1,0 +1,276 @@
+"""Leaflet elements the maps share, and the small geometry helpers every layer uses.
+
+Every element embeds its data with :func:`abcd._html.js_literal` and its
+labels pre-escaped with :func:`abcd._html.escape`; data layers skip folium's
+second Jinja pass (see :class:`DataLayer`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+import shapely
+from branca.element import Element, Figure, MacroElement
+from folium.elements import ElementAddToElement
+from folium.template import Template
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from abcd._html import escape, js_literal
+from abcd.model import WGS84
+from abcd.styles import CategoryStyle
+
+PIN_SIZE = 26  # px; large enough to tap on a phone
+
+
+class Styles(MacroElement):
+    """The map's CSS, in the document head (streamlit-folium keeps inline styles)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AbcdStyles"
+        size = PIN_SIZE
+        self.css = (
+            ".abcd-pin{background:none;border:none}"
+            ".abcd-glyph{display:flex;align-items:center;justify-content:center;box-sizing:border-box;"
+            f"width:{size}px;height:{size}px;border-radius:50%;border:2px solid #fff;"
+            "box-shadow:0 1px 3px rgba(0,0,0,.5);font:bold 14px/1 'DejaVu Sans','Segoe UI Symbol',"
+            "'Noto Sans Symbols 2','Noto Sans Symbols','Apple Symbols','Arial Unicode MS',sans-serif}"
+            ".abcd-pin-example .abcd-glyph{border:2px dashed #111;opacity:.85}"
+            ".abcd-pin:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px;border-radius:50%}"
+            ".abcd-sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;"
+            "clip:rect(0 0 0 0);white-space:nowrap;border:0}"
+            ".abcd-legend{background:rgba(255,255,255,.94);padding:6px 9px;border-radius:6px;"
+            "box-shadow:0 1px 4px rgba(0,0,0,.35);font:12px/1.35 system-ui,-apple-system,'Segoe UI',"
+            "Roboto,sans-serif;color:#222;max-height:45vh;overflow:auto;max-width:240px}"
+            ".abcd-legend summary{font-weight:600;cursor:pointer}"
+            ".abcd-legend ul{list-style:none;margin:4px 0 0;padding:0}"
+            ".abcd-legend li{display:flex;align-items:center;gap:6px;margin:3px 0}"
+            ".abcd-legend .abcd-glyph{width:20px;height:20px;font-size:11px;border-width:1.5px;flex:none;"
+            "box-shadow:none}"
+            ".abcd-legend .abcd-glyph-example{background:#fff;border:1.5px dashed #111;color:#111}"
+            ".abcd-line{display:inline-block;width:20px;flex:none;border-top:3px dashed #222}"
+            ".abcd-line-streets{border-top:2px solid #8a8a8a}"
+            ".abcd-popup{font:13px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:260px}"
+            ".abcd-popup-name{font-weight:600;font-size:14px}"
+            ".abcd-popup-example{display:inline-block;margin:3px 0;padding:1px 6px;border:1.5px dashed #111;"
+            "border-radius:4px;font-weight:600}"
+            ".abcd-popup-cat{display:inline-block;margin:3px 0;padding:1px 6px;border-radius:4px}"
+            ".abcd-popup-desc{margin:4px 0;white-space:pre-line}"
+            ".abcd-popup-meta{color:#444;font-size:12px}"
+            ".abcd-tip-example{font-style:italic}"
+            ".abcd-locate a{font-size:18px;line-height:30px;width:34px;height:34px;text-align:center}"
+            ".leaflet-container .leaflet-control-attribution{font-size:11px;line-height:1.35;white-space:normal;"
+            "max-width:min(calc(100% - 20px),640px);margin-left:0}"
+        )
+
+
+class Attribution(MacroElement):
+    """Adds a line to Leaflet's attribution control, which stays on the map without tiles.
+
+    The control moves to the bottom left, under the scale and the legend, so
+    the long CBS/OSM line never covers the legend on a narrow map.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        ({{ this._parent.get_name() }}.attributionControl
+            || L.control.attribution().addTo({{ this._parent.get_name() }})
+        ).setPosition("bottomleft").addAttribution({{ this.text_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text_html: str) -> None:
+        super().__init__()
+        self._name = "AbcdAttribution"
+        self.text_html = text_html
+        self.text_js = js_literal(text_html)
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres only."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AbcdMetricScale"
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding prebuilt, escaped legend HTML; starts folded on a phone-sized map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "abcd-legend");
+                div.innerHTML = {{ this.html_js }};
+                var details = div.querySelector("details");
+                if (details && {{ this._parent.get_name() }}.getSize().x < 480) { details.open = false; }
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str) -> None:
+        super().__init__()
+        self._name = "AbcdLegend"
+        self.legend_html = legend_html
+        self.html_js = js_literal(legend_html)
+
+
+class RawScript(Element):
+    """Script text that goes into the page as is, never parsed as a Jinja template."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    def render(self, **kwargs: Any) -> str:
+        return self.code
+
+
+class DataLayer(folium.map.Layer):
+    """A layer whose script embeds data; rendered without folium's second Jinja pass.
+
+    branca wraps each generated script in a new Jinja template and renders it
+    again. For a layer holding thousands of features that costs about 0.1 s
+    per megabyte, and it would evaluate any ``{{ ... }}`` in the data on the
+    server. This does what ``Layer.render`` and ``MacroElement.render`` do,
+    minus that pass. (``st_folium`` calls the ``script`` macro directly.)
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement.render
+        figure = self.get_root()
+        if self._parent is None or not isinstance(figure, Figure):
+            msg = f"{type(self).__name__} can only be rendered on a map in a Figure"
+            raise TypeError(msg)
+        if self.show:
+            self.add_child(
+                ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
+                name=self.get_name() + "_add",
+            )
+        script = self._template.module.script(self, kwargs)
+        figure.script.add_child(RawScript(str(script)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class LineLayer(DataLayer):
+    """Lines or an outline drawn from GeoJSON, styled, and deaf to clicks."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {{ this.options_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometry: BaseGeometry, *, name: str, style: Mapping[str, Any]) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "LineLayer"
+        self.geometry = geometry
+        self.data_js = js_literal(mapping(geometry))
+        self.options_js = js_literal({"style": dict(style), "interactive": False, "smoothFactor": 1.5})
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        minx, miny, maxx, maxy = self.geometry.bounds
+        return [[miny, minx], [maxy, maxx]]
+
+
+class Locate(MacroElement):
+    """A "my location" button: the phone's GPS position becomes a map click.
+
+    Firing Leaflet's own ``click`` event at the found position means
+    ``st_folium`` reports it as ``last_clicked``, exactly like a tap, so the
+    page needs no second code path (and no extra component) for GPS.
+    Browsers allow geolocation only on https or localhost.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var control = L.control({position: "topleft"});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", "leaflet-bar abcd-locate");
+                var button = L.DomUtil.create("a", "", div);
+                button.href = "#";
+                button.setAttribute("role", "button");
+                button.title = {{ this.label_js }};
+                button.setAttribute("aria-label", {{ this.label_js }});
+                button.innerHTML = '<svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" '
+                    + 'style="vertical-align:middle"><circle cx="12" cy="12" r="4" fill="#1d4ed8"/>'
+                    + '<circle cx="12" cy="12" r="8" fill="none" stroke="#1d4ed8" stroke-width="2"/>'
+                    + '<path d="M12 1v4M12 19v4M1 12h4M19 12h4" stroke="#1d4ed8" stroke-width="2"/></svg>';
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.on(button, "click", function (event) {
+                    L.DomEvent.preventDefault(event);
+                    map.locate({setView: true, maxZoom: 18, enableHighAccuracy: true, timeout: 15000});
+                });
+                return div;
+            };
+            control.addTo(map);
+            map.on("locationfound", function (event) {
+                map.fire("click", {latlng: event.latlng});
+            });
+            map.on("locationerror", function () {
+                L.popup().setLatLng(map.getCenter()).setContent({{ this.failed_js }}).openOn(map);
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, label: str, failed: str) -> None:
+        super().__init__()
+        self._name = "AbcdLocate"
+        self.label_js = js_literal(escape(label))
+        self.failed_js = js_literal(escape(failed))
+
+
+def to_wgs84(frame: Any) -> Any:
+    crs = getattr(frame, "crs", None)
+    if crs is not None and not crs.equals(WGS84):
+        return frame.to_crs(WGS84)
+    return frame
+
+
+def round_geometry(geom: BaseGeometry) -> BaseGeometry:
+    # Six decimals is about 0.1 m: finer than any source we draw, and a third
+    # of the characters of a full double.
+    return shapely.transform(geom, lambda xy: xy.round(6))
+
+
+def glyph_html(style: CategoryStyle) -> str:
+    return (
+        '<span class="abcd-glyph" aria-hidden="true" '
+        f'style="background:{escape(style.color)};color:{escape(style.text)}">{escape(style.glyph)}</span>'
+    )

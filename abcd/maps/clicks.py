@@ -1,0 +1,108 @@
+"""Turning what ``st_folium`` returns into a selection: a clicked point or a clicked asset.
+
+Pure functions over plain dicts, so every page reads a click the same way
+and tests need no browser.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Literal
+
+ST_FOLIUM_RETURNED_OBJECTS: tuple[str, ...] = (
+    "last_clicked",
+    "last_object_clicked",
+    "last_object_clicked_count",
+    "last_active_drawing",
+)
+"""The ``returned_objects`` to pass to ``st_folium``.
+
+Only clicks rerun the script (pan and zoom do not). streamlit-folium 0.27
+reports a click on empty map as ``last_clicked = {"lat", "lng"}``; a click on
+an asset as ``last_object_clicked = {"lat", "lng"}`` (no properties),
+``last_active_drawing`` = the clicked GeoJSON feature (with ``properties.id``)
+and an incremented ``last_object_clicked_count``, which makes a second click on
+the same asset a new value too.
+"""
+
+
+def _lonlat(value: object) -> tuple[float, float] | None:
+    if not isinstance(value, Mapping):
+        return None
+    lat, lng = value.get("lat"), value.get("lng")
+    if isinstance(lat, bool) or isinstance(lng, bool) or lat is None or lng is None:
+        return None
+    try:
+        lon_f, lat_f = float(lng), float(lat)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(lon_f) and math.isfinite(lat_f)):
+        return None
+    return round(lon_f, 6), round(lat_f, 6)  # about 0.1 m, like the map itself
+
+
+def clicked_point(result: Mapping[str, Any] | None) -> tuple[float, float] | None:
+    """The (lon, lat) of the last click on the map itself, from an ``st_folium`` result.
+
+    >>> clicked_point({"last_clicked": {"lat": 51.91, "lng": 4.44}})
+    (4.44, 51.91)
+    >>> clicked_point(None) is None
+    True
+    """
+    if not isinstance(result, Mapping):
+        return None
+    return _lonlat(result.get("last_clicked"))
+
+
+def clicked_asset_id(result: Mapping[str, Any] | None) -> str | None:
+    """The ``id`` of the last asset clicked, from an ``st_folium`` result, or ``None``.
+
+    streamlit-folium 0.27 puts the clicked GeoJSON feature in
+    ``last_active_drawing``; ``last_object_clicked`` only holds its lat/lng,
+    but is read too in case a later version adds the feature there. The value
+    comes from the browser: look it up in the store, do not trust it further.
+
+    >>> clicked_asset_id({"last_active_drawing": {"type": "Feature",
+    ...     "properties": {"id": "a3c9"}, "geometry": None}})
+    'a3c9'
+    """
+    if not isinstance(result, Mapping):
+        return None
+    for key in ("last_active_drawing", "last_object_clicked"):
+        feature = result.get(key)
+        if not isinstance(feature, Mapping):
+            continue
+        props = feature.get("properties")
+        if not isinstance(props, Mapping):
+            continue
+        value = props.get("id")
+        if isinstance(value, str) and 0 < len(value.strip()) <= 100:
+            return value.strip()
+    return None
+
+
+def new_click(result: Mapping[str, Any] | None, previous: Mapping[str, Any] | None) -> Literal["asset", "point"] | None:
+    """Which click is new between two ``st_folium`` results: an asset, the map, or neither.
+
+    ``st_folium`` returns the latest of each kind of click on every rerun, so
+    a page keeps the previous result (in session state) and asks what changed.
+    Clicks on asset markers do not reach the map, so at most one kind changes.
+
+    >>> before = {"last_clicked": {"lat": 51.91, "lng": 4.44}, "last_object_clicked_count": 0}
+    >>> after = dict(before, last_object_clicked_count=2,
+    ...              last_active_drawing={"properties": {"id": "a3c9"}})
+    >>> new_click(after, before), new_click(after, after)
+    ('asset', None)
+    """
+    now = result if isinstance(result, Mapping) else {}
+    then = previous if isinstance(previous, Mapping) else {}
+    if clicked_asset_id(now) is not None and (
+        now.get("last_object_clicked_count") != then.get("last_object_clicked_count")
+        or now.get("last_active_drawing") != then.get("last_active_drawing")
+    ):
+        return "asset"
+    point = clicked_point(now)
+    if point is not None and point != clicked_point(then):
+        return "point"
+    return None

@@ -1,0 +1,94 @@
+"""The gap map's street layer: segments coloured by how many resident initiatives are within reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import pandas as pd
+from folium.template import Template
+from shapely.geometry import mapping
+
+from abcd._cells import cell_text
+from abcd._html import escape, js_literal
+from abcd.i18n import Lang, t
+from abcd.maps._elements import DataLayer, Legend, round_geometry, to_wgs84
+
+GAP_COLORS = {"needs_support": "#D55E00", "below_average": "#E69F00", "at_or_above": "#009E73"}
+"""Gap classes of a street segment (Okabe-Ito: vermilion, orange, bluish green)."""
+
+
+def gap_class(needs_support: bool, below_average: bool) -> str:
+    """The colour class of a segment: no initiative within reach, below the wijk's average, or at/above it."""
+    if needs_support:
+        return "needs_support"
+    return "below_average" if below_average else "at_or_above"
+
+
+class _CoverageLayer(DataLayer):
+    """Street segments coloured by gap class, with a pre-escaped tooltip each."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
+            style: function (f) {
+                var c = {{ this.colors_js }}[f.properties.c];
+                return {color: c, weight: 5, opacity: 0.9};
+            },
+            onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict[str, Any]], *, name: str) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "CoverageLayer"
+        self.data_js = js_literal({"type": "FeatureCollection", "features": features})
+        self.colors_js = js_literal(GAP_COLORS)
+
+
+def coverage_layers(coverage: Any, *, lang: Lang = "nl", name_column: str = "name") -> list[folium.FeatureGroup]:
+    """The gap map's street layer (from :func:`abcd.gaps.street_coverage`) for ``feature_group_to_add``.
+
+    Each segment is coloured by :func:`gap_class` and has a tooltip with its
+    street name and how many resident initiatives are within reach.
+
+    >>> coverage_layers(None)
+    []
+    """
+    if coverage is None or len(coverage) == 0:
+        return []
+    frame = to_wgs84(coverage)
+    names = frame[name_column] if name_column in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+    features = []
+    for geom, name, count, needs, below in zip(
+        frame.geometry, names, frame["initiatives"], frame["needs_support"], frame["below_average"], strict=True
+    ):
+        if geom is None or geom.is_empty:
+            continue
+        label = cell_text(name) or t("gaps.unnamed", lang)
+        tip = f"{escape(label)}: {escape(t('gaps.tooltip', lang, n=int(count)))}"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(round_geometry(geom)),
+                "properties": {"c": gap_class(bool(needs), bool(below)), "t": tip},
+            }
+        )
+    group = folium.FeatureGroup(name=escape(t("gaps.layer", lang)), overlay=True, control=True, show=True)
+    _CoverageLayer(features, name=escape(t("gaps.layer", lang))).add_to(group)
+    return [group]
+
+
+def add_gap_legend(m: folium.Map, *, lang: Lang = "nl") -> folium.Map:
+    """Add the legend of the three gap classes to a map (top right, beside the layer control)."""
+    rows = "".join(
+        f'<li><span class="abcd-line" style="border-top:5px solid {color}" aria-hidden="true"></span>'
+        f"<span>{escape(t(f'gaps.class.{code}', lang))}</span></li>"
+        for code, color in GAP_COLORS.items()
+    )
+    title = escape(t("gaps.legend", lang))
+    Legend(f'<details open><summary>{title}</summary><ul aria-label="{title}">{rows}</ul></details>').add_to(m)
+    return m
