@@ -14,19 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from abcd import schema
 from abcd.errors import AbcdError, NotFoundError, ValidationError
 from abcd.i18n import Term
-from abcd.permissions import Role, User, parse_wijken
-from abcd.store import Store, utcnow
+from abcd.permissions import CLI_USER, Account, AccountFields, Role, User, parse_wijken
+from abcd.records import HistoryEntry, RecordKind, utcnow
+from abcd.store import Store
 
 MAX_FAILED = 5
 BASE_LOCK = timedelta(minutes=1)
@@ -42,21 +43,18 @@ class LoginError(AbcdError):
     """Wrong name or password, or a locked account (the message does not say which name exists)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
-    """A stored account, without its password hash."""
-
-    username: str
-    role: Role
-    wijken: frozenset[str]
-    created_at: datetime
-    failed_attempts: int
-    locked_until: datetime | None
-    last_login_at: datetime | None
-    sso_only: bool
-
-    def user(self) -> User:
-        return User(self.username, self.role, self.wijken)
+ACCOUNTS: RecordKind[Account] = RecordKind(
+    record_type=Account,
+    table=schema.users,
+    history=schema.user_history,
+    key="username",
+    history_key="username",
+    not_found="error.user_not_found",
+    deleted="error.user_not_found",
+    not_deleted="error.user_not_found",
+    name_of=lambda account: account.username,
+)
+"""How accounts are stored: the one versioned-record mechanism, for accounts."""
 
 
 def _clean_username(username: str) -> str:
@@ -73,42 +71,45 @@ def _check_password(password: str) -> None:
         raise ValidationError("error.password_short", min=MIN_PASSWORD)
 
 
-def _account(row: object) -> Account:
-    r = row  # a RowMapping
-    return Account(
-        username=r["username"],  # type: ignore[index]
-        role=Role(r["role"]),  # type: ignore[index]
-        wijken=parse_wijken(r["wijken"]),  # type: ignore[index]
-        created_at=datetime.fromisoformat(r["created_at"]),  # type: ignore[index]
-        failed_attempts=int(r["failed_attempts"]),  # type: ignore[index]
-        locked_until=datetime.fromisoformat(r["locked_until"]) if r["locked_until"] else None,  # type: ignore[index]
-        last_login_at=datetime.fromisoformat(r["last_login_at"]) if r["last_login_at"] else None,  # type: ignore[index]
-        sso_only=r["password_hash"] is None,  # type: ignore[index]
-    )
-
-
 def add_user(
-    store: Store, username: str, *, role: Role | str, password: str | None, wijken: str | frozenset[str] = ""
+    store: Store,
+    username: str,
+    *,
+    role: Role | str,
+    password: str | None,
+    wijken: str | frozenset[str] = "",
+    by: str = CLI_USER.username,
 ) -> Account:
-    """Create an account; ``password=None`` makes a single-sign-on-only account (its name is the e-mail)."""
+    """Create an account; ``password=None`` makes a single-sign-on-only account (its name is the e-mail).
+
+    A removed account of the same name comes back with the new role and password.
+    """
     name = _clean_username(username)
-    role = _role(role)
-    if password is not None:
-        _check_password(password)
-    with store._write() as conn:
-        if conn.execute(select(schema.users.c.username).where(schema.users.c.username == name)).first():
+    fields = AccountFields(
+        role=_role(role),
+        wijken=parse_wijken(wijken),
+        password_hash=None if password is None else _hash_new(password),
+    )
+    now = utcnow()
+    with store.db.write() as conn:
+        existing = ACCOUNTS.get_many(conn, [name]).get(name)
+        if existing is None:
+            ACCOUNTS.insert(conn, [ACCOUNTS.new(fields, name, by=by, now=now)], by=by, now=now)
+        elif existing.is_deleted:
+            restored = ACCOUNTS.set_deleted(conn, name, deleted=False, by=by, now=now, expected_version=None)
+            ACCOUNTS.update(conn, restored, fields, by=by, now=now, expected_version=restored.version, extra=_UNLOCKED)
+        else:
             raise ValidationError("error.user_exists", value=name)
-        conn.execute(
-            insert(schema.users).values(
-                username=name,
-                password_hash=_hasher.hash(password) if password is not None else None,
-                role=role.value,
-                wijken=",".join(sorted(parse_wijken(wijken))),
-                created_at=utcnow().isoformat(),
-                failed_attempts=0,
-            )
-        )
     return get_account(store, name)
+
+
+def _hash_new(password: str) -> str:
+    _check_password(password)
+    return _hasher.hash(password)
+
+
+# Login counters a password change or a restored account starts again from.
+_UNLOCKED = {"failed_attempts": 0, "locked_until": None}
 
 
 def _role(value: Role | str) -> Role:
@@ -119,75 +120,96 @@ def _role(value: Role | str) -> Role:
         raise ValidationError("error.choice", field=Term("field.role"), value=value, allowed=allowed) from None
 
 
-def get_account(store: Store, username: str) -> Account:
-    name = _clean_username(username)
-    with store._read() as conn:
-        row = conn.execute(select(schema.users).where(schema.users.c.username == name)).mappings().first()
-    if row is None:
+def _live(conn: Connection, name: str) -> Account:
+    account = ACCOUNTS.get(conn, name)
+    if account.is_deleted:
         raise NotFoundError("error.user_not_found", value=name)
-    return _account(row)
+    return account
+
+
+def get_account(store: Store, username: str) -> Account:
+    """The live account ``username``; :class:`NotFoundError` for an unknown or removed one."""
+    name = _clean_username(username)
+    with store.db.read() as conn:
+        return _live(conn, name)
 
 
 def list_accounts(store: Store) -> list[Account]:
-    with store._read() as conn:
-        rows = conn.execute(select(schema.users).order_by(schema.users.c.username)).mappings().all()
-    return [_account(r) for r in rows]
+    """Every live account, by name."""
+    query = select(schema.users).where(schema.users.c.deleted_at.is_(None)).order_by(schema.users.c.username)
+    with store.db.read() as conn:
+        return [ACCOUNTS.from_row(r) for r in conn.execute(query).mappings()]
 
 
-def set_role(store: Store, username: str, role: Role | str, *, wijken: str | frozenset[str] | None = None) -> Account:
+def account_history(store: Store, username: str) -> list[HistoryEntry]:
+    """Every change of an account (role, wijken, password reset, removal), oldest first."""
+    with store.db.read() as conn:
+        return ACCOUNTS.entries(conn, _clean_username(username))
+
+
+def set_role(
+    store: Store,
+    username: str,
+    role: Role | str,
+    *,
+    wijken: str | frozenset[str] | None = None,
+    by: str = CLI_USER.username,
+) -> Account:
     """Change an account's role (and, when given, its wijken); ends its open sessions."""
     name = _clean_username(username)
-    values: dict[str, object] = {"role": _role(role).value}
-    if wijken is not None:
-        values["wijken"] = ",".join(sorted(parse_wijken(wijken)))
-    with store._write() as conn:
-        if values["role"] != Role.COORDINATOR.value:
+    new_role = _role(role)
+    with store.db.write() as conn:
+        current = _live(conn, name)
+        if new_role is not Role.COORDINATOR:
             _keep_a_coordinator(conn, name)
-        result = conn.execute(update(schema.users).where(schema.users.c.username == name).values(**values))
-        if result.rowcount != 1:
-            raise NotFoundError("error.user_not_found", value=name)
+        changes = AccountFields(
+            role=new_role,
+            wijken=current.wijken if wijken is None else parse_wijken(wijken),
+            password_hash=current.password_hash,
+        )
+        ACCOUNTS.update(conn, current, changes, by=by, now=utcnow(), expected_version=current.version)
         conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
     return get_account(store, name)
 
 
-def _keep_a_coordinator(conn: Any, leaving: str) -> None:
+def _keep_a_coordinator(conn: Connection, leaving: str) -> None:
     """Refuse to remove or demote the last coordinator: nobody could manage accounts or erase data any more."""
-    others = conn.execute(
-        select(schema.users.c.username).where(
-            schema.users.c.role == Role.COORDINATOR.value, schema.users.c.username != leaving
-        )
-    ).first()
-    is_coordinator = conn.execute(
-        select(schema.users.c.username).where(
-            schema.users.c.role == Role.COORDINATOR.value, schema.users.c.username == leaving
-        )
-    ).first()
-    if is_coordinator and not others:
+    coordinators = set(
+        conn.execute(
+            select(schema.users.c.username).where(
+                schema.users.c.role == Role.COORDINATOR.value, schema.users.c.deleted_at.is_(None)
+            )
+        ).scalars()
+    )
+    if coordinators == {leaving}:
         raise ValidationError("error.last_coordinator", value=leaving)
 
 
-def set_password(store: Store, username: str, password: str) -> None:
+def set_password(store: Store, username: str, password: str, *, by: str = CLI_USER.username) -> None:
+    """Give an account a new password: unlocks it and ends its open sessions."""
     name = _clean_username(username)
-    _check_password(password)
-    with store._write() as conn:
-        result = conn.execute(
-            update(schema.users)
-            .where(schema.users.c.username == name)
-            .values(password_hash=_hasher.hash(password), failed_attempts=0, locked_until=None)
+    new_hash = _hash_new(password)
+    with store.db.write() as conn:
+        ACCOUNTS.edit(
+            conn,
+            name,
+            lambda current: replace(current, password_hash=new_hash),
+            "password",
+            by=by,
+            now=utcnow(),
+            extra=_UNLOCKED,
         )
-        if result.rowcount != 1:
-            raise NotFoundError("error.user_not_found", value=name)
         conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
 
 
-def remove_user(store: Store, username: str) -> None:
+def remove_user(store: Store, username: str, *, by: str = CLI_USER.username) -> None:
+    """Remove an account: it can no longer log in and its sessions end; its history stays."""
     name = _clean_username(username)
-    with store._write() as conn:
+    with store.db.write() as conn:
+        _live(conn, name)
         _keep_a_coordinator(conn, name)
         conn.execute(delete(schema.sessions).where(schema.sessions.c.username == name))
-        result = conn.execute(delete(schema.users).where(schema.users.c.username == name))
-        if result.rowcount != 1:
-            raise NotFoundError("error.user_not_found", value=name)
+        ACCOUNTS.set_deleted(conn, name, deleted=True, by=by, now=utcnow(), expected_version=None)
 
 
 def lock_duration(failed_attempts: int) -> timedelta:
@@ -212,8 +234,14 @@ def authenticate(store: Store, username: str, password: str, *, now: datetime | 
         name = _clean_username(username)
     except ValidationError:
         raise LoginError("error.login_failed") from None
-    with store._read() as conn:
-        row = conn.execute(select(schema.users).where(schema.users.c.username == name)).mappings().first()
+    with store.db.read() as conn:
+        row = (
+            conn.execute(
+                select(schema.users).where(schema.users.c.username == name, schema.users.c.deleted_at.is_(None))
+            )
+            .mappings()
+            .first()
+        )
     if row is None or row["password_hash"] is None:
         _hasher.hash(password)  # spend the same time as a real check
         raise LoginError("error.login_failed")
@@ -230,14 +258,14 @@ def authenticate(store: Store, username: str, password: str, *, now: datetime | 
     values: dict[str, object] = {"failed_attempts": 0, "locked_until": None, "last_login_at": now.isoformat()}
     if _hasher.check_needs_rehash(row["password_hash"]):
         values["password_hash"] = _hasher.hash(password)
-    with store._write() as conn:
+    with store.db.write() as conn:
         conn.execute(update(schema.users).where(schema.users.c.username == name).values(**values))
     return User(name, Role(row["role"]), parse_wijken(row["wijken"]))
 
 
 def _count_failure(store: Store, name: str, now: datetime) -> NoReturn:
     """Add one failure in the database itself (parallel guesses each count) and lock when due; always raises."""
-    with store._write() as conn:
+    with store.db.write() as conn:
         conn.execute(
             update(schema.users)
             .where(schema.users.c.username == name)
@@ -271,7 +299,7 @@ def start_session(store: Store, user: User, *, now: datetime | None = None) -> s
     """A new login token for the browser's cookie (valid :data:`SESSION_DAYS` days)."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    with store._write() as conn:
+    with store.db.write() as conn:
         conn.execute(delete(schema.sessions).where(schema.sessions.c.expires_at < now.isoformat()))
         conn.execute(
             insert(schema.sessions).values(
@@ -292,9 +320,13 @@ def user_from_session(store: Store, token: str | None, *, now: datetime | None =
     query = (
         select(schema.users)
         .join(schema.sessions, schema.sessions.c.username == schema.users.c.username)
-        .where(schema.sessions.c.token_hash == _token_hash(token), schema.sessions.c.expires_at > now.isoformat())
+        .where(
+            schema.sessions.c.token_hash == _token_hash(token),
+            schema.sessions.c.expires_at > now.isoformat(),
+            schema.users.c.deleted_at.is_(None),
+        )
     )
-    with store._read() as conn:
+    with store.db.read() as conn:
         row = conn.execute(query).mappings().first()
     return None if row is None else User(row["username"], Role(row["role"]), parse_wijken(row["wijken"]))
 
@@ -302,5 +334,5 @@ def user_from_session(store: Store, token: str | None, *, now: datetime | None =
 def end_session(store: Store, token: str | None) -> None:
     if not token:
         return
-    with store._write() as conn:
+    with store.db.write() as conn:
         conn.execute(delete(schema.sessions).where(schema.sessions.c.token_hash == _token_hash(token)))

@@ -166,21 +166,7 @@ def edit_asset(
     """
     current = store.get(asset_id)
     _require_on(user, current, Permission.EDIT_ASSETS)
-    raw: dict[str, Any] = {
-        "name": current.name,
-        "category": current.category.value,
-        "description": current.description,
-        "lon": current.lon,
-        "lat": current.lat,
-        "wijk": current.wijk,
-        "resident_led": current.resident_led,
-        "meeting_place_role": current.meeting_place_role.value if current.meeting_place_role else None,
-        "contact": current.contact,
-        "source": current.source.value,
-        "area": current.area,
-        "id": current.id,
-        "linked_asset_id": current.linked_asset_id,
-    }
+    raw: dict[str, Any] = {**current.raw(), "id": current.id}
     if current.is_person:
         raw["consent"] = store.consent(asset_id)
     raw.update(changes)

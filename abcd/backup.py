@@ -30,16 +30,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
+from abcd.db import SQLITE_BUSY_TIMEOUT_MS, known_revisions
 from abcd.errors import BackupError
-from abcd.store import SQLITE_BUSY_TIMEOUT_MS, Store
+from abcd.store import Store
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _REQUIRED_TABLES = ("alembic_version", "assets", "asset_history", "wijken")
-_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,13 +176,6 @@ def describe_database(path: Path) -> DatabaseSummary:
     if revisions[0] not in known_revisions():
         raise BackupError("error.restore_unknown_revision", path=path.name, revision=revisions[0])
     return DatabaseSummary(revision=revisions[0], assets=assets, history=history)
-
-
-def known_revisions() -> frozenset[str]:
-    """Every schema revision this version of ``abcd`` ships (a backup must carry one of them)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(_MIGRATIONS))
-    return frozenset(script.revision for script in ScriptDirectory.from_config(cfg).walk_revisions())
 
 
 def _bak_path(live: Path) -> Path:

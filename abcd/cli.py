@@ -55,7 +55,7 @@ def _safe_url(url: str) -> str:
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     """Create or upgrade the database, onboard the default wijk and (once) its examples."""
     store = _store(settings)
-    from abcd.store import current_revision
+    from abcd.db import current_revision
 
     revision = current_revision(store.engine)
     print(t("cli.db_ready", settings.lang, url=_safe_url(settings.database_url), revision=revision))

@@ -34,7 +34,8 @@ from shapely.geometry.base import BaseGeometry
 from abcd._cells import is_missing
 from abcd.errors import ImportFileError
 from abcd.i18n import Term
-from abcd.model import WGS84
+from abcd.model import WGS84, AssetFields
+from abcd.records import field_types
 
 READ_FORMATS = (".geojson", ".json", ".gpkg", ".csv")
 WRITE_FORMATS = (".geojson", ".gpkg", ".csv", ".html")
@@ -310,15 +311,19 @@ def _atomic_path(path: Path) -> Iterator[Path]:
             os.unlink(tmp)
 
 
+# Yes/no fields of an asset, written as booleans (declared once on the asset).
+_YES_NO_FIELDS = frozenset(name for name, kind in field_types(AssetFields).items() if kind is bool)
+
+
 def _interchange(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Assets frame with the ``area`` geometry column turned into WKT text (files hold one geometry)."""
     out = frame.copy()
     if "area" in out.columns:
         out["area_wkt"] = [a.wkt if isinstance(a, BaseGeometry) else None for a in out["area"]]
         out = out.drop(columns="area")
-    if "resident_led" in out.columns:
+    for name in _YES_NO_FIELDS & set(out.columns):
         # true/false/null in GeoJSON and GeoPackage, not the text "True"
-        out["resident_led"] = pd.array(list(out["resident_led"]), dtype="boolean")
+        out[name] = pd.array(list(out[name]), dtype="boolean")
     return out
 
 

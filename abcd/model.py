@@ -33,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 from abcd._cells import is_blank, is_missing, parse_flag
 from abcd.errors import ValidationError
 from abcd.i18n import Lang, Term, t
+from abcd.records import Versioned, declared, declared_fields, interchange_fields, plain_value, record
 
 WGS84 = "EPSG:4326"
 RD_NEW = "EPSG:28992"  # metric work (distances, buffers) happens in RD New
@@ -111,68 +112,59 @@ AREA_CATEGORIES = frozenset({Category.INITIATIVE, Category.PLACE})
 AREA_TYPES = frozenset({"Polygon", "MultiPolygon", "LineString", "MultiLineString"})
 
 
-@dataclass(frozen=True, slots=True)
-class AssetDraft:
-    """A validated asset as a user or a file supplies it (no bookkeeping fields yet)."""
+@record
+class AssetFields:
+    """What a user or a file says about an asset: the asset's fields, declared once.
 
-    name: str
-    category: Category
-    lon: float
-    lat: float
-    wijk: str
-    description: str = ""
-    resident_led: bool | None = None
-    meeting_place_role: MeetingPlaceRole | None = None
-    contact: str | None = None
-    source: Source = Source.FIELD
-    area: BaseGeometry | None = None
+    Every field here is a column of the ``assets`` table, a key of its history
+    and, unless marked otherwise, a property of import and export files
+    (:mod:`abcd.records`). Adding a field is one line here plus its migration.
+    """
+
+    name: str = declared(max_length=NAME_MAX)
+    category: Category = declared(max_length=30)
+    description: str = declared(default="", long_text=True)
+    wijk: str = declared(max_length=100, references="wijken.slug", form="add")
+    resident_led: bool | None = declared(default=None)
+    meeting_place_role: MeetingPlaceRole | None = declared(default=None, max_length=20)
+    source: Source = declared(default=Source.FIELD, max_length=20, form="none")
+    contact: str | None = declared(default=None, max_length=CONTACT_MAX, private=True)
+    # Files carry the location as their geometry and the area as ``area_wkt``.
+    lon: float = declared(interchange=False)
+    lat: float = declared(interchange=False)
+    area: BaseGeometry | None = declared(default=None, interchange=False, form="none")
+    status: Status = declared(default=Status.APPROVED, max_length=20, interchange=False, form="none")
+    # People: the CBS buurt they are counted in (never a home point), and the club, place or initiative they belong to.
+    buurt: str | None = declared(default=None, max_length=100, interchange=False, form="none")
+    linked_asset_id: str | None = declared(default=None, max_length=36, interchange=False, form="add")
+
+    @property
+    def point(self) -> Point:
+        """The location as a shapely point in WGS84 (lon, lat)."""
+        return Point(self.lon, self.lat)
+
+    def raw(self) -> dict[str, Any]:
+        """The fields as a form or a file row gives them (codes for enums), for :func:`validate_asset`."""
+        return {f.name: plain_value(getattr(self, f.name)) for f in declared_fields(AssetFields)}
+
+
+@record
+class AssetDraft(AssetFields):
+    """A validated asset as a user or a file supplies it (no bookkeeping yet).
+
+    ``id`` is set when a file names the asset it updates; ``consent`` goes
+    with a resident (category ``person``) and is stored apart from the asset.
+    """
+
     id: str | None = None
-    status: Status = Status.APPROVED
-    buurt: str | None = None  # people: the buurt they are counted in (never a home point)
-    linked_asset_id: str | None = None  # people: the club, place or initiative they are linked to
     consent: Consent | None = None
 
-    @property
-    def point(self) -> Point:
-        """The location as a shapely point in WGS84 (lon, lat)."""
-        return Point(self.lon, self.lat)
 
-
-@dataclass(frozen=True, slots=True)
-class Asset:
-    """A stored asset: the draft's fields plus identity, versioning and audit fields."""
+@record
+class Asset(Versioned, AssetFields):
+    """A stored asset: its fields plus identity, version and who changed it when."""
 
     id: str
-    name: str
-    category: Category
-    lon: float
-    lat: float
-    wijk: str
-    description: str
-    resident_led: bool | None
-    meeting_place_role: MeetingPlaceRole | None
-    contact: str | None
-    source: Source
-    area: BaseGeometry | None
-    version: int
-    created_by: str
-    created_at: datetime
-    updated_by: str
-    updated_at: datetime
-    deleted_at: datetime | None = None
-    deleted_by: str | None = None
-    status: Status = Status.APPROVED
-    buurt: str | None = None
-    linked_asset_id: str | None = None
-
-    @property
-    def point(self) -> Point:
-        """The location as a shapely point in WGS84 (lon, lat)."""
-        return Point(self.lon, self.lat)
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     @property
     def is_example(self) -> bool:
@@ -188,40 +180,13 @@ class Asset:
 
     def draft(self, **changes: Any) -> AssetDraft:
         """An editable draft of this asset with ``changes`` applied (not validated)."""
-        base = AssetDraft(
-            name=self.name,
-            category=self.category,
-            lon=self.lon,
-            lat=self.lat,
-            wijk=self.wijk,
-            description=self.description,
-            resident_led=self.resident_led,
-            meeting_place_role=self.meeting_place_role,
-            contact=self.contact,
-            source=self.source,
-            area=self.area,
-            id=self.id,
-            status=self.status,
-            buurt=self.buurt,
-            linked_asset_id=self.linked_asset_id,
-        )
-        return replace(base, **changes)
+        values = {f.name: getattr(self, f.name) for f in declared_fields(AssetFields)}
+        return replace(AssetDraft(**values, id=self.id), **changes)
 
 
-# The interchange properties of files and frames, in this order.
-INTERCHANGE_COLUMNS = (
-    "id",
-    "name",
-    "category",
-    "description",
-    "wijk",
-    "resident_led",
-    "meeting_place_role",
-    "source",
-    "version",
-    "created_at",
-    "updated_at",
-)
+# The interchange properties of files and frames, in this order: identity,
+# the declared fields that travel, then bookkeeping written on export.
+INTERCHANGE_COLUMNS = ("id", *interchange_fields(AssetFields), "version", "created_at", "updated_at")
 
 
 def _text(raw: Mapping[str, Any], key: str, *, maximum: int, required: bool = False) -> str:

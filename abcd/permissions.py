@@ -1,4 +1,4 @@
-"""Roles and permissions, checked in the library, not only in the pages.
+"""Roles, permissions and the accounts that hold them, checked in the library, not only in the pages.
 
 Four roles (Dutch practice in brackets):
 
@@ -10,17 +10,20 @@ Four roles (Dutch practice in brackets):
 
 Every use case calls :func:`require` before it acts, so hiding a button is
 never the only protection. The command line acts as the local administrator
-(:data:`CLI_USER`, a coordinator).
+(:data:`CLI_USER`, a coordinator). An :class:`Account` is the stored, versioned
+record of a login (:mod:`abcd.accounts` checks passwords and keeps sessions).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from abcd.errors import AbcdError
 from abcd.i18n import Term
+from abcd.records import Versioned, declared, record
 
 
 class Role(StrEnum):
@@ -127,3 +130,34 @@ def parse_wijken(value: str | Iterable[str] | None) -> frozenset[str]:
         return frozenset()
     items = value.split(",") if isinstance(value, str) else value
     return frozenset(s.strip() for s in items if s and s.strip())
+
+
+@record
+class AccountFields:
+    """What an account holds, declared once (see :mod:`abcd.records`).
+
+    The password hash and the login counters are kept out of the history:
+    a hash is a credential, and counters change with every failed guess.
+    """
+
+    role: Role = declared(max_length=20)
+    wijken: frozenset[str] = declared(default=frozenset(), long_text=True)  # empty: every wijk
+    password_hash: str | None = declared(default=None, max_length=300, history=False, interchange=False, repr=False)
+    failed_attempts: int = declared(default=0, history=False, writable=False, interchange=False)
+    locked_until: datetime | None = declared(default=None, history=False, writable=False, interchange=False)
+    last_login_at: datetime | None = declared(default=None, history=False, writable=False, interchange=False)
+
+
+@record
+class Account(Versioned, AccountFields):
+    """A stored account: who may log in, with which role, in which wijken."""
+
+    username: str
+
+    @property
+    def sso_only(self) -> bool:
+        """Logs in through single sign-on only (no password of its own)."""
+        return self.password_hash is None
+
+    def user(self) -> User:
+        return User(self.username, self.role, self.wijken)

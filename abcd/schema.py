@@ -1,5 +1,11 @@
 """Database tables (SQLAlchemy Core), shared by the store and the migrations.
 
+The tables of versioned records (assets, investments, accounts) and their
+history tables are built from the records' declared fields
+(:func:`versioned_table`, :func:`history_table`), so a new field is one line
+on its record plus its migration; ``tests/test_schema.py`` checks that the
+migrations build exactly these tables.
+
 Geometry is kept portable: a point as ``lon``/``lat`` columns and areas,
 boundaries and streets as WKB. SQLite in this environment cannot load
 SpatiaLite, and the same schema then runs unchanged on PostgreSQL. Times are
@@ -8,6 +14,11 @@ ISO-8601 UTC text, which sorts correctly and round-trips exactly on both.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+from typing import Any
+
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -23,6 +34,77 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.types import TypeEngine
+
+from abcd.investments.model import InvestmentFields
+from abcd.model import AssetFields
+from abcd.permissions import AccountFields
+from abcd.records import ACTOR_MAX, STAMP_MAX, FieldInfo, declared_columns
+
+
+def _sql_type(base: Any, info: FieldInfo) -> TypeEngine[Any]:
+    if base is str or (isinstance(base, type) and issubclass(base, enum.Enum)):
+        return Text() if info.long_text else String(info.max_length)
+    if base is bool:
+        return Boolean()
+    if base is int:
+        return BigInteger() if info.big else Integer()
+    if base is float:
+        return Float()
+    if base is dt.date:
+        return String(10)
+    if base is dt.datetime:
+        return String(STAMP_MAX)
+    if base is BaseGeometry:
+        return LargeBinary()
+    if getattr(base, "__origin__", None) is frozenset:
+        return Text()
+    msg = f"no SQL type for {base!r}"
+    raise TypeError(msg)
+
+
+def _bookkeeping() -> list[Column[Any]]:
+    return [
+        Column("version", Integer, nullable=False),
+        Column("created_by", String(ACTOR_MAX), nullable=False),
+        Column("created_at", String(STAMP_MAX), nullable=False),
+        Column("updated_by", String(ACTOR_MAX), nullable=False),
+        Column("updated_at", String(STAMP_MAX), nullable=False),
+        Column("deleted_at", String(STAMP_MAX), nullable=True),
+        Column("deleted_by", String(ACTOR_MAX), nullable=True),
+    ]
+
+
+def versioned_table(name: str, key: Column[Any], fields: type, *extra: Any, meta: MetaData | None = None) -> Table:
+    """The table of a versioned record: its key, its declared fields, the bookkeeping and ``extra``."""
+    declared = [
+        Column(
+            column,
+            _sql_type(base, info),
+            *([ForeignKey(info.references, ondelete=info.on_delete)] if info.references else []),
+            nullable=nullable,
+        )
+        for column, base, info, nullable in declared_columns(fields)
+    ]
+    return Table(name, metadata if meta is None else meta, key, *declared, *_bookkeeping(), *extra)
+
+
+def history_table(name: str, key: Column[Any], *extra: Any, meta: MetaData | None = None) -> Table:
+    """The history table of a versioned record: one row per change, with old and new values as JSON."""
+    return Table(
+        name,
+        metadata if meta is None else meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        key,
+        Column("version", Integer, nullable=False),
+        Column("action", String(20), nullable=False),
+        Column("changed_by", String(ACTOR_MAX), nullable=False),
+        Column("changed_at", String(STAMP_MAX), nullable=False),
+        Column("old_values", Text, nullable=True),
+        Column("new_values", Text, nullable=True),
+        *extra,
+    )
+
 
 metadata = MetaData()
 
@@ -51,45 +133,16 @@ streets = Table(
     Index("ix_streets_wijk", "wijk"),
 )
 
-assets = Table(
+assets = versioned_table(
     "assets",
-    metadata,
     Column("id", String(36), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("category", String(30), nullable=False),
-    Column("description", Text, nullable=False, default=""),
-    Column("lon", Float, nullable=False),
-    Column("lat", Float, nullable=False),
-    Column("area_wkb", LargeBinary, nullable=True),
-    Column("wijk", String(100), ForeignKey("wijken.slug"), nullable=False),
-    Column("resident_led", Boolean, nullable=True),
-    Column("meeting_place_role", String(20), nullable=True),
-    Column("contact", String(300), nullable=True),
-    Column("source", String(20), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("created_by", String(100), nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("updated_by", String(100), nullable=False),
-    Column("updated_at", String(32), nullable=False),
-    Column("deleted_at", String(32), nullable=True),
-    Column("deleted_by", String(100), nullable=True),
-    Column("status", String(20), nullable=False, default="approved", server_default="approved"),
-    Column("buurt", String(100), nullable=True),
-    Column("linked_asset_id", String(36), nullable=True),
+    AssetFields,
     Index("ix_assets_wijk_category", "wijk", "category"),
 )
 
-asset_history = Table(
+asset_history = history_table(
     "asset_history",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("asset_id", String(36), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("action", String(20), nullable=False),
-    Column("changed_by", String(100), nullable=False),
-    Column("changed_at", String(32), nullable=False),
-    Column("old_values", Text, nullable=True),
-    Column("new_values", Text, nullable=True),
     Index("ix_asset_history_asset", "asset_id", "version"),
 )
 
@@ -114,17 +167,13 @@ consents = Table(
     Column("recorded_at", String(32), nullable=False),
 )
 
-users = Table(
-    "users",
-    metadata,
-    Column("username", String(200), primary_key=True),
-    Column("password_hash", String(300), nullable=True),  # None: single sign-on only
-    Column("role", String(20), nullable=False),
-    Column("wijken", Text, nullable=False, default="", server_default=""),  # comma-separated; empty = all
-    Column("created_at", String(32), nullable=False),
-    Column("failed_attempts", Integer, nullable=False, default=0, server_default="0"),
-    Column("locked_until", String(32), nullable=True),
-    Column("last_login_at", String(32), nullable=True),
+users = versioned_table("users", Column("username", String(200), primary_key=True), AccountFields)
+
+# Who changed an account how (role, wijken, password reset; never the hash itself).
+user_history = history_table(
+    "user_history",
+    Column("username", String(200), nullable=False),
+    Index("ix_user_history_username", "username", "version"),
 )
 
 sessions = Table(
@@ -138,39 +187,16 @@ sessions = Table(
 
 # Money to meeting places (abcd.investments.ledger). Amounts are integer cents, never floats;
 # the date is ISO text. Erasing a meeting place for good erases its investments.
-investments = Table(
+investments = versioned_table(
     "investments",
-    metadata,
     Column("id", String(36), primary_key=True),
-    Column("meeting_place_id", String(36), ForeignKey("assets.id", ondelete="CASCADE"), nullable=False),
-    Column("date", String(10), nullable=False),
-    Column("amount_cents", BigInteger, nullable=False),
-    Column("funder", String(30), nullable=False),
-    Column("kind", String(20), nullable=False),
-    Column("space_m2", Float, nullable=True),
-    Column("hours_per_week", Float, nullable=True),
-    Column("note", Text, nullable=False, default=""),
-    Column("version", Integer, nullable=False),
-    Column("created_by", String(100), nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("updated_by", String(100), nullable=False),
-    Column("updated_at", String(32), nullable=False),
-    Column("deleted_at", String(32), nullable=True),
-    Column("deleted_by", String(100), nullable=True),
+    InvestmentFields,
     CheckConstraint("amount_cents >= 0", name="ck_investments_amount_cents"),
     Index("ix_investments_meeting_place", "meeting_place_id"),
 )
 
-investment_history = Table(
+investment_history = history_table(
     "investment_history",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
     Column("investment_id", String(36), ForeignKey("investments.id", ondelete="CASCADE"), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("action", String(20), nullable=False),
-    Column("changed_by", String(100), nullable=False),
-    Column("changed_at", String(32), nullable=False),
-    Column("old_values", Text, nullable=True),
-    Column("new_values", Text, nullable=True),
     Index("ix_investment_history_investment", "investment_id", "version"),
 )

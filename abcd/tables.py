@@ -7,14 +7,13 @@ it with ``st.dataframe`` (text, never HTML).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
 from abcd.i18n import Lang, t
-from abcd.model import Asset, Source
-from abcd.store import HistoryEntry
+from abcd.model import Asset, AssetFields, Source
+from abcd.records import HistoryEntry, declared_fields, field_info
 
 
 def source_label(source: Source, lang: Lang) -> str:
@@ -39,25 +38,8 @@ def asset_table(items: Sequence[Asset], lang: Lang) -> pd.DataFrame:
     )
 
 
-PRIVATE_FIELDS = frozenset({"contact"})
-
-
-class ChangeRecord(Protocol):
-    """What a history table needs of a change (asset and investment history entries both fit)."""
-
-    @property
-    def version(self) -> int: ...
-    @property
-    def action(self) -> str: ...
-    @property
-    def changed_by(self) -> str: ...
-    @property
-    def changed_at(self) -> datetime: ...
-    @property
-    def old(self) -> dict[str, Any] | None: ...
-    @property
-    def new(self) -> dict[str, Any] | None: ...
-    def changed_fields(self) -> list[str]: ...
+# Personal fields: a history table says that they changed, never to what.
+PRIVATE_FIELDS = frozenset(f.name for f in declared_fields(AssetFields) if field_info(f).private)
 
 
 def _shown(value: object) -> str:
@@ -67,7 +49,7 @@ def _shown(value: object) -> str:
 
 
 def change_table(
-    entries: Sequence[ChangeRecord],
+    entries: Sequence[HistoryEntry],
     lang: Lang,
     *,
     label: Callable[[str], str] | None = None,

@@ -59,7 +59,9 @@ with st.form("admin_add_user"):
     if st.form_submit_button(tr("admin.add_user"), type="primary"):
         with ui.guard():
             require(ctx.user, Permission.MANAGE_USERS)
-            accounts.add_user(ctx.store, username, role=role, password=password or None, wijken=wijken)
+            accounts.add_user(
+                ctx.store, username, role=role, password=password or None, wijken=wijken, by=ctx.user.username
+            )
         ui.flash(tr("cli.users_done", username=ui.plain(username.strip().lower())))
         st.rerun()
 
@@ -76,7 +78,7 @@ if listed:
             with ui.guard():
                 require(ctx.user, Permission.MANAGE_USERS)
                 if remove:
-                    accounts.remove_user(ctx.store, who)
+                    accounts.remove_user(ctx.store, who, by=ctx.user.username)
                 else:
-                    accounts.set_role(ctx.store, who, new_role)
+                    accounts.set_role(ctx.store, who, new_role, by=ctx.user.username)
             st.rerun()

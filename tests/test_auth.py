@@ -10,7 +10,8 @@ from sqlalchemy import select
 from abcd import accounts, schema
 from abcd.errors import NotFoundError, ValidationError
 from abcd.permissions import CLI_USER, PUBLIC_USER, Permission, PermissionDeniedError, Role, User, require
-from abcd.store import Store, utcnow
+from abcd.records import utcnow
+from abcd.store import Store
 
 PASSWORD = "correct horse battery"
 
@@ -135,3 +136,45 @@ def test_sso_accounts_have_no_password_and_map_to_a_role(store: Store) -> None:
         accounts.authenticate(store, "ambtenaar@rotterdam.nl", "")
     assert accounts.sso_user(store, "Ambtenaar@Rotterdam.nl") == User("ambtenaar@rotterdam.nl", Role.OFFICER)
     assert accounts.sso_user(store, "onbekend@example.org") is None
+
+
+def test_account_changes_are_versions_with_history_that_never_holds_a_hash(store: Store) -> None:
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD, wijken="bospolder-tussendijken", by="beheer")
+    accounts.set_role(store, "ans", "officer", wijken="", by="beheer")
+    accounts.set_password(store, "ans", "nog een lang wachtwoord", by="beheer")
+    accounts.remove_user(store, "ans", by="beheer")
+    history = accounts.account_history(store, "ans")
+    assert [(e.version, e.action) for e in history] == [(1, "create"), (2, "update"), (3, "password"), (4, "delete")]
+    assert [e.changed_fields() for e in history[1:]] == [["role", "wijken"], [], ["deleted"]]
+    assert {e.changed_by for e in history} == {"beheer"}
+    with store.engine.connect() as conn:
+        stored = " ".join(str(v) for row in conn.exec_driver_sql("SELECT * FROM user_history") for v in row)
+    assert "argon2" not in stored and "wachtwoord" not in stored
+
+
+def test_a_removed_account_cannot_log_in_and_comes_back_when_added_again(store: Store) -> None:
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
+    token = accounts.start_session(store, accounts.authenticate(store, "ans", PASSWORD))
+    accounts.remove_user(store, "ans")
+    assert accounts.user_from_session(store, token) is None
+    with pytest.raises(accounts.LoginError):
+        accounts.authenticate(store, "ans", PASSWORD)
+    assert [a.username for a in accounts.list_accounts(store)] == []
+    accounts.add_user(store, "ans", role="officer", password="een ander lang wachtwoord")
+    assert accounts.authenticate(store, "ans", "een ander lang wachtwoord").role is Role.OFFICER
+    assert [e.action for e in accounts.account_history(store, "ans")][-3:] == ["delete", "restore", "update"]
+
+
+def test_a_stale_account_edit_is_refused(store: Store) -> None:
+    from abcd.accounts import ACCOUNTS
+    from abcd.errors import ConflictError
+    from abcd.permissions import AccountFields
+
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
+    before = accounts.get_account(store, "ans")
+    accounts.set_role(store, "ans", "officer")
+    with pytest.raises(ConflictError), store.db.write() as conn:
+        ACCOUNTS.update(
+            conn, before, AccountFields(role=Role.COORDINATOR), by="x", now=utcnow(), expected_version=before.version
+        )
+    assert accounts.get_account(store, "ans").role is Role.OFFICER

@@ -10,10 +10,11 @@ import pytest
 
 from abcd.cli import main
 from abcd.config import settings_from_env
+from abcd.db import current_revision, head_revision
 from abcd.examples import EXAMPLE_SUFFIX, example_drafts
 from abcd.io import read_rows
 from abcd.model import Category, Source
-from abcd.store import Store, current_revision, head_revision
+from abcd.store import Store
 from abcd.wijken import Wijk, check_in_wijk
 from tests.helpers import BOTU, HOSTILE_NAME, INSIDE_BOTU, OUDE_WESTEN, make_draft
 

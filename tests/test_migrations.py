@@ -8,17 +8,25 @@ import pytest
 import shapely
 from alembic import command
 from shapely.geometry import box
+from sqlalchemy import Engine
 
+from abcd.db import alembic_config, current_revision, engine_from_url, head_revision
 from abcd.model import Status
-from abcd.store import Store, _alembic_config, current_revision, engine_from_url, head_revision
+from abcd.store import Store
+
+
+def _database_at(revision: str, url: str) -> Engine:
+    """An engine on a new database whose schema is at ``revision``, as an older ``abcd`` made it."""
+    engine = engine_from_url(url)
+    with engine.connect().execution_options(abcd_write=True) as conn:
+        command.upgrade(alembic_config(conn), revision)
+        conn.commit()
+    return engine
 
 
 def test_a_0001_database_with_data_upgrades_to_head(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/old.db"
-    engine = engine_from_url(url)
-    with engine.connect().execution_options(abcd_write=True) as conn:
-        command.upgrade(_alembic_config(conn), "0001")
-        conn.commit()
+    engine = _database_at("0001", url)
     # Rows written the way version 0001 wrote them (no columns of later revisions).
     with engine.begin() as conn:
         conn.exec_driver_sql(
@@ -53,10 +61,7 @@ def test_residents_from_before_the_buurt_rule_lose_their_exact_point_on_init(
     from abcd.cli import main as cli_main
 
     url = f"sqlite:///{tmp_path}/old.db"
-    engine = engine_from_url(url)
-    with engine.connect().execution_options(abcd_write=True) as conn:
-        command.upgrade(_alembic_config(conn), "0001")
-        conn.commit()
+    engine = _database_at("0001", url)
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO wijken (slug, name, kind, cbs_code, population, boundary_wkb, loaded_at) "
@@ -83,3 +88,33 @@ def test_residents_from_before_the_buurt_rule_lose_their_exact_point_on_init(
     assert person.buurt in ("bospolder", "tussendijken") and (person.lon, person.lat) != (4.4401234, 51.9101234)
     data = b"".join(p.read_bytes() for p in tmp_path.glob("old.db*"))
     assert b"4.4401234" not in data and b"51.9101234" not in data
+
+
+def test_accounts_from_before_versioning_upgrade_to_version_1_and_keep_their_login(tmp_path: Path) -> None:
+    from argon2 import PasswordHasher
+
+    from abcd import accounts
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = _database_at("0002_investments", url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO users (username, password_hash, role, wijken, created_at, failed_attempts) "
+            "VALUES ('ans', ?, 'builder', 'bospolder-tussendijken', '2026-11-22T09:00:00+00:00', 2)",
+            (PasswordHasher().hash("een lang wachtwoord"),),
+        )
+    engine.dispose()
+
+    store = Store.open(url)
+    account = accounts.get_account(store, "ans")
+    assert (account.version, account.created_by, account.failed_attempts) == (1, "abcd", 2)
+    assert account.updated_at == account.created_at
+    assert accounts.authenticate(store, "ans", "een lang wachtwoord").wijken == frozenset({"bospolder-tussendijken"})
+    accounts.set_role(store, "ans", "officer", by="beheer")
+    (change,) = accounts.account_history(store, "ans")
+    assert (change.version, change.action, change.changed_by, change.changed_fields()) == (
+        2,
+        "update",
+        "beheer",
+        ["role"],
+    )

@@ -12,18 +12,11 @@ import shapely
 from sqlalchemy import inspect, select
 
 from abcd import schema
-from abcd import store as store_module
+from abcd.db import SQLITE_BUSY_TIMEOUT_MS, current_revision, engine_from_url, head_revision, upgrade_schema
 from abcd.errors import ConflictError, NotFoundError, UnknownWijkError
 from abcd.model import Category, MeetingPlaceRole, Source
-from abcd.store import (
-    SQLITE_BUSY_TIMEOUT_MS,
-    Store,
-    WijkRecord,
-    current_revision,
-    engine_from_url,
-    head_revision,
-    upgrade_schema,
-)
+from abcd.records import RecordKind
+from abcd.store import Store, WijkRecord
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, LINE_IN_BOTU, make_draft, row_counts
 
@@ -150,8 +143,8 @@ def test_history_is_written_in_the_same_transaction_as_the_change(
     def broken_history(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("history write failed")
 
-    # Every history row, single or bulk, is built by _history_row.
-    monkeypatch.setattr(store_module, "_history_row", broken_history)
+    # Every history row, single or bulk, is built by RecordKind.history_row.
+    monkeypatch.setattr(RecordKind, "history_row", broken_history)
     with pytest.raises(RuntimeError):
         botu_store.add(make_draft(name="Nieuw asset"), by="a")
     with pytest.raises(RuntimeError):

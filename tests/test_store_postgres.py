@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from abcd import accounts
+from abcd.db import current_revision, head_revision
 from abcd.errors import ConflictError, UnknownWijkError
-from abcd.store import Store, current_revision, head_revision
+from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import make_draft
 from tests.postgres_support import temporary_postgres
@@ -25,7 +26,11 @@ def pg_url() -> Iterator[str]:
 def pg_store(pg_url: str, botu: Wijk) -> Iterator[Store]:
     store = Store.open(pg_url)
     with store.engine.begin() as conn:  # a clean slate per test, schema kept
-        conn.execute(text("TRUNCATE assets, asset_history, consents, sessions, users, streets, wijken, meta CASCADE"))
+        conn.execute(
+            text(
+                "TRUNCATE assets, asset_history, consents, sessions, users, user_history, streets, wijken, meta CASCADE"
+            )
+        )
     store.save_wijk(botu.record())
     yield store
     store.close()
@@ -63,3 +68,21 @@ def test_accounts_and_erasure_work_on_postgres(pg_store: Store) -> None:
     pg_store.erase(person.id, by="coordinator")
     assert [h.action for h in pg_store.history(person.id)] == ["create", "erase"]
     assert pg_store.consent(person.id) is None
+
+
+def test_migrations_build_exactly_the_declared_tables_on_postgres(pg_store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from abcd import schema
+
+    with pg_store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, schema.metadata) == []
+
+
+def test_account_history_on_postgres(pg_store: Store) -> None:
+    accounts.add_user(pg_store, "ans", role="builder", password="een lang wachtwoord", by="beheer")
+    accounts.set_role(pg_store, "ans", "officer", by="beheer")
+    assert [e.action for e in accounts.account_history(pg_store, "ans")] == ["create", "update"]
+    assert accounts.get_account(pg_store, "ans").version == 2

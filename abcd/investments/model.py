@@ -19,7 +19,7 @@ import numbers
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -28,6 +28,7 @@ from abcd._cells import is_blank
 from abcd.errors import ValidationError
 from abcd.i18n import Lang, Term, t
 from abcd.investments.amounts import eur_from_cents, parse_amount, parse_quantity
+from abcd.records import Versioned, declared, declared_fields, record
 
 NOTE_MAX = 1000
 MAX_SPACE_M2 = 100_000
@@ -71,68 +72,41 @@ class Level(StrEnum):
 
 
 # ------------------------------------------------------------------ records
-@dataclass(frozen=True, slots=True)
-class InvestmentDraft:
-    """A validated investment as a user or a file supplies it (no bookkeeping fields yet)."""
+@record(kw_only=False)
+class InvestmentFields:
+    """What an investment records, declared once (see :mod:`abcd.records`)."""
 
-    meeting_place_id: str
-    date: dt.date
-    amount_cents: int
-    funder: Funder
-    kind: Kind = Kind.EENMALIG
-    space_m2: float | None = None
-    hours_per_week: float | None = None
-    note: str = ""
+    meeting_place_id: str = declared(max_length=36, references="assets.id", on_delete="CASCADE")
+    date: dt.date = declared()
+    amount_cents: int = declared(big=True)
+    funder: Funder = declared(max_length=30)
+    kind: Kind = declared(default=Kind.EENMALIG, max_length=20)
+    space_m2: float | None = declared(default=None)
+    hours_per_week: float | None = declared(default=None)
+    note: str = declared(default="", long_text=True)
+
+    @property
+    def amount_eur(self) -> Decimal:
+        return eur_from_cents(self.amount_cents)
+
+
+@record(kw_only=False)
+class InvestmentDraft(InvestmentFields):
+    """A validated investment as a user or a file supplies it (no bookkeeping yet)."""
+
     id: str | None = None
 
-    @property
-    def amount_eur(self) -> Decimal:
-        return eur_from_cents(self.amount_cents)
 
-
-@dataclass(frozen=True, slots=True)
-class Investment:
-    """A stored investment: the draft's fields plus identity, versioning and audit fields."""
+@record
+class Investment(Versioned, InvestmentFields):
+    """A stored investment: its fields plus identity, version and who changed it when."""
 
     id: str
-    meeting_place_id: str
-    date: dt.date
-    amount_cents: int
-    funder: Funder
-    kind: Kind
-    space_m2: float | None
-    hours_per_week: float | None
-    note: str
-    version: int
-    created_by: str
-    created_at: dt.datetime
-    updated_by: str
-    updated_at: dt.datetime
-    deleted_at: dt.datetime | None = None
-    deleted_by: str | None = None
-
-    @property
-    def amount_eur(self) -> Decimal:
-        return eur_from_cents(self.amount_cents)
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     def draft(self, **changes: Any) -> InvestmentDraft:
         """An editable draft of this investment with ``changes`` applied (not validated)."""
-        base = InvestmentDraft(
-            meeting_place_id=self.meeting_place_id,
-            date=self.date,
-            amount_cents=self.amount_cents,
-            funder=self.funder,
-            kind=self.kind,
-            space_m2=self.space_m2,
-            hours_per_week=self.hours_per_week,
-            note=self.note,
-            id=self.id,
-        )
-        return replace(base, **changes)
+        values = {f.name: getattr(self, f.name) for f in declared_fields(InvestmentFields)}
+        return replace(InvestmentDraft(**values, id=self.id), **changes)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

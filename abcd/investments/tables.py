@@ -16,10 +16,10 @@ import pandas as pd
 
 from abcd.i18n import Lang, t
 from abcd.investments.amounts import format_eur
-from abcd.investments.ledger import InvestmentHistoryEntry
 from abcd.investments.model import Investment
 from abcd.investments.summary import HIGH_INVESTMENT_LOW_ACTIVITY, LOW_INVESTMENT_HIGH_ACTIVITY
 from abcd.model import Asset, MeetingPlaceRole
+from abcd.records import HistoryEntry
 from abcd.tables import change_table
 
 LEDGER_COLUMNS = (
@@ -164,7 +164,7 @@ def chart_frame(yearly: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     )
 
 
-def history_table(entries: Sequence[InvestmentHistoryEntry], lang: Lang) -> pd.DataFrame:
+def history_table(entries: Sequence[HistoryEntry], lang: Lang) -> pd.DataFrame:
     """One row per change of an investment: version, action, who, when, ``field: old → new``."""
 
     def shown(name: str, value: object) -> str:

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection :func:`abcd.store.upgrade_schema` hands over."""
+"""Alembic environment: runs on the connection :func:`abcd.db.upgrade_schema` hands over."""
 
 from __future__ import annotations
 
