@@ -63,7 +63,7 @@ import pandas as pd
 import shapely
 
 from abcd.errors import ValidationError
-from abcd.i18n import Lang, Term, t
+from abcd.i18n import Lang, Term, formats, t
 from abcd.model import RD_NEW, WGS84, Asset, Category, MeetingPlaceRole
 from abcd.wijken import KIND_CBS_BUURT, KIND_CBS_WIJK, KIND_GEBIED, Wijk
 
@@ -192,10 +192,7 @@ def format_eur(euros: Decimal | int, lang: Lang = "nl") -> str:
     >>> format_eur(Decimal("25000.5"), "nl"), format_eur(Decimal("25000.5"), "en")
     ('€ 25.000,50', '€25,000.50')
     """
-    text = f"{Decimal(euros).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
-    if lang == "en":
-        return f"€{text}"
-    return "€ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return formats.format_eur(euros, lang)
 
 
 def format_number(value: float | Decimal | None, lang: Lang = "nl", *, digits: int = 2) -> str:
@@ -204,12 +201,7 @@ def format_number(value: float | Decimal | None, lang: Lang = "nl", *, digits: i
     >>> format_number(0.8, "nl"), format_number(1234.5, "en"), format_number(None)
     ('0,80', '1,234.50', '–')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):,.{digits}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return formats.format_number(value, lang, digits=digits)
 
 
 # --------------------------------------------------------------- validation
