@@ -281,13 +281,15 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
     from abcd.backup import backup_database, describe_database
+    from abcd.i18n.formats import format_number
 
     started = time.perf_counter()
     target = backup_database(settings.database_url, Path(args.file))
     seconds = time.perf_counter() - started
     summary = describe_database(target)
-    size = f"{target.stat().st_size / 1024 / 1024:.1f}"
-    print(t("cli.backup_done", settings.lang, path=target, n=summary.assets, size=size, seconds=f"{seconds:.2f}"))
+    size = format_number(target.stat().st_size / 1024 / 1024, settings.lang, digits=1)
+    seconds_shown = format_number(seconds, settings.lang)
+    print(t("cli.backup_done", settings.lang, path=target, n=summary.assets, size=size, seconds=seconds_shown))
     return 0
 
 

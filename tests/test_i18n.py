@@ -7,7 +7,6 @@ and the Babel formats of numbers, money, dates and Amsterdam times.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import os
 import re
 import shutil
@@ -271,7 +270,7 @@ def test_a_text_missing_in_a_language_falls_back_to_dutch(monkeypatch: pytest.Mo
     real = catalogues.load_catalogue
     english = real("en")
     without = {k: v for k, v in english.messages.items() if k not in ("page.map", "gaps.tooltip")}
-    patched = dataclasses.replace(english, messages=without)
+    patched = english._replace(messages=without)
     monkeypatch.setattr(catalogues, "load_catalogue", lambda lang: patched if lang == "en" else real(lang))
     assert t("page.map", "en") == "Kaart"
     assert t("gaps.tooltip", "en", n=1) == "1 bewonersinitiatief binnen bereik"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import importlib.util
 import json
@@ -122,7 +121,7 @@ def test_hostile_labels_in_legend_and_layer_control_are_escaped(monkeypatch: pyt
     # A translator's slip (or worse) in the catalogue must not reach the page as markup.
     dutch = catalogues.load_catalogue("nl")
     hostile = {**dutch.messages, "category.story": HOSTILE_IMG, "map.legend": HOSTILE_SCRIPT}
-    monkeypatch.setattr(catalogues, "load_catalogue", lambda lang: dataclasses.replace(dutch, messages=hostile))
+    monkeypatch.setattr(catalogues, "load_catalogue", lambda lang: dutch._replace(messages=hostile))
     m = maps.asset_map(frame(asset("Verhaal", "story")), tiles=False)
     rendered = m.get_root().render()
 

@@ -9,13 +9,12 @@ import; no compiled ``.mo`` file is needed.
 
 from __future__ import annotations
 
-import gettext
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "abcd"
@@ -36,14 +35,14 @@ def available_languages() -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda code: code != SOURCE_LANG))
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     """The usable texts of one language.
 
     ``messages`` holds only complete entries: an empty or fuzzy translation,
     or a plural entry without every form, is left out so that the caller falls
     back to the source language. ``locale`` is the catalogue's ``Language``
     header (``en_GB``), which also decides how numbers and dates are written.
+    A named tuple rather than a dataclass: ``import abcd.i18n`` stays cheap.
     """
 
     lang: str
@@ -59,6 +58,8 @@ class Catalogue:
 @cache  # read-only data, the same for every user: one copy per process
 def load_catalogue(lang: str) -> Catalogue:
     """The catalogue of ``lang``, read and checked on first use."""
+    import gettext
+
     from babel.messages.pofile import read_po  # Babel only when a text is first needed
 
     with po_path(lang).open("rb") as file:
