@@ -21,6 +21,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/map_page.py
 	$(BIN)/python bench/gaps.py
+	$(BIN)/python bench/i18n.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from abcd import ui
 from abcd.config import ROOT
+from abcd.i18n import LANGUAGES, language_name
 from abcd.permissions import Permission
 
 st.set_page_config(
@@ -22,12 +23,7 @@ ui.show_flash()
 PAGES = Path(__file__).parent / "app_pages"
 
 with st.sidebar:
-    st.segmented_control(
-        "Taal / Language",
-        options=["nl", "en"],
-        format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code],
-        key=ui.LANG,
-    )
+    st.segmented_control("Taal / Language", options=LANGUAGES, format_func=language_name, key=ui.LANG)
     lang = ui.lang()
     options = list(ui.catalogue())
     st.selectbox(

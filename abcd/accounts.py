@@ -248,7 +248,7 @@ def authenticate(store: Store, username: str, password: str, *, now: datetime | 
     locked_until = datetime.fromisoformat(row["locked_until"]) if row["locked_until"] else None
     if locked_until and locked_until > now:
         minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        raise LoginError("error.login_locked", minutes=minutes)
+        raise LoginError("error.login_locked", n=minutes)
     # The slow Argon2 check runs outside any write transaction, so a stream of
     # guesses never holds the database's write lock.
     try:
@@ -279,7 +279,7 @@ def _count_failure(store: Store, name: str, now: datetime) -> NoReturn:
             until = (now + lock).isoformat()
             conn.execute(update(schema.users).where(schema.users.c.username == name).values(locked_until=until))
     if lock:
-        raise LoginError("error.login_locked", minutes=max(1, int(lock.total_seconds() // 60)))
+        raise LoginError("error.login_locked", n=max(1, int(lock.total_seconds() // 60)))
     raise LoginError("error.login_failed")
 
 

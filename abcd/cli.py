@@ -20,7 +20,7 @@ from abcd.assets import erase_person, relocate_people
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError
 from abcd.examples import load_examples, remove_examples
-from abcd.i18n import Term, normalise_lang, t
+from abcd.i18n import LANGUAGES, Term, normalise_lang, t
 from abcd.model import Category
 from abcd.permissions import CLI_USER, Role
 from abcd.store import Store
@@ -62,7 +62,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     catalogue = wijk_catalogue(settings.wijken_dir)
     moved = relocate_people(store, catalogue)
     if moved:
-        print(t("cli.people_relocated", settings.lang, count=moved))
+        print(t("cli.people_relocated", settings.lang, n=moved))
     wijk = find_wijk(catalogue, args.wijk)
     if args.refresh or not store.has_wijk(wijk.slug):
         streets = onboard_wijk(store, wijk, settings.wijken_dir)
@@ -70,7 +70,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     if not args.no_examples and wijk.slug == DEFAULT_WIJK:
         added = load_examples(store)
         if added:
-            print(t("cli.examples_loaded", settings.lang, count=added, wijk=wijk.name))
+            print(t("cli.examples_loaded", settings.lang, n=added, wijk=wijk.name))
     if not accounts.list_accounts(store):
         # A fresh install needs one person who can add assets and create accounts.
         password = secrets.token_urlsafe(12)
@@ -142,7 +142,7 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
         t(
             "cli.gaps_written",
             settings.lang,
-            segments=figures.segments,
+            n=figures.segments,
             mode=t(f"gaps.mode.{args.mode}", settings.lang),
             distance=f"{args.distance:g}",
             share=f"{figures.share_length_needs_support:.0%}",
@@ -183,11 +183,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     except AbcdError as exc:
         raise AbcdError("error.nothing_imported", message=exc) from exc
     names = ", ".join(catalogue[s].name for s in result.wijken)
-    print(t("cli.imported", settings.lang, count=result.created, wijk=names))
+    print(t("cli.imported", settings.lang, n=result.created, wijk=names))
     if result.updated:
-        print(t("cli.updated", settings.lang, count=result.updated))
+        print(t("cli.updated", settings.lang, n=result.updated))
     if result.unchanged:
-        print(t("cli.unchanged", settings.lang, count=result.unchanged))
+        print(t("cli.unchanged", settings.lang, n=result.unchanged))
     return 0
 
 
@@ -200,7 +200,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     count = exchange.export_assets(
         store, Path(args.file), wijk=slug, lang=settings.lang, include_personal=args.include_personal
     )
-    print(t("cli.exported", settings.lang, count=count, path=args.file))
+    print(t("cli.exported", settings.lang, n=count, path=args.file))
     return 0
 
 
@@ -217,13 +217,13 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_examples(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     if args.action == "remove":
-        print(t("cli.examples_removed", settings.lang, count=remove_examples(store)))
+        print(t("cli.examples_removed", settings.lang, n=remove_examples(store)))
         return 0
     catalogue = wijk_catalogue(settings.wijken_dir)
     wijk = ensure_wijk(store, catalogue, DEFAULT_WIJK, settings.wijken_dir)
     added = load_examples(store, force=True)
     key = "cli.examples_loaded" if added else "cli.examples_present"
-    print(t(key, settings.lang, count=added, wijk=wijk.name))
+    print(t(key, settings.lang, n=added, wijk=wijk.name))
     return 0
 
 
@@ -258,7 +258,7 @@ def cmd_investments(args: argparse.Namespace, settings: Settings) -> int:
             raise AbcdError("error.nothing_imported", message=exc) from exc
         names = ", ".join(catalogue[s].name if s in catalogue else s for s in result.wijken)
         total = format_eur(eur_from_cents(result.total_cents), lang)
-        print(t("cli.investments_imported", lang, count=result.count, total=total, wijk=names))
+        print(t("cli.investments_imported", lang, n=result.count, total=total, wijk=names))
         return 0
     level = Level(args.level)
     year = check_year(args.year)
@@ -271,7 +271,7 @@ def cmd_investments(args: argparse.Namespace, settings: Settings) -> int:
             t(
                 "cli.investments_average",
                 lang,
-                count=average["wijken"],
+                n=int(average["wijken"]),
                 eur=format_eur(average["eur_per_1000"], lang),
                 initiatives=format_number(average["initiatives_per_1000"], lang),
             )
@@ -284,13 +284,15 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
     from abcd.backup import backup_database, describe_database
+    from abcd.i18n.formats import format_number
 
     started = time.perf_counter()
     target = backup_database(settings.database_url, Path(args.file))
     seconds = time.perf_counter() - started
     summary = describe_database(target)
-    size = f"{target.stat().st_size / 1024 / 1024:.1f}"
-    print(t("cli.backup_done", settings.lang, path=target, assets=summary.assets, size=size, seconds=f"{seconds:.2f}"))
+    size = format_number(target.stat().st_size / 1024 / 1024, settings.lang, digits=1)
+    seconds_shown = format_number(seconds, settings.lang)
+    print(t("cli.backup_done", settings.lang, path=target, n=summary.assets, size=size, seconds=seconds_shown))
     return 0
 
 
@@ -303,7 +305,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     kept = restore_database(source, settings.database_url)
     _store(settings).close()  # opening upgrades a backup made by an older version
     key = "cli.restored" if kept else "cli.restored_new"
-    print(t(key, settings.lang, path=source, assets=summary.assets, revision=summary.revision, kept=kept))
+    print(t(key, settings.lang, path=source, n=summary.assets, revision=summary.revision, kept=kept))
     return 0
 
 
@@ -433,7 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--wijk", default=DEFAULT_WIJK, help="wijk slug or CBS code (default: BoTu)")
         p.add_argument("--out", required=True, help="the file to write (.pdf)" if name == "report" else ".png or .pdf")
-        p.add_argument("--lang", choices=["nl", "en"], help="language of the document (default: ABCD_LANG, else nl)")
+        p.add_argument("--lang", choices=LANGUAGES, help="language of the document (default: ABCD_LANG, else nl)")
         p.add_argument("--since", type=_since, help="also count what is new since this date (YYYY-MM-DD)")
         if name == "report":
             p.add_argument("--own-strengths", default="", help="text for 'Wat we zelf kunnen'")

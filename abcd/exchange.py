@@ -15,7 +15,7 @@ import geopandas as gpd
 from abcd import io
 from abcd.assets import prepare_drafts
 from abcd.errors import AbcdError, ImportFileError
-from abcd.i18n import Term
+from abcd.i18n import Term, normalise_lang
 from abcd.model import AssetDraft, Source, validate_asset
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store, assets_to_frame
@@ -214,7 +214,7 @@ def export_assets(
             boundary = store.get_wijk(wijk).boundary
             streets = store.streets(wijk)
         public = frame[frame["category"] != "person"]  # a shared map never shows residents as points
-        the_map = maps.asset_map(public, boundary=boundary, streets=streets, lang="en" if lang == "en" else "nl")
+        the_map = maps.asset_map(public, boundary=boundary, streets=streets, lang=normalise_lang(lang))
         html = maps.standalone_html(the_map)
     io.write_assets(frame, path, html=html)
     return len(frame)

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from abcd.i18n import Lang, t
+from abcd.i18n.formats import format_datetime
 from abcd.model import Asset, AssetFields, Source
 from abcd.records import HistoryEntry, declared_fields, field_info
 
@@ -31,7 +32,7 @@ def asset_table(items: Sequence[Asset], lang: Lang) -> pd.DataFrame:
             "category_label": [a.category.label(lang) for a in items],
             "description": [a.description for a in items],
             "source": [source_label(a.source, lang) for a in items],
-            "updated_at": [a.updated_at.strftime("%Y-%m-%d %H:%M") for a in items],
+            "updated_at": [format_datetime(a.updated_at, lang) for a in items],
             "version": [a.version for a in items],
         },
         columns=["id", "name", "category", "category_label", "description", "source", "updated_at", "version"],
@@ -86,7 +87,7 @@ def change_table(
                 t("field.version", lang): entry.version,
                 t("history.action", lang): t(f"history.{entry.action}", lang),
                 t("field.by", lang): entry.changed_by,
-                t("history.when", lang): entry.changed_at.strftime("%Y-%m-%d %H:%M:%S"),
+                t("history.when", lang): format_datetime(entry.changed_at, lang, seconds=True),
                 t("history.changes", lang): changes,
             }
         )

@@ -325,6 +325,13 @@ def show_map(m: Any, *, key: str, layers: list[Any] | None = None, height: int =
     return state if isinstance(state, Mapping) else None
 
 
+def show_chart(chart: Any) -> None:
+    """Show an Altair chart with numbers, money and months in the reader's language (``250.000``, ``mrt``)."""
+    from abcd.i18n.formats import chart_locale
+
+    st.altair_chart(chart.configure(locale=chart_locale(lang())), width="stretch")
+
+
 def plain(text: str) -> str:
     """User text made safe for ``st.markdown``: no HTML, no markdown links, images or emphasis.
 

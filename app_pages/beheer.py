@@ -6,6 +6,7 @@ import streamlit as st
 
 from abcd import accounts, ui
 from abcd.assets import approve_asset, set_moderation, visible_assets
+from abcd.i18n.formats import format_datetime
 from abcd.permissions import Permission, Role, require
 
 ctx = ui.context()
@@ -43,7 +44,7 @@ st.dataframe(
         tr("field.username"): [a.username for a in listed],
         tr("field.role"): [tr(f"role_name.{a.role.value}") for a in listed],
         tr("admin.wijken"): [", ".join(sorted(a.wijken)) or tr("admin.all_wijken") for a in listed],
-        tr("admin.locked"): [a.locked_until.strftime("%Y-%m-%d %H:%M") if a.locked_until else "" for a in listed],
+        tr("admin.locked"): [format_datetime(a.locked_until, ctx.lang) if a.locked_until else "" for a in listed],
     },
     hide_index=True,
 )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from abcd import gaps, maps, ui
 from abcd.gaps.files import gaps_bytes
+from abcd.i18n.formats import format_number
 from abcd.permissions import Permission
 
 ctx = ui.context()
@@ -38,8 +39,7 @@ initiatives = frame[(frame["category"] == "initiative") & (frame["resident_led"]
 cols = st.columns(4)
 cols[0].metric(tr("gaps.share"), f"{figures.share_length_needs_support:.0%}")
 cols[1].metric(tr("gaps.segments"), f"{figures.segments_needs_support} / {figures.segments}")
-mean = f"{figures.mean_initiatives_per_segment:.1f}"
-cols[2].metric(tr("gaps.mean"), mean.replace(".", ",") if ctx.lang == "nl" else mean)
+cols[2].metric(tr("gaps.mean"), format_number(figures.mean_initiatives_per_segment, ctx.lang, digits=1))
 cols[3].metric(tr("gaps.initiatives"), len(initiatives))
 
 the_map = maps.add_gap_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
@@ -48,15 +48,14 @@ ui.show_map(the_map, key="gaps_map", layers=layers, height=520)
 
 st.subheader(tr("gaps.streets"))
 summary = gaps.street_summary(coverage)
+metres = ["length_m", "length_needs_support_m", "nearest_initiative_m"]
 st.dataframe(
-    summary,
+    # Metres written the reader's way (1.250 / 1,250); the numbers stay, so the columns sort by value.
+    summary.style.format(lambda m: format_number(m, ctx.lang, digits=0), subset=metres),
     hide_index=True,
     width="stretch",
     column_config={column: st.column_config.Column(tr(f"gaps.col.{column}")) for column in summary.columns}
     | {
-        "length_m": st.column_config.NumberColumn(tr("gaps.col.length_m"), format="%.0f"),
-        "length_needs_support_m": st.column_config.NumberColumn(tr("gaps.col.length_needs_support_m"), format="%.0f"),
-        "nearest_initiative_m": st.column_config.NumberColumn(tr("gaps.col.nearest_initiative_m"), format="%.0f"),
         "share_needs_support": st.column_config.ProgressColumn(
             tr("gaps.col.share_needs_support"), min_value=0.0, max_value=1.0, format="percent"
         ),

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -43,6 +44,7 @@ ui.require_page(ctx, Permission.VIEW_INVESTMENTS)
 may_edit = ctx.user.can(Permission.EDIT_INVESTMENTS, ctx.wijk.slug)
 ledger = Ledger(ctx.store)
 labels = tables.column_labels(ctx.lang)
+cells = tables.cell_formats(ctx.lang)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -52,13 +54,13 @@ def _summary(level: str, year: int | None, assets_version: str, ledger_version: 
 
 
 def _config(columns: Iterable[str]) -> dict[str, Any]:
-    config: dict[str, Any] = {}
-    for column in columns:
-        if column in tables.MONEY_COLUMNS:
-            config[column] = st.column_config.NumberColumn(labels[column], format="€ %.2f")
-        elif column in labels:
-            config[column] = labels[column]
-    return config
+    return {column: labels[column] for column in columns if column in labels}
+
+
+def _table(frame: pd.DataFrame) -> Any:
+    """``frame`` with euros and figures written the reader's way; the numbers stay, so columns sort by value."""
+    shown = {column: write for column, write in cells.items() if column in frame.columns}
+    return frame.style.format(shown)
 
 
 def _fields(prefix: str, item: Investment | None = None) -> dict[str, Any]:
@@ -143,7 +145,7 @@ row = summary.loc[ctx.wijk.slug]
 average = city_average(summary)
 st.subheader(tr("invest.figures_title"))
 comparison = tables.comparison_table(row, average, ctx.lang)
-st.dataframe(comparison, hide_index=True, width="stretch", column_config=_config(comparison.columns))
+st.dataframe(_table(comparison), hide_index=True, width="stretch", column_config=_config(comparison.columns))
 st.caption(tr("invest.average_help", level=level.label(ctx.lang)))
 for signal in tables.signals(row, ctx.lang):
     st.warning(signal, icon=":material/flag:")
@@ -202,7 +204,10 @@ if ledger_frame.empty:
     st.info(tr("invest.ledger_empty"))
 else:
     st.dataframe(
-        ledger_frame.drop(columns=["id"]), hide_index=True, width="stretch", column_config=_config(ledger_frame.columns)
+        _table(ledger_frame.drop(columns=["id"])),
+        hide_index=True,
+        width="stretch",
+        column_config=_config(ledger_frame.columns),
     )
     items_by_id = {i.id: i for i in items}
     chosen = st.selectbox(
@@ -249,13 +254,25 @@ yearly = yearly_totals(places_to_frame(places), investments_to_frame(entries))
 if yearly.empty:
     st.caption(tr("invest.chart_empty"))
 else:
-    st.bar_chart(tables.chart_frame(yearly, ctx.lang), stack=False, y_label="€")
+    frame = tables.chart_frame(yearly, ctx.lang)
+    bars = frame.reset_index(names="year").melt(id_vars="year", var_name="place", value_name="eur")
+    ui.show_chart(
+        alt.Chart(bars)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:N", title=frame.index.name),
+            xOffset="place:N",
+            y=alt.Y("eur:Q", title="€", axis=alt.Axis(format=",.0f")),
+            color=alt.Color("place:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("place:N", title=None), alt.Tooltip("eur:Q", title="€", format="$,.2f")],
+        )
+    )
 
 # --- the whole city -------------------------------------------------------------
 st.subheader(tr("invest.city_title", level=level.label(ctx.lang)))
 st.caption(tr("invest.city_help"))
 city = tables.city_table(summary, ctx.lang)
-st.dataframe(city, hide_index=True, width="stretch", column_config=_config(city.columns))
+st.dataframe(_table(city), hide_index=True, width="stretch", column_config=_config(city.columns))
 st.download_button(
     tr("invest.download"),
     data=summary_csv_bytes(summary),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from abcd import assets, maps, ui
 from abcd.filters import filter_assets
+from abcd.i18n.formats import format_integer
 from abcd.model import Category, Source
 from abcd.tables import source_label
 
@@ -14,7 +15,7 @@ tr = ui.tr
 
 st.header(tr("map.title", wijk=ui.plain(ctx.wijk.name)))
 if ctx.wijk.population is not None:
-    st.caption(tr("map.residents", population=f"{ctx.wijk.population:,}".replace(",", ".")))
+    st.caption(tr("map.residents", population=format_integer(ctx.wijk.population, ctx.lang)))
 
 frame = ui.map_frame(ctx)
 examples = int((frame["source"] == Source.EXAMPLE.value).sum()) if len(frame) else 0
@@ -40,7 +41,7 @@ state = ui.show_map(the_map, key="kaart_map", layers=maps.asset_layers(shown, la
 if frame.empty:
     st.info(tr("map.empty", wijk=ui.plain(ctx.wijk.name)))
 else:
-    st.caption(tr("map.count", shown=len(shown), total=len(frame)))
+    st.caption(tr("map.count", shown=len(shown), n=len(frame)))
 
 asset_id = maps.clicked_asset_id(state)
 match = frame[frame["id"] == asset_id] if asset_id else frame.iloc[0:0]

@@ -9,6 +9,7 @@ from abcd.assets import approve_asset, delete_asset, edit_asset, erase_person, r
 from abcd.errors import AbcdError
 from abcd.exchange import import_upload
 from abcd.filters import filter_assets
+from abcd.i18n.formats import format_integer
 from abcd.io import MAX_FILE_BYTES, MAX_ROWS
 from abcd.model import NAME_MAX, Category, MeetingPlaceRole
 from abcd.permissions import Permission
@@ -63,7 +64,7 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
     if imported:
         st.success(imported, icon=":material/upload_file:")
     with st.expander(tr("list.import_title"), icon=":material/upload_file:"):
-        st.caption(tr("list.import_help", max=MAX_FILE_BYTES // (1024 * 1024), rows=f"{MAX_ROWS:,}".replace(",", ".")))
+        st.caption(tr("list.import_help", max=MAX_FILE_BYTES // (1024 * 1024), rows=format_integer(MAX_ROWS, ctx.lang)))
         upload = st.file_uploader(
             tr("list.import_file"),
             type=["geojson", "json", "gpkg", "csv"],
@@ -84,7 +85,7 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
                 st.error(ui.plain(AbcdError("error.nothing_imported", message=exc).message(ctx.lang)))
             else:
                 st.session_state["list_import_done"] = tr(
-                    "list.import_done", created=result.created, updated=result.updated, unchanged=result.unchanged
+                    "list.import_done", n=result.created, updated=result.updated, unchanged=result.unchanged
                 )
                 st.session_state["list_import_round"] = st.session_state.get("list_import_round", 0) + 1
                 st.rerun()

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from abcd import maps, ui
+from abcd.i18n import normalise_lang
 from abcd.model import Category, Source
 from abcd.permissions import PUBLIC_USER, Permission, User
 from abcd.portrait import static_map
@@ -70,13 +71,13 @@ def _portrait(
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def _report_pdf(_data: ReportData, key: tuple[object, ...], lang: str, own: str, wanted: str) -> bytes:
     del key
-    return wijk_report(_data, lang="en" if lang == "en" else "nl", own_strengths=own, help_wanted=wanted)
+    return wijk_report(_data, lang=normalise_lang(lang), own_strengths=own, help_wanted=wanted)
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def _poster(_data: ReportData, key: tuple[object, ...], lang: str, fmt: str) -> bytes:
     del key
-    return wijk_poster(_data, lang="en" if lang == "en" else "nl", fmt=fmt)
+    return wijk_poster(_data, lang=normalise_lang(lang), fmt=fmt)
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
@@ -89,7 +90,7 @@ def _people_map(_data: ReportData, key: tuple[object, ...], lang: str) -> bytes:
         buurten=_data.buurten,
         people=_data.people,
         legend=None,
-        lang="en" if lang == "en" else "nl",
+        lang=normalise_lang(lang),
         size_cm=(16.0, 10.0),
         dpi=160,
         categories={Category.PERSON.value},
@@ -121,7 +122,7 @@ def _metrics(data: ReportData) -> None:
     cols = st.columns(4)
     cols[0].metric(tr("present.on_map"), format_number(figures.on_map, ctx.lang), help=tr("present.on_map_help"))
     cols[1].metric(tr("present.initiatives"), figures.initiatives)
-    cols[1].caption(tr("present.resident_led", count=figures.resident_led))
+    cols[1].caption(tr("present.resident_led", n=figures.resident_led))
     cols[2].metric(tr("present.meeting_places"), figures.meeting_places)
     cols[3].metric(tr("present.new_since", date=format_date(since, ctx.lang)), figures.new_since or 0)
 
@@ -164,7 +165,7 @@ def _category_chart(data: ReportData) -> None:
         .properties(height=320)
     )
     st.subheader(tr("present.per_category"))
-    st.altair_chart(chart, width="stretch")
+    ui.show_chart(chart)
 
 
 def _growth_chart(data: ReportData) -> None:
@@ -178,7 +179,7 @@ def _growth_chart(data: ReportData) -> None:
         .encode(x=alt.X("date:T", title=None), y=alt.Y("total:Q", title=tr("present.growth_total")))
         .properties(height=220)
     )
-    st.altair_chart(chart, width="stretch")
+    ui.show_chart(chart)
 
 
 def _asset_card(row: pd.Series) -> None:
@@ -316,7 +317,7 @@ def _story(data: ReportData, key: tuple[object, ...]) -> None:
         for _, row in highlights(rows, n=LIST_MAX).iterrows():
             _asset_card(row)
         if len(rows) > LIST_MAX:
-            st.caption(tr("present.more", count=len(rows) - LIST_MAX))
+            st.caption(tr("present.more", n=len(rows) - LIST_MAX))
 
 
 controls = st.columns([2, 2, 1])

@@ -53,6 +53,7 @@ category = st.pills(
     tr("field.category"),
     options=codes,
     format_func=lambda code: f"{maps.CATEGORY_STYLE[code].glyph} {Category(code).label(ctx.lang)}",
+    help="\n".join(f"- **{Category(code).label(ctx.lang)}**: {tr(f'category_help.{code}')}" for code in codes),
     key="add_category",
 )
 if not category:

@@ -57,3 +57,11 @@ def row_counts(store: Store) -> tuple[int, int]:
         assets = conn.execute(select(func.count()).select_from(schema.assets)).scalar_one()
         history = conn.execute(select(func.count()).select_from(schema.asset_history)).scalar_one()
     return int(assets), int(history)
+
+
+def catalogue_keys() -> set[str]:
+    """The keys that every language's catalogue has a text for."""
+    from abcd.i18n import LANGUAGES
+    from abcd.i18n.catalogues import load_catalogue
+
+    return set.intersection(*(set(load_catalogue(lang).messages) for lang in LANGUAGES))

@@ -190,7 +190,7 @@ def test_import_of_an_export_reports_updates(tmp_path: Path, cli_env: Path, caps
     assert code == 0
     assert out.splitlines() == [
         "0 assets geïmporteerd in Bospolder-Tussendijken.",
-        "1 bestaande assets bijgewerkt.",
+        "1 bestaande asset bijgewerkt.",
         f"{len(example_drafts()) - 1} rijen ongewijzigd gelaten (al zo opgeslagen, of verwijderd).",
     ]
     assert len(listed(capsys)) == len(example_drafts())
@@ -232,14 +232,14 @@ def test_english_messages_with_abcd_lang_en(
         + ". Nothing was imported."
     )
     code, out, _ = run(capsys, "import", str(good_csv(tmp_path / "ok.csv", "A")))
-    assert out.strip() == "1 assets imported into Bospolder-Tussendijken."
+    assert out.strip() == "1 asset imported into Bospolder-Tussendijken."
 
 
 def test_import_into_a_database_that_was_never_initialised(
     tmp_path: Path, cli_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "import", str(good_csv(tmp_path / "goed.csv", "Een")))
-    assert code == 0 and out.startswith("1 assets")
+    assert code == 0 and out.startswith("1 asset geïmporteerd")
     assert [row[2] for row in listed(capsys)] == ["Een"]  # no examples: only init loads them
 
 
@@ -290,7 +290,7 @@ def test_html_export_is_offline_and_escapes_hostile_names(
     path = tmp_path / "kaart.html"
     code, out, err = run(capsys, "export", str(path), *(["--wijk", wijk] if wijk else []))
     assert (code, err) == (0, "")
-    assert out.startswith("1 assets geëxporteerd")
+    assert out.startswith("1 asset geëxporteerd")
     document = path.read_text(encoding="utf-8")
     # no script or stylesheet is fetched from the internet (only map tiles need a connection)
     assert not re.search(r"""<script[^>]*\bsrc\s*=\s*["']?(?:https?:)?//""", document, re.IGNORECASE)

@@ -18,10 +18,10 @@ import pytest
 from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import LineString, Point, Polygon
 
-from abcd import i18n, maps
+from abcd import maps
 from abcd._html import js_literal
 from abcd.errors import ValidationError
-from abcd.i18n import t
+from abcd.i18n import catalogues, t
 from abcd.maps import base as maps_base
 from abcd.maps._elements import LineLayer
 from abcd.maps.assets import _AssetLayer
@@ -123,8 +123,9 @@ def test_hostile_text_is_escaped_in_tooltip_and_popup_data() -> None:
 
 def test_hostile_labels_in_legend_and_layer_control_are_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
     # A translator's slip (or worse) in the catalogue must not reach the page as markup.
-    monkeypatch.setitem(i18n.CATALOGUE, "category.story", (HOSTILE_IMG, HOSTILE_IMG))
-    monkeypatch.setitem(i18n.CATALOGUE, "map.legend", (HOSTILE_SCRIPT, HOSTILE_SCRIPT))
+    dutch = catalogues.load_catalogue("nl")
+    hostile = {**dutch.messages, "category.story": HOSTILE_IMG, "map.legend": HOSTILE_SCRIPT}
+    monkeypatch.setattr(catalogues, "load_catalogue", lambda lang: dutch._replace(messages=hostile))
     m = maps.asset_map(frame(asset("Verhaal", "story")), tiles=False)
     rendered = m.get_root().render()
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from abcd._cells import is_blank
 from abcd.errors import ValidationError
-from abcd.i18n import Lang, Term
+from abcd.i18n import Lang, Term, formats
 
 MAX_AMOUNT_CENTS = 100_000_000_000  # EUR 1 billion: larger is a typing error, not a meeting place
 
@@ -39,10 +39,7 @@ def format_eur(euros: Decimal | int, lang: Lang = "nl") -> str:
     >>> format_eur(Decimal("25000.5"), "nl"), format_eur(Decimal("25000.5"), "en")
     ('€ 25.000,50', '€25,000.50')
     """
-    text = f"{Decimal(euros).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
-    if lang == "en":
-        return f"€{text}"
-    return "€ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return formats.format_eur(euros, lang)
 
 
 def format_number(value: float | Decimal | None, lang: Lang = "nl", *, digits: int = 2) -> str:
@@ -51,15 +48,7 @@ def format_number(value: float | Decimal | None, lang: Lang = "nl", *, digits: i
     >>> format_number(0.8, "nl"), format_number(1234.5, "en"), format_number(None)
     ('0,80', '1,234.50', '–')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):,.{digits}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+    return formats.format_number(value, lang, digits=digits)
 
 
 _CURRENCY = re.compile(r"^(?:€|eur(?:o|os)?\b)\s*|\s*(?:€|eur(?:o|os)?)$", re.IGNORECASE)

@@ -9,13 +9,14 @@ floats, because a chart draws them and adds nothing up.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
 from abcd.i18n import Lang, t
-from abcd.investments.amounts import format_eur
+from abcd.investments.amounts import format_eur, format_number
 from abcd.investments.model import Investment
 from abcd.investments.summary import HIGH_INVESTMENT_LOW_ACTIVITY, LOW_INVESTMENT_HIGH_ACTIVITY
 from abcd.model import Asset, MeetingPlaceRole
@@ -59,6 +60,7 @@ COMPARISON_COLUMNS = (
     "initiatives_per_1000",
 )
 MONEY_COLUMNS = frozenset({"amount_eur", "eur_total", "eur_standard", "eur_resident", "eur_per_1000"})
+FIGURE_COLUMNS = ("standard_places", "resident_places", "space_m2", "space_m2_per_1000", "hours_per_week")
 
 _LABEL_KEYS = {
     "date": "field.date",
@@ -147,8 +149,38 @@ def comparison_table(row: pd.Series, average: pd.Series, lang: Lang) -> pd.DataF
     """The wijk's figures next to the city average (two rows, :data:`COMPARISON_COLUMNS`)."""
     wijk = {c: row[c] for c in COMPARISON_COLUMNS}
     city = {c: average.get(c) for c in COMPARISON_COLUMNS}
-    city["name"] = t("invest.city_average", lang, count=int(average["wijken"]))
+    city["name"] = t("invest.city_average", lang, n=int(average["wijken"]))
     return pd.DataFrame([wijk, city], columns=list(COMPARISON_COLUMNS))
+
+
+def cell_formats(lang: Lang) -> dict[str, Callable[[Any], str]]:
+    """Column code -> how its cells are written in ``lang``: euros as money, other figures with its marks.
+
+    For display only (``frame.style.format``): the frame keeps its numbers, so a table still sorts by value.
+
+    >>> shown = cell_formats("nl")
+    >>> shown["eur_total"](Decimal("262500")), shown["inwoners"](7952.6), shown["space_m2"](None)
+    ('€ 262.500,00', '7.953', '–')
+    """
+
+    def money(value: Any) -> str:
+        return "–" if _missing(value) else format_eur(Decimal(str(value)), lang)
+
+    def figure(value: Any) -> str:
+        if _missing(value):
+            return "–"
+        return format_number(value, lang, digits=0 if float(value).is_integer() else 1)
+
+    return {
+        **dict.fromkeys(MONEY_COLUMNS, money),
+        **dict.fromkeys(FIGURE_COLUMNS, figure),
+        "inwoners": lambda value: "–" if _missing(value) else format_number(value, lang, digits=0),
+        "initiatives_per_1000": lambda value: format_number(None if _missing(value) else value, lang),
+    }
+
+
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
 
 
 def chart_frame(yearly: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -186,6 +218,7 @@ __all__ = [
     "COMPARISON_COLUMNS",
     "LEDGER_COLUMNS",
     "MONEY_COLUMNS",
+    "cell_formats",
     "chart_frame",
     "city_table",
     "column_labels",

@@ -23,7 +23,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from abcd.examples import EXAMPLE_SUFFIX
-from abcd.i18n import Lang, t
+from abcd.i18n import Lang, formats, t
 from abcd.model import WGS84, Asset, Category, MeetingPlaceRole, Source
 from abcd.people import PRIVATE_COLUMNS, people_by_buurt, public_assets
 from abcd.permissions import PUBLIC_USER, Permission, User
@@ -313,21 +313,7 @@ def format_number(value: int, lang: Lang = "nl") -> str:
     >>> format_number(14950), format_number(14950, "en")
     ('14.950', '14,950')
     """
-    text = f"{value:,}"
-    return text.replace(",", ".") if lang == "nl" else text
-
-
-# Written out rather than from the locale: the server's locale is not the reader's.
-_MONTHS = {
-    "nl": (
-        "januari", "februari", "maart", "april", "mei", "juni",
-        "juli", "augustus", "september", "oktober", "november", "december",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}  # fmt: skip
+    return formats.format_integer(value, lang)
 
 
 def format_date(day: date, lang: Lang = "nl") -> str:
@@ -336,8 +322,7 @@ def format_date(day: date, lang: Lang = "nl") -> str:
     >>> format_date(date(2026, 11, 2)), format_date(date(2026, 11, 2), "en")
     ('2 november 2026', '2 November 2026')
     """
-    month = _MONTHS["en" if lang == "en" else "nl"][day.month - 1]
-    return f"{day.day} {month} {day.year}"
+    return formats.format_date(day, lang)
 
 
 __all__ = [

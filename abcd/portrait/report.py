@@ -280,7 +280,7 @@ def _asset_list(
             head += f"<br/>{_text(description)}"
         items.append(Paragraph(head, s["item"], bulletText="•"))
     if len(rows) > LIST_LIMIT:
-        items.append(Paragraph(_text(t("report.more", lang, count=len(rows) - LIST_LIMIT)), s["item"]))
+        items.append(Paragraph(_text(t("report.more", lang, n=len(rows) - LIST_LIMIT)), s["item"]))
     return items
 
 
@@ -436,7 +436,7 @@ def wijk_report(data: ReportData, *, lang: Lang = "nl", own_strengths: str = "",
     story.append(PageBreak())
     story.append(Paragraph(_text(t("report.has_title", lang)), s["h2"]))
     if not data.is_empty:
-        story.append(Paragraph(_text(t("report.has_intro", lang, count=len(data.assets))), s["body"]))
+        story.append(Paragraph(_text(t("report.has_intro", lang, n=len(data.assets))), s["body"]))
         if data.since is not None:
             count = new_since(data.assets, data.since)
             story.append(
