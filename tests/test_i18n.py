@@ -23,7 +23,6 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from abcd.permissions import Permission, Role
 from abcd.errors import AbcdError
 from abcd.gaps.coverage import _SUMMARY_COLUMNS as STREET_SUMMARY_COLUMNS
 from abcd.i18n import LANGUAGES, Term, catalogues, language_name, normalise_lang, t
@@ -41,6 +40,7 @@ from abcd.investments.ledger import INVESTMENTS
 from abcd.investments.model import Funder, InvestmentDraft, Kind, Level
 from abcd.maps import GAP_COLORS
 from abcd.model import AssetDraft, Category, MeetingPlaceRole, Source
+from abcd.permissions import Permission, Role
 from tests.helpers import ROOT
 
 SOURCES = sorted([*(ROOT / "abcd").rglob("*.py"), ROOT / "app.py", *(ROOT / "app_pages").glob("*.py")])
@@ -66,7 +66,7 @@ DYNAMIC: dict[str, Iterable[str]] = {
         | {"consent_date", "consent_recorded_by", "consent_purpose", "consent_text_version", "under_16"}
         | {"parent_consent"}
     ),
-    "history.": ["create", "update", "delete", "restore", "erase"],  # the actions store.py and ledger.py write
+    "history.": ["create", "update", "delete", "restore", "approve", "erase"],  # the actions abcd.records writes
     "gaps.mode.": ["straight", "network"],  # abcd.gaps.Mode
     "gaps.class.": list(GAP_COLORS),
     "gaps.col.": list(STREET_SUMMARY_COLUMNS),  # the columns of abcd.gaps.street_summary

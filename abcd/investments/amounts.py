@@ -9,10 +9,9 @@ Space and hours given in kind are measurements, not money, and are plain floats.
 
 from __future__ import annotations
 
-import math
 import numbers
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from abcd._cells import is_blank
