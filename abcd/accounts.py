@@ -26,8 +26,9 @@ from abcd import schema
 from abcd.errors import AbcdError, NotFoundError, ValidationError
 from abcd.i18n import Term
 from abcd.permissions import CLI_USER, Account, AccountFields, Role, User, parse_wijken
-from abcd.records import HistoryEntry, RecordKind, utcnow
+from abcd.records import HistoryEntry, utcnow
 from abcd.store import Store
+from abcd.versioned import RecordKind
 
 MAX_FAILED = 5
 BASE_LOCK = timedelta(minutes=1)

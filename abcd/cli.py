@@ -15,26 +15,33 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from abcd import accounts, exchange
-from abcd.assets import erase_person, relocate_people
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError
-from abcd.examples import load_examples, remove_examples
 from abcd.i18n import LANGUAGES, Term, normalise_lang, t
 from abcd.model import Category
 from abcd.permissions import CLI_USER, Role
-from abcd.store import Store
-from abcd.wijken import ensure_wijk, find_wijk, onboard_wijk, wijk_catalogue
 
 if TYPE_CHECKING:
     from abcd.portrait.data import ReportData
+    from abcd.store import Store
+    from abcd.wijken import Wijk
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 FIRST_ACCOUNT = "beheer"
 
 
+# Each command imports what it needs when it runs: `abcd --help` and
+# `abcd gaps` on files load neither the database layer nor Alembic.
 def _store(settings: Settings) -> Store:
+    from abcd.store import Store
+
     return Store.open(settings.database_url)
+
+
+def _catalogue(settings: Settings) -> dict[str, Wijk]:
+    from abcd.wijken import wijk_catalogue
+
+    return wijk_catalogue(settings.wijken_dir)
 
 
 def _actor(args: argparse.Namespace) -> str:
@@ -54,12 +61,16 @@ def _safe_url(url: str) -> str:
 
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     """Create or upgrade the database, onboard the default wijk and (once) its examples."""
-    store = _store(settings)
+    from abcd import accounts
+    from abcd.assets import relocate_people
     from abcd.db import current_revision
+    from abcd.examples import load_examples
+    from abcd.wijken import find_wijk, onboard_wijk
 
+    store = _store(settings)
     revision = current_revision(store.engine)
     print(t("cli.db_ready", settings.lang, url=_safe_url(settings.database_url), revision=revision))
-    catalogue = wijk_catalogue(settings.wijken_dir)
+    catalogue = _catalogue(settings)
     moved = relocate_people(store, catalogue)
     if moved:
         print(t("cli.people_relocated", settings.lang, n=moved))
@@ -81,6 +92,8 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     """Local accounts: add, list, set-role, password, remove (the CLI is the local administrator)."""
+    from abcd import accounts
+
     store = _store(settings)
     if args.action == "list":
         for account in accounts.list_accounts(store):
@@ -118,13 +131,15 @@ def _ask_password(settings: Settings) -> str:
 def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd gaps``: street coverage by resident initiatives, for a stored wijk or for files."""
     from abcd import gaps
-    from abcd.assets import visible_assets
     from abcd.gaps import files as gap_files
-    from abcd.store import assets_to_frame
 
     if args.wijk and not (args.streets or args.assets):
+        from abcd.assets import visible_assets
+        from abcd.store import assets_to_frame
+        from abcd.wijken import ensure_wijk
+
         store = _store(settings)
-        wijk = ensure_wijk(store, wijk_catalogue(settings.wijken_dir), args.wijk, settings.wijken_dir)
+        wijk = ensure_wijk(store, _catalogue(settings), args.wijk, settings.wijken_dir)
         streets = store.streets(wijk.slug)
         initiatives = assets_to_frame(visible_assets(store, wijk=wijk.slug, user=CLI_USER))
     elif args.streets and args.assets and not args.wijk:
@@ -161,6 +176,8 @@ def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_person(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd person erase ID``: erase a resident and every personal field of them."""
+    from abcd.assets import erase_person
+
     store = _store(settings)
     erase_person(store, args.id, user=CLI_USER)
     print(t("cli.person_erased", settings.lang, id=args.id))
@@ -168,8 +185,11 @@ def cmd_person(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from abcd import exchange
+    from abcd.wijken import find_wijk
+
     store = _store(settings)
-    catalogue = wijk_catalogue(settings.wijken_dir)
+    catalogue = _catalogue(settings)
     default = find_wijk(catalogue, args.wijk).slug
     try:
         result = exchange.import_assets(
@@ -192,10 +212,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from abcd import exchange
+    from abcd.wijken import ensure_wijk
+
     store = _store(settings)
     slug = None
     if args.wijk:
-        catalogue = wijk_catalogue(settings.wijken_dir)
+        catalogue = _catalogue(settings)
         slug = ensure_wijk(store, catalogue, args.wijk, settings.wijken_dir).slug
     count = exchange.export_assets(
         store, Path(args.file), wijk=slug, lang=settings.lang, include_personal=args.include_personal
@@ -205,8 +228,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    from abcd.wijken import find_wijk
+
     store = _store(settings)
-    slug = find_wijk(wijk_catalogue(settings.wijken_dir), args.wijk).slug if args.wijk else None
+    slug = find_wijk(_catalogue(settings), args.wijk).slug if args.wijk else None
     category = Category(args.category) if args.category else None
     for asset in store.list_assets(wijk=slug, category=category, deleted_only=args.deleted):
         name = " ".join(asset.name.split())  # one line per asset, whatever was typed
@@ -215,11 +240,14 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_examples(args: argparse.Namespace, settings: Settings) -> int:
+    from abcd.examples import load_examples, remove_examples
+    from abcd.wijken import ensure_wijk
+
     store = _store(settings)
     if args.action == "remove":
         print(t("cli.examples_removed", settings.lang, n=remove_examples(store)))
         return 0
-    catalogue = wijk_catalogue(settings.wijken_dir)
+    catalogue = _catalogue(settings)
     wijk = ensure_wijk(store, catalogue, DEFAULT_WIJK, settings.wijken_dir)
     added = load_examples(store, force=True)
     key = "cli.examples_loaded" if added else "cli.examples_present"
@@ -228,7 +256,7 @@ def cmd_examples(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_wijken(args: argparse.Namespace, settings: Settings) -> int:
-    catalogue = wijk_catalogue(settings.wijken_dir)
+    catalogue = _catalogue(settings)
     loaded = set(_store(settings).wijk_slugs()) if args.loaded else None
     for wijk in catalogue.values():
         if loaded is None or wijk.slug in loaded:
@@ -244,9 +272,10 @@ def cmd_investments(args: argparse.Namespace, settings: Settings) -> int:
     from abcd.investments.ledger import level_summary
     from abcd.investments.model import Level, check_year
     from abcd.investments.summary import city_average
+    from abcd.wijken import find_wijk
 
     store = _store(settings)
-    catalogue = wijk_catalogue(settings.wijken_dir)
+    catalogue = _catalogue(settings)
     lang = settings.lang
     if args.action == "import":
         default = find_wijk(catalogue, args.wijk).slug
@@ -320,12 +349,13 @@ def _since(value: str) -> date:
 def _portrait(args: argparse.Namespace, settings: Settings, suffixes: tuple[str, ...]) -> tuple[ReportData, Path]:
     """The public portrait data of ``--wijk`` and the checked ``--out`` path (report and poster share this)."""
     from abcd.portrait.data import load_report_data
+    from abcd.wijken import ensure_wijk
 
     out = Path(args.out)
     if out.suffix.lower() not in suffixes:
         raise AbcdError("error.export_format", suffix=out.suffix or out.name, allowed=", ".join(suffixes))
     store = _store(settings)
-    catalogue = wijk_catalogue(settings.wijken_dir)
+    catalogue = _catalogue(settings)
     wijk = ensure_wijk(store, catalogue, args.wijk, settings.wijken_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     return load_report_data(store, wijk, catalogue, user=CLI_USER, since=args.since), out

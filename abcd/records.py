@@ -1,6 +1,6 @@
-"""Versioned records: one mechanism for assets, investments and accounts.
+"""Records declared once: the fields of assets, investments and accounts, and what follows from them.
 
-A versioned record is a frozen dataclass in two parts. Its own fields are
+A stored record is a frozen dataclass in two parts. Its own fields are
 declared once, with :func:`declared`, on a ``...Fields`` class (what a user or
 a file says: a name, a category, an amount); :class:`Versioned` adds the
 bookkeeping every record shares (a version, who created and last changed it
@@ -8,17 +8,11 @@ and when, and a soft delete). From that one declaration follow:
 
 - the table's columns (:func:`declared_columns`, used by :mod:`abcd.schema`),
 - the row mapping in both directions and the history snapshot
-  (:class:`RecordKind`),
+  (:func:`stored_attributes`, used by :mod:`abcd.versioned`),
 - the interchange columns of files and exports (:func:`interchange_fields`).
 
-:class:`RecordKind` holds what is the same for every kind of record, on a
-connection the caller opened with :meth:`abcd.db.Database.write` (so several
-kinds can change in one transaction): an edit names the version it was based
-on and the check and the write are one statement (a stale edit raises
-:class:`~abcd.errors.ConflictError` and overwrites nothing); every change
-writes its history row in the same transaction; a delete is soft and can be
-undone; :meth:`RecordKind.data_version` is a cache token that changes with
-every write.
+Nothing here touches a database, so reading a file or running an analysis
+can use the record types without loading the database layer.
 """
 
 from __future__ import annotations
@@ -26,20 +20,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import json
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, cached_property
-from typing import Any, Generic, TypeVar, dataclass_transform, overload
-
-import shapely
-from shapely.geometry.base import BaseGeometry
-from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, insert, select, update
-
-from abcd.errors import ConflictError, NotFoundError
+from functools import cache
+from typing import Any, TypeVar, dataclass_transform, overload
 
 _META_KEY = "abcd"
 
@@ -233,7 +220,9 @@ def _codec_for(hint: Any) -> _Codec:
         return _Codec(to_db=iso_utc, from_db=dt.datetime.fromisoformat, to_json=iso_utc)
     if hint is Decimal:
         return _Codec(to_db=str, from_db=Decimal, to_json=str)
-    if hint is BaseGeometry:
+    if _is_geometry(hint):
+        import shapely
+
         return _Codec(to_db=shapely.to_wkb, from_db=shapely.from_wkb, to_json=lambda g: g.wkt)
     if typing.get_origin(hint) is frozenset:
         return _Codec(to_db=_wijken_text, from_db=_wijken_set, to_json=lambda v: sorted(v))
@@ -241,9 +230,14 @@ def _codec_for(hint: Any) -> _Codec:
     raise TypeError(msg)
 
 
+def _is_geometry(hint: Any) -> bool:
+    # Only shapely makes shapely types, so its own module check needs no shapely import.
+    return isinstance(hint, type) and hint.__module__.startswith("shapely.") and hint.__name__ == "BaseGeometry"
+
+
 def column_name(f: dataclasses.Field[Any], hint: Any) -> str:
     """The column of a declared field: its name, with ``_wkb`` for a geometry."""
-    return f"{f.name}_wkb" if _base_type(hint) is BaseGeometry else f.name
+    return f"{f.name}_wkb" if _is_geometry(_base_type(hint)) else f.name
 
 
 def _base_type(hint: Any) -> Any:
@@ -259,7 +253,9 @@ def _hints(cls: Any) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Column:
+class StoredAttribute:
+    """One attribute of a stored record: its field, its column and how its values are kept."""
+
     field: str
     column: str
     codec: _Codec
@@ -267,13 +263,13 @@ class _Column:
 
 
 @cache
-def _columns(cls: Any, key: str) -> tuple[_Column, ...]:
+def stored_attributes(cls: Any, key: str) -> tuple[StoredAttribute, ...]:
     """Every stored attribute of a record type: its key, declared fields and bookkeeping."""
     hints = _hints(cls)
-    out = [_Column(key, key, _codec_for(hints[key]), None)]
+    out = [StoredAttribute(key, key, _codec_for(hints[key]), None)]
     for f in declared_fields(cls):
-        out.append(_Column(f.name, column_name(f, hints[f.name]), _codec_for(hints[f.name]), field_info(f)))
-    out.extend(_Column(name, name, _codec_for(hints[name]), None) for name in BOOKKEEPING)
+        out.append(StoredAttribute(f.name, column_name(f, hints[f.name]), _codec_for(hints[f.name]), field_info(f)))
+    out.extend(StoredAttribute(name, name, _codec_for(hints[name]), None) for name in BOOKKEEPING)
     return tuple(out)
 
 
@@ -319,280 +315,11 @@ class HistoryEntry:
         return [k for k in (*self.tracked, "deleted") if old.get(k) != new.get(k)]
 
 
-R = TypeVar("R", bound=Versioned)
-
-
-@dataclass(frozen=True)
-class RecordKind(Generic[R]):
-    """One kind of versioned record: its type, table and history table, and the words for its errors.
-
-    ``key`` is the record's identity attribute and column (``id``,
-    ``username``); ``history_key`` the column of the history table that
-    points at it. ``name_of`` names a record in a conflict message.
-    """
-
-    record_type: type[R]
-    table: Table
-    history: Table
-    key: str
-    history_key: str
-    not_found: str
-    deleted: str
-    not_deleted: str
-    name_of: Callable[[Any], str]
-
-    # ---------------------------------------------------------- mapping
-    @cached_property
-    def _columns(self) -> tuple[_Column, ...]:
-        return _columns(self._type, self.key)
-
-    @property
-    def _type(self) -> Any:  # the record type as a cache key
-        return self.record_type
-
-    @cached_property
-    def tracked(self) -> tuple[str, ...]:
-        """The fields kept in history, in declaration order."""
-        return tuple(f.name for f in declared_fields(self._type) if field_info(f).history)
-
-    def new(self, fields: Any, key_value: str, *, by: str, now: dt.datetime) -> R:
-        """Version 1 of a record from an object holding its declared fields (a draft)."""
-        values = {f.name: getattr(fields, f.name) for f in declared_fields(self._type) if field_info(f).writable}
-        values[self.key] = key_value
-        return self.record_type(**values, version=1, created_by=by, created_at=now, updated_by=by, updated_at=now)
-
-    def with_fields(self, current: R, fields: Any) -> R:
-        """``current`` with the declared fields of ``fields`` (a draft); :meth:`edit` sets the bookkeeping."""
-        values = {f.name: getattr(fields, f.name) for f in declared_fields(self._type) if field_info(f).writable}
-        return dataclasses.replace(current, **values)
-
-    def to_row(self, record: R) -> dict[str, Any]:
-        """The record as column values (columns its owner writes itself are left out)."""
-        return {
-            c.column: c.codec.to_db(getattr(record, c.field))
-            for c in self._columns
-            if c.info is None or c.info.writable
-        }
-
-    def from_row(self, row: RowMapping | Mapping[str, Any]) -> R:
-        """A record from a table row (a ``RowMapping``)."""
-        values = {c.field: c.codec.from_db(row[c.column]) for c in self._columns}
-        return self.record_type(**values)
-
-    def snapshot(self, record: R) -> dict[str, Any]:
-        """The tracked values as JSON-ready data, plus whether the record is deleted."""
-        tracked = set(self.tracked)
-        data = {
-            c.field: c.codec.to_json(getattr(record, c.field))
-            for c in self._columns
-            if c.info is not None and c.field in tracked
-        }
-        data["deleted"] = record.is_deleted
-        return data
-
-    def history_row(self, record: R, action: str, *, old: R | None, by: str, now: dt.datetime) -> dict[str, Any]:
-        """The history row of one change: who, when, and the old and new snapshots."""
-        return {
-            self.history_key: getattr(record, self.key),
-            "version": record.version,
-            "action": action,
-            "changed_by": by,
-            "changed_at": iso_utc(now),
-            "old_values": json.dumps(self.snapshot(old), ensure_ascii=False) if old is not None else None,
-            "new_values": json.dumps(self.snapshot(record), ensure_ascii=False),
-        }
-
-    # ------------------------------------------------------------- reads
-    def _key_column(self) -> ColumnElement[Any]:
-        return self.table.c[self.key]
-
-    def get(self, conn: Connection, key: str) -> R:
-        """The record ``key``, deleted or not; :class:`NotFoundError` if unknown."""
-        row = conn.execute(select(self.table).where(self._key_column() == str(key))).mappings().first()
-        if row is None:
-            raise NotFoundError(self.not_found, value=key)
-        return self.from_row(row)
-
-    def get_many(self, conn: Connection, keys: Iterable[str]) -> dict[str, R]:
-        """The stored records (deleted ones too) among ``keys``, by key."""
-        wanted = sorted({str(k) for k in keys})
-        found: dict[str, R] = {}
-        for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
-            chunk = wanted[start : start + 500]
-            rows = conn.execute(select(self.table).where(self._key_column().in_(chunk))).mappings()
-            found.update((r[self.key], self.from_row(r)) for r in rows)
-        return found
-
-    def entries(self, conn: Connection, key: str) -> list[HistoryEntry]:
-        """Every change of ``key``, oldest first."""
-        query = (
-            select(self.history)
-            .where(self.history.c[self.history_key] == key)
-            .order_by(self.history.c.version, self.history.c.id)
-        )
-        tracked = self.tracked
-        return [
-            HistoryEntry(
-                record_id=r[self.history_key],
-                version=r["version"],
-                action=r["action"],
-                changed_by=r["changed_by"],
-                changed_at=dt.datetime.fromisoformat(r["changed_at"]),
-                old=json.loads(r["old_values"]) if r["old_values"] else None,
-                new=json.loads(r["new_values"]) if r["new_values"] else None,
-                tracked=tracked,
-            )
-            for r in conn.execute(query).mappings()
-        ]
-
-    def data_version(self, conn: Connection, *where: ColumnElement[bool]) -> str:
-        """A token that changes whenever a record (matching ``where``) is added, changed or removed."""
-        query = select(func.count(), func.max(self.table.c.updated_at)).select_from(self.table).where(*where)
-        count, latest = conn.execute(query).one()
-        return f"{count}:{latest}"
-
-    # ------------------------------------------------------------ writes
-    def insert(
-        self,
-        conn: Connection,
-        records: Sequence[R],
-        *,
-        by: str,
-        now: dt.datetime,
-        extra: Sequence[Mapping[str, Any]] | None = None,
-    ) -> None:
-        """Insert new records and their ``create`` history rows, in two bulk statements.
-
-        ``extra`` holds, per record, values of columns the owner writes itself.
-        """
-        if not records:
-            return
-        rows = [self.to_row(r) for r in records]
-        if extra is not None:
-            rows = [{**row, **more} for row, more in zip(rows, extra, strict=True)]
-        conn.execute(insert(self.table), rows)
-        conn.execute(insert(self.history), [self.history_row(r, "create", old=None, by=by, now=now) for r in records])
-
-    def change(
-        self,
-        conn: Connection,
-        current: R,
-        new: R,
-        action: str,
-        *,
-        by: str,
-        now: dt.datetime,
-        expected_version: int,
-        extra: Mapping[str, Any] | None = None,
-    ) -> R:
-        """Write ``new`` over ``current`` if the stored version is still ``expected_version``, with its history row.
-
-        The version check and the write are one statement, so two editors of
-        the same version cannot both win.
-        """
-        result = conn.execute(
-            update(self.table)
-            .where(self._key_column() == getattr(current, self.key), self.table.c.version == expected_version)
-            .values(**self.to_row(new), **(extra or {}))
-        )
-        if result.rowcount != 1:
-            raise ConflictError(
-                "error.conflict", name=self.name_of(current), stored=current.version, given=expected_version
-            )
-        conn.execute(insert(self.history).values(**self.history_row(new, action, old=current, by=by, now=now)))
-        return new
-
-    def update(
-        self,
-        conn: Connection,
-        current: R,
-        fields: Any,
-        *,
-        by: str,
-        now: dt.datetime,
-        expected_version: int,
-        action: str = "update",
-        extra: Mapping[str, Any] | None = None,
-    ) -> R:
-        """Write the declared fields of ``fields`` (a draft) over ``current`` as its next version."""
-        new = dataclasses.replace(
-            self.with_fields(current, fields), version=current.version + 1, updated_by=by, updated_at=now
-        )
-        return self.change(conn, current, new, action, by=by, now=now, expected_version=expected_version, extra=extra)
-
-    def edit(
-        self,
-        conn: Connection,
-        key: str,
-        build: Callable[[R], R],
-        action: str,
-        *,
-        by: str,
-        now: dt.datetime,
-        expected_version: int | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> R:
-        """Read the live record ``key``, build its next version with ``build`` and write it (see :meth:`change`).
-
-        ``expected_version=None`` means "whatever is stored now" (the change
-        is decided inside this transaction, so nothing can come between).
-        """
-        current = self.get(conn, key)
-        if current.is_deleted:
-            raise NotFoundError(self.deleted, value=key)
-        new = dataclasses.replace(build(current), version=current.version + 1, updated_by=by, updated_at=now)
-        expected = current.version if expected_version is None else expected_version
-        return self.change(conn, current, new, action, by=by, now=now, expected_version=expected, extra=extra)
-
-    def set_deleted(
-        self, conn: Connection, key: str, *, deleted: bool, by: str, now: dt.datetime, expected_version: int | None
-    ) -> R:
-        """Soft-delete (or restore) ``key``: it leaves (or returns to) every list and can be brought back."""
-        current = self.get(conn, key)
-        if current.is_deleted == deleted:
-            raise NotFoundError(self.deleted if deleted else self.not_deleted, value=key)
-        new = dataclasses.replace(
-            current,
-            version=current.version + 1,
-            updated_by=by,
-            updated_at=now,
-            deleted_at=now if deleted else None,
-            deleted_by=by if deleted else None,
-        )
-        expected = current.version if expected_version is None else expected_version
-        action = "delete" if deleted else "restore"
-        return self.change(conn, current, new, action, by=by, now=now, expected_version=expected)
-
-    def forget_values(self, conn: Connection, key: str, *, by: str, now: dt.datetime) -> None:
-        """Blank every old and new value in ``key``'s history and record one ``erase`` row.
-
-        What remains is the pseudonymous key, the actions, who changed it and
-        when: the trail of *that* something changed, without *what*.
-        """
-        conn.execute(
-            update(self.history).where(self.history.c[self.history_key] == key).values(old_values=None, new_values=None)
-        )
-        last = conn.execute(
-            select(func.max(self.history.c.version)).where(self.history.c[self.history_key] == key)
-        ).scalar_one()
-        conn.execute(
-            insert(self.history).values(
-                **{self.history_key: key},
-                version=(last or 0) + 1,
-                action="erase",
-                changed_by=by,
-                changed_at=iso_utc(now),
-                old_values=None,
-                new_values=None,
-            )
-        )
-
-
 __all__ = [
     "BOOKKEEPING",
     "FieldInfo",
     "HistoryEntry",
-    "RecordKind",
+    "StoredAttribute",
     "Versioned",
     "declared",
     "declared_columns",
@@ -604,5 +331,6 @@ __all__ = [
     "iso_utc",
     "plain_value",
     "record",
+    "stored_attributes",
     "utcnow",
 ]

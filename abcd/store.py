@@ -38,7 +38,8 @@ from abcd.model import (
     Status,
     new_asset_id,
 )
-from abcd.records import HistoryEntry, RecordKind, interchange_fields, iso_utc, plain_value, utcnow
+from abcd.records import HistoryEntry, interchange_fields, iso_utc, plain_value, utcnow
+from abcd.versioned import RecordKind
 
 ASSETS: RecordKind[Asset] = RecordKind(
     record_type=Asset,

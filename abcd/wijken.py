@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -148,20 +148,23 @@ def find_wijk(catalogue: dict[str, Wijk], key: str) -> Wijk:
     raise UnknownWijkError("error.unknown_wijk", value=key, known=", ".join(close))
 
 
-_TO_RD = Transformer.from_crs(WGS84, RD_NEW, always_xy=True)  # thread-safe, built once
+@cache
+def _to_rd() -> Transformer:
+    """WGS84 to RD New, built on first use (not at import) and then shared (pyproj transformers are thread-safe)."""
+    return Transformer.from_crs(WGS84, RD_NEW, always_xy=True)
 
 
 @lru_cache(maxsize=256)
 def _rd(geometry: BaseGeometry) -> BaseGeometry:
     """A boundary in RD New, prepared for fast distance tests; cached (imports test every row)."""
-    projected = shapely.transform(geometry, lambda xy: np.column_stack(_TO_RD.transform(xy[:, 0], xy[:, 1])))
+    projected = shapely.transform(geometry, lambda xy: np.column_stack(_to_rd().transform(xy[:, 0], xy[:, 1])))
     shapely.prepare(projected)
     return projected
 
 
 def contains(wijk: Wijk | WijkRecord, lon: float, lat: float, *, tolerance_m: float = BOUNDARY_TOLERANCE_M) -> bool:
     """Whether the point lies in the wijk, allowing ``tolerance_m`` for generalised boundaries."""
-    x, y = _TO_RD.transform(lon, lat)
+    x, y = _to_rd().transform(lon, lat)
     return bool(shapely.dwithin(_rd(wijk.boundary), shapely.Point(x, y), tolerance_m))
 
 

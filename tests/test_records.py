@@ -23,7 +23,6 @@ from abcd.model import INTERCHANGE_COLUMNS, Asset, AssetDraft, AssetFields
 from abcd.permissions import AccountFields
 from abcd.records import (
     BOOKKEEPING,
-    RecordKind,
     Versioned,
     declared,
     declared_fields,
@@ -32,6 +31,7 @@ from abcd.records import (
     record,
 )
 from abcd.store import ASSETS
+from abcd.versioned import RecordKind
 from tests.helpers import ROOT
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)

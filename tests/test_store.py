@@ -15,8 +15,8 @@ from abcd import schema
 from abcd.db import SQLITE_BUSY_TIMEOUT_MS, current_revision, engine_from_url, head_revision, upgrade_schema
 from abcd.errors import ConflictError, NotFoundError, UnknownWijkError
 from abcd.model import Category, MeetingPlaceRole, Source
-from abcd.records import RecordKind
 from abcd.store import Store, WijkRecord
+from abcd.versioned import RecordKind
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, LINE_IN_BOTU, make_draft, row_counts
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final, cast
 
 import geopandas as gpd
@@ -30,7 +31,6 @@ _EPS_M: Final = 1e-6
 # Pieces this much further than the nearest one still count as equally near
 # when an initiative is snapped onto the network (ties are kept, not broken).
 _TIE_M: Final = 1e-9
-_RD_CRS: Final = CRS.from_epsg(RD_NEW_EPSG)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -65,12 +65,18 @@ def _labels(index: pd.Index, mask: BoolArray, limit: int = 5) -> str:
     return ", ".join(map(repr, bad)) + (f" and {more} more" if more > 0 else "")
 
 
+@cache
+def _rd_crs() -> CRS:
+    """RD New, built on first use rather than at import."""
+    return CRS.from_epsg(RD_NEW_EPSG)
+
+
 def _to_rd(geoms: GeomArray, crs: Any, what: str) -> GeomArray:
     """Geometries in RD New metres; free when they already are, an error without a CRS."""
     if crs is None:
         raise GapInputError(f"{what} has no CRS; set it (EPSG:4326 or EPSG:28992) before the gap analysis")
     crs = CRS.from_user_input(crs)
-    if crs == _RD_CRS:  # the common case costs nothing
+    if crs == _rd_crs():  # the common case costs nothing
         return geoms
     series = gpd.GeoSeries(geoms, crs=crs).to_crs(RD_NEW_EPSG)
     return cast(GeomArray, np.asarray(series.values))

@@ -41,8 +41,9 @@ from abcd.investments.summary import (
 )
 from abcd.model import Asset, Category, new_asset_id
 from abcd.permissions import Permission, User, require
-from abcd.records import HistoryEntry, RecordKind, utcnow
+from abcd.records import HistoryEntry, utcnow
 from abcd.store import Store
+from abcd.versioned import RecordKind
 from abcd.wijken import Wijk
 
 INVESTMENTS: RecordKind[Investment] = RecordKind(
