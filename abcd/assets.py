@@ -21,7 +21,7 @@ from typing import Any
 import geopandas as gpd
 
 from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
-from abcd.model import Asset, AssetDraft, Category, Status, validate_asset
+from abcd.model import Asset, AssetDraft, Category, Status, counted_initiatives, validate_asset
 from abcd.permissions import Permission, User, require
 from abcd.store import Store, assets_to_frame
 from abcd.wijken import KIND_CBS_BUURT, Wijk, check_in_wijk, ensure_wijk
@@ -250,6 +250,14 @@ def visible_assets(store: Store, *, wijk: str, user: User, deleted_only: bool = 
     if not contact:
         shown = [replace(a, contact=None) if a.contact else a for a in shown]
     return shown
+
+
+def initiatives_frame(store: Store, *, wijk: str) -> gpd.GeoDataFrame:
+    """The resident initiatives of ``wijk`` that count (:func:`abcd.model.counted_initiatives`) as a frame.
+
+    The gap map, its page and ``abcd gaps`` all start from this frame.
+    """
+    return assets_to_frame(counted_initiatives(store.list_assets(wijk=wijk, category=Category.INITIATIVE)))
 
 
 def map_frame(store: Store, *, wijk: str, user: User) -> gpd.GeoDataFrame:

@@ -134,14 +134,13 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     from abcd.gaps import files as gap_files
 
     if args.wijk and not (args.streets or args.assets):
-        from abcd.assets import visible_assets
-        from abcd.store import assets_to_frame
+        from abcd.assets import initiatives_frame
         from abcd.wijken import ensure_wijk
 
         store = _store(settings)
         wijk = ensure_wijk(store, _catalogue(settings), args.wijk, settings.wijken_dir)
         streets = store.streets(wijk.slug)
-        initiatives = assets_to_frame(visible_assets(store, wijk=wijk.slug, user=CLI_USER))
+        initiatives = initiatives_frame(store, wijk=wijk.slug)
     elif args.streets and args.assets and not args.wijk:
         streets = gap_files.read_streets(Path(args.streets))
         initiatives = gap_files.read_initiatives(Path(args.assets))

@@ -118,10 +118,7 @@ def import_upload(
     import tempfile
 
     suffix = io.read_format(name)
-    if len(data) > max_bytes:
-        raise ImportFileError(
-            "error.file_too_large", size=f"{len(data) / 1024 / 1024:.1f}", max=f"{max_bytes / 1024 / 1024:.0f}"
-        )
+    io.check_size(len(data), max_bytes=max_bytes)
     with tempfile.TemporaryDirectory(prefix="abcd-upload-") as folder:
         stem = re.sub(r"[^\w.-]", "_", Path(name).stem, flags=re.ASCII).strip("._")[:80] or "upload"
         path = Path(folder) / f"{stem}{suffix}"

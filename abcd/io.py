@@ -59,12 +59,22 @@ class RawRow:
     values: dict[str, Any]
 
 
-def _size_checked(path: Path, max_bytes: int) -> int:
+def check_size(size: int, *, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Refuse more than ``max_bytes`` before anything is read, in MB as Streamlit counts them (MiB).
+
+    The one size check of every file ``abcd`` reads: imports, uploads,
+    investment ledgers and gap-map files.
+    """
+    if size > max_bytes:
+        raise ImportFileError("error.file_too_large", size=f"{size / _MIB:.1f}", max=f"{max_bytes / _MIB:.0f}")
+
+
+def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> int:
+    """The size of the file at ``path``, after refusing a missing, too large or empty one."""
     if not path.is_file():
         raise ImportFileError("error.file_missing", path=str(path))
     size = path.stat().st_size
-    if size > max_bytes:
-        raise ImportFileError("error.file_too_large", size=f"{size / _MIB:.1f}", max=f"{max_bytes / _MIB:.0f}")
+    check_size(size, max_bytes=max_bytes)
     if size == 0:
         raise ImportFileError("error.empty_file")
     return size
@@ -79,7 +89,7 @@ def read_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MA
     """
     path = Path(path)
     suffix = read_format(path.name)
-    _size_checked(path, max_bytes)
+    check_file(path, max_bytes=max_bytes)
     if suffix == ".csv":
         rows = _csv_rows(path, max_rows)
     elif suffix == ".gpkg":

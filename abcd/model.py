@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -177,6 +177,20 @@ class Asset(Versioned, AssetFields):
     @property
     def is_pending(self) -> bool:
         return self.status is Status.PENDING
+
+    @property
+    def counts_as_initiative(self) -> bool:
+        """A live, approved, resident-led initiative: what every count of "resident initiatives" counts.
+
+        The gap map, the investment summary, the report and the CLI all ask
+        this (through :func:`counted_initiatives`), so they cannot disagree.
+        """
+        return (
+            self.category is Category.INITIATIVE
+            and self.resident_led is not False
+            and not self.is_deleted
+            and not self.is_pending
+        )
 
     def draft(self, **changes: Any) -> AssetDraft:
         """An editable draft of this asset with ``changes`` applied (not validated)."""
@@ -411,6 +425,11 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
     )
 
 
+def counted_initiatives(assets: Iterable[Asset]) -> list[Asset]:
+    """The resident initiatives that count (see :attr:`Asset.counts_as_initiative`), in input order."""
+    return [a for a in assets if a.counts_as_initiative]
+
+
 def new_asset_id() -> str:
     """A fresh random UUID as text."""
     return str(uuid.uuid4())
@@ -428,6 +447,7 @@ __all__ = [
     "Source",
     "Status",
     "check_lonlat",
+    "counted_initiatives",
     "new_asset_id",
     "parse_bool",
     "parse_coordinate",

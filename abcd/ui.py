@@ -252,12 +252,22 @@ def map_frame(ctx: PageContext) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def _initiatives(slug: str, version: str, url: str) -> gpd.GeoDataFrame:
+    del version, url  # cache keys only
+    return assets.initiatives_frame(store(), wijk=slug)
+
+
+def initiatives(ctx: PageContext) -> gpd.GeoDataFrame:
+    """The wijk's resident initiatives that count (:func:`abcd.model.counted_initiatives`), cached until a change."""
+    return _initiatives(ctx.wijk.slug, ctx.store.data_version(ctx.wijk.slug), settings().database_url)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def _coverage(slug: str, version: str, url: str, distance_m: float, mode: str) -> gpd.GeoDataFrame:
     from abcd import gaps
 
-    del version, url
-    initiatives = assets.map_frame(store(), wijk=slug, user=PUBLIC_USER)  # approved, public assets only
-    return gaps.street_coverage(store().streets(slug), initiatives, distance_m=distance_m, mode=mode)  # type: ignore[arg-type]
+    counted = _initiatives(slug, version, url)
+    return gaps.street_coverage(store().streets(slug), counted, distance_m=distance_m, mode=mode)  # type: ignore[arg-type]
 
 
 def coverage(ctx: PageContext, *, distance_m: float, mode: str) -> gpd.GeoDataFrame:

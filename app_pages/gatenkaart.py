@@ -33,8 +33,7 @@ if streets.empty:
     st.stop()
 coverage = ui.coverage(ctx, distance_m=float(distance), mode=mode)
 figures = gaps.wijk_figures(coverage)
-frame = ui.map_frame(ctx)
-initiatives = frame[(frame["category"] == "initiative") & (frame["resident_led"] != False)]  # noqa: E712
+initiatives = ui.initiatives(ctx)  # the same ones the coverage counted
 
 cols = st.columns(4)
 cols[0].metric(tr("gaps.share"), f"{figures.share_length_needs_support:.0%}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from abcd import gaps
 from abcd.cli import main as cli_main
+from abcd.model import Status
 from abcd.permissions import Role, User
 from abcd.store import Store
 
@@ -126,3 +128,25 @@ def test_cli_refuses_mixed_arguments(db_url: str, capsys: pytest.CaptureFixture[
     assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--streets", "x.geojson", "--out", "y.csv"]) == 2
     assert "--streets en --assets" in capsys.readouterr().err
     assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--distance", "5", "--out", "y.csv"]) == 2
+
+
+def test_page_and_cli_count_the_same_initiatives_and_never_one_awaiting_approval(db_url: str, tmp_path: Path) -> None:
+    from abcd.assets import initiatives_frame
+    from tests.helpers import make_draft
+
+    store = Store.open(db_url)
+    store.set_requires_approval("bospolder-tussendijken", True)
+    pending = store.add(
+        replace(make_draft(name="Wacht op goedkeuring", category="initiative"), status=Status.PENDING), by="ans"
+    )
+    assert pending.is_pending and not pending.counts_as_initiative
+    counted = initiatives_frame(store, wijk="bospolder-tussendijken")
+    assert pending.id not in set(counted["id"]) and len(counted) > 0  # the examples' initiatives count
+
+    at = _page(Role.BUILDER)  # a builder sees the pending one on the map, but it is not an initiative yet
+    assert at.metric[3].value == str(len(counted))
+    out = tmp_path / "botu.geojson"
+    assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--out", str(out)]) == 0
+    from_cli = gpd.read_file(out)
+    expected = gaps.street_coverage(store.streets("bospolder-tussendijken"), counted)
+    assert from_cli["initiatives"].tolist() == expected["initiatives"].tolist()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import unicodedata
 import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,9 +21,12 @@ from abcd.model import (
     DESCRIPTION_MAX,
     NAME_MAX,
     NL_BOUNDS,
+    Asset,
     Category,
     MeetingPlaceRole,
     Source,
+    Status,
+    counted_initiatives,
     parse_bool,
     parse_coordinate,
     validate_asset,
@@ -477,3 +482,25 @@ def test_a_valid_name_is_folded_and_never_grows(name: str) -> None:
         assert info.value.key == "error.control_chars"
     else:
         assert make_draft(name=name).name == folded
+
+
+@pytest.mark.parametrize(
+    ("changes", "counts"),
+    [
+        ({}, True),
+        ({"resident_led": None}, True),  # unknown counts as resident-led, as everywhere
+        ({"resident_led": False}, False),  # run by an institution
+        ({"status": Status.PENDING}, False),  # awaiting approval
+        ({"deleted_at": datetime(2026, 1, 2, tzinfo=UTC)}, False),
+        ({"category": Category.ASSOCIATION, "resident_led": None}, False),
+    ],
+)
+def test_one_definition_of_a_counted_initiative(changes: dict[str, object], counts: bool) -> None:
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    initiative = Asset(
+        id="a", name="Zwerfvuilploeg", category=Category.INITIATIVE, lon=4.44, lat=51.91, wijk="botu",
+        resident_led=True, version=1, created_by="x", created_at=moment, updated_by="x", updated_at=moment,
+    )  # fmt: skip
+    asset = replace(initiative, **changes)  # type: ignore[arg-type]
+    assert asset.counts_as_initiative is counts
+    assert counted_initiatives([initiative, asset]) == [initiative, asset][: 1 + counts]

@@ -24,13 +24,13 @@ NEAREST_CUTOFF_M: Final = 2000
 SNAP_TOLERANCE_M: Final = 0.5
 """Street end points closer than this are treated as one junction in network mode."""
 
-# Distances are compared as ``distance <= distance_m + _EPS_M`` so that an
+# Distances are compared as ``distance <= distance_m + EPS_M`` so that an
 # initiative exactly at the limit counts in both modes regardless of how the
 # floating point sums were ordered.
-_EPS_M: Final = 1e-6
+EPS_M: Final = 1e-6
 # Pieces this much further than the nearest one still count as equally near
 # when an initiative is snapped onto the network (ties are kept, not broken).
-_TIE_M: Final = 1e-9
+TIE_M: Final = 1e-9
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -39,7 +39,7 @@ GeomArray = npt.NDArray[np.object_]
 
 
 @dataclass(frozen=True, slots=True)
-class _Initiatives:
+class Initiatives:
     """Counted initiatives in RD New; one entry per initiative, areas on the side."""
 
     xy: FloatArray  # (K, 2) point coordinates, NaN where the initiative has no point
@@ -58,7 +58,7 @@ class _Initiatives:
         return np.concatenate([points, self.areas]), np.concatenate([pid, self.area_of])
 
 
-def _labels(index: pd.Index, mask: BoolArray, limit: int = 5) -> str:
+def row_labels(index: pd.Index, mask: BoolArray, limit: int = 5) -> str:
     """Name the first offending rows, so an error message says where to look."""
     bad = list(index[mask][:limit])
     more = int(mask.sum()) - len(bad)
@@ -71,7 +71,7 @@ def _rd_crs() -> CRS:
     return CRS.from_epsg(RD_NEW_EPSG)
 
 
-def _to_rd(geoms: GeomArray, crs: Any, what: str) -> GeomArray:
+def to_rd(geoms: GeomArray, crs: Any, what: str) -> GeomArray:
     """Geometries in RD New metres; free when they already are, an error without a CRS."""
     if crs is None:
         raise GapInputError(f"{what} has no CRS; set it (EPSG:4326 or EPSG:28992) before the gap analysis")
@@ -82,7 +82,7 @@ def _to_rd(geoms: GeomArray, crs: Any, what: str) -> GeomArray:
     return cast(GeomArray, np.asarray(series.values))
 
 
-def _first_of_runs(sorted_keys: npt.NDArray[Any]) -> BoolArray:
+def first_of_runs(sorted_keys: npt.NDArray[Any]) -> BoolArray:
     """Mask of the first element of every run of equal values in a sorted array."""
     first = np.empty(sorted_keys.size, dtype=bool)
     if sorted_keys.size:
@@ -91,23 +91,23 @@ def _first_of_runs(sorted_keys: npt.NDArray[Any]) -> BoolArray:
     return first
 
 
-def _unique_sorted(keys: IntArray) -> IntArray:
+def unique_sorted(keys: IntArray) -> IntArray:
     """Sorted unique values; avoids numpy 2's hash-based ``np.unique`` (10x slower on int64)."""
     ordered = np.sort(keys)
-    return ordered[_first_of_runs(ordered)]
+    return ordered[first_of_runs(ordered)]
 
 
-def _min_per_key(keys: IntArray, values: FloatArray) -> tuple[IntArray, FloatArray]:
+def min_per_key(keys: IntArray, values: FloatArray) -> tuple[IntArray, FloatArray]:
     """Sorted unique keys with the smallest value seen for each."""
     if keys.size == 0:
         return keys, values
     order = np.argsort(keys)
     keys, values = keys[order], values[order]
-    starts = np.flatnonzero(_first_of_runs(keys))
+    starts = np.flatnonzero(first_of_runs(keys))
     return keys[starts], np.minimum.reduceat(values, starts)
 
 
-def _expand_ranges(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArray]:
+def expand_ranges(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArray]:
     """For ranges ``[start, start+count)`` return (owner of each item, item)."""
     owner = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
     offsets = np.cumsum(counts) - counts
@@ -115,14 +115,14 @@ def _expand_ranges(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArr
     return owner, items
 
 
-def _flatten(lists: npt.NDArray[np.object_]) -> tuple[IntArray, IntArray]:
+def flatten(lists: npt.NDArray[np.object_]) -> tuple[IntArray, IntArray]:
     """(owner, value) for an object array of int lists, as KD-tree ball queries return."""
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     values = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
     return np.repeat(np.arange(len(lists), dtype=np.int64), counts), values
 
 
-def _point_piece_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
+def point_piece_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Distance from points to straight pieces, row by row, and where (0..1) the nearest point lies."""
     abx, aby = b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]
     apx, apy = p[:, 0] - a[:, 0], p[:, 1] - a[:, 1]
@@ -132,7 +132,7 @@ def _point_piece_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> tuple[
 
 
 @dataclass(frozen=True, slots=True)
-class _Pieces:
+class Pieces:
     """Street lines as single parts, cut into straight pieces with a KD-tree on their midpoints.
 
     Pure numpy on the pieces is what makes the hot paths fast: no shapely
@@ -158,7 +158,7 @@ class _Pieces:
         return self.part_seg[self.piece_part]
 
 
-def _pieces(geoms: GeomArray, max_len: float) -> _Pieces:
+def pieces_of(geoms: GeomArray, max_len: float) -> Pieces:
     """Cut segments into straight pieces no longer than ``max_len`` metres."""
     if np.all(shapely.get_type_id(geoms) == 1):
         parts, part_seg = geoms, np.arange(geoms.size, dtype=np.int64)
@@ -175,7 +175,7 @@ def _pieces(geoms: GeomArray, max_len: float) -> _Pieces:
     before = np.cumsum(length) - length
     first_piece = np.searchsorted(piece_part, np.arange(n_parts))
     ends = np.searchsorted(coord_part, np.arange(n_parts), side="right") - 1
-    return _Pieces(
+    return Pieces(
         n_seg=geoms.size,
         parts=parts,
         part_seg=part_seg,
@@ -199,7 +199,7 @@ def _subdivide(
     n = np.maximum(np.ceil(np.hypot(b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]) / max_len), 1).astype(np.int64)
     if np.all(n == 1):
         return a, b, owner
-    src, _ = _expand_ranges(np.zeros(n.size, dtype=np.int64), n)
+    src, _ = expand_ranges(np.zeros(n.size, dtype=np.int64), n)
     k = (np.arange(src.size, dtype=np.int64) - (np.cumsum(n) - n)[src]).astype(np.float64)
     step = ((b - a) / n[:, None])[src]
     start = a[src] + k[:, None] * step

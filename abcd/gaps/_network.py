@@ -13,22 +13,22 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from abcd.gaps._common import (
-    _EPS_M,
-    _TIE_M,
+    EPS_M,
     NEAREST_CUTOFF_M,
     SNAP_TOLERANCE_M,
+    TIE_M,
     FloatArray,
     GeomArray,
+    Initiatives,
     IntArray,
-    _expand_ranges,
-    _first_of_runs,
-    _flatten,
-    _Initiatives,
-    _min_per_key,
-    _Pieces,
-    _pieces,
-    _point_piece_distance,
-    _unique_sorted,
+    Pieces,
+    expand_ranges,
+    first_of_runs,
+    flatten,
+    min_per_key,
+    pieces_of,
+    point_piece_distance,
+    unique_sorted,
 )
 
 
@@ -48,7 +48,7 @@ class _Network:
     inc_seg: IntArray
 
 
-def _build_network(pieces: _Pieces) -> _Network:
+def _build_network(pieces: Pieces) -> _Network:
     """Build the walking graph: snapped part end points as nodes, parts as edges (length in m)."""
     n_parts = pieces.parts.size
     n_seg = pieces.n_seg
@@ -57,13 +57,13 @@ def _build_network(pieces: _Pieces) -> _Network:
 
     edge = u != v
     lo, hi = np.minimum(u[edge], v[edge]), np.maximum(u[edge], v[edge])
-    keys, w = _min_per_key(lo * n_nodes + hi, pieces.part_len[edge])
+    keys, w = min_per_key(lo * n_nodes + hi, pieces.part_len[edge])
     lo, hi = keys // n_nodes, keys % n_nodes
     adj = sparse.csr_array(
         (np.concatenate([w, w]), (np.concatenate([lo, hi]), np.concatenate([hi, lo]))), shape=(n_nodes, n_nodes)
     )
     seg = np.concatenate([pieces.part_seg, pieces.part_seg])
-    inc_keys = _unique_sorted(np.concatenate([u, v]) * n_seg + seg)
+    inc_keys = unique_sorted(np.concatenate([u, v]) * n_seg + seg)
     inc_node = inc_keys // n_seg
     return _Network(
         n_nodes=n_nodes,
@@ -103,7 +103,7 @@ def _group_equal_points(xy: FloatArray) -> tuple[IntArray, FloatArray, FloatArra
     with np.errstate(over="ignore"):
         h = x.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ y.view(np.uint64)
     order = np.argsort(h)
-    first = _first_of_runs(h[order])
+    first = first_of_runs(h[order])
     group = np.cumsum(first) - 1
     rep = order[first]
     if np.array_equal(x[order], x[rep][group]) and np.array_equal(y[order], y[rep][group]):
@@ -126,28 +126,28 @@ class _Sources:
     seg_dist: FloatArray
 
 
-def _snap_points(pieces: _Pieces, xy: FloatArray) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+def _snap_points(pieces: Pieces, xy: FloatArray) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
     """Nearest piece(s) of each point: (point, piece, offset, position along the piece's part).
 
     Exact: the nearest piece is at most ``d0`` away (``d0``: distance to the
     nearest piece midpoint), so its midpoint lies within ``d0 + half``; all
-    pieces there are measured exactly. Every piece within ``_TIE_M`` of the
+    pieces there are measured exactly. Every piece within ``TIE_M`` of the
     minimum is kept, so ties (a point equally far from two streets) are
     deterministic: both are entries.
     """
     d0, _ = pieces.mid_tree.query(xy, k=1)
     near = np.flatnonzero(d0 - pieces.half <= NEAREST_CUTOFF_M)
-    qi, pj = _flatten(pieces.mid_tree.query_ball_point(xy[near], d0[near] + pieces.half + 1e-3, return_sorted=False))
+    qi, pj = flatten(pieces.mid_tree.query_ball_point(xy[near], d0[near] + pieces.half + 1e-3, return_sorted=False))
     qi = near[qi]
-    d, t = _point_piece_distance(xy[qi], pieces.a[pj], pieces.b[pj])
+    d, t = point_piece_distance(xy[qi], pieces.a[pj], pieces.b[pj])
     best = np.full(xy.shape[0], np.inf)
     np.minimum.at(best, qi, d)
-    keep = (d <= best[qi] + _TIE_M) & (d <= NEAREST_CUTOFF_M)
+    keep = (d <= best[qi] + TIE_M) & (d <= NEAREST_CUTOFF_M)
     qi, pj, d, t = qi[keep], pj[keep], d[keep], t[keep]
     return qi, pj, d, pieces.along[pj] + t * pieces.length[pj]
 
 
-def _network_sources(net: _Network, pieces: _Pieces, inits: _Initiatives) -> _Sources:
+def _network_sources(net: _Network, pieces: Pieces, inits: Initiatives) -> _Sources:
     """Snap initiatives onto the network.
 
     A point enters at its projection on the nearest part(s); the offset
@@ -183,7 +183,7 @@ def _network_sources(net: _Network, pieces: _Pieces, inits: _Initiatives) -> _So
         tree = shapely.STRtree(pieces.parts)
         # "Touching" allows the same 1e-9 m as ties between points do, so that
         # an area a rounding error away from a street does not flip the result.
-        ai, part = tree.query(inits.areas, predicate="dwithin", distance=_TIE_M)
+        ai, part = tree.query(inits.areas, predicate="dwithin", distance=TIE_M)
         ai, part = ai.astype(np.int64), part.astype(np.int64)
         inside = shapely.intersection(pieces.parts[part], inits.areas[ai])
         xy, which = shapely.get_coordinates(inside, return_index=True)
@@ -206,9 +206,9 @@ def _network_sources(net: _Network, pieces: _Pieces, inits: _Initiatives) -> _So
             (qi, _), best = tree.query_nearest(inits.areas[lonely], return_distance=True, all_matches=False)
             keep = best <= NEAREST_CUTOFF_M
             qi, best = lonely[qi[keep]], best[keep]
-            # Every part within _TIE_M of the nearest is an entry (``all_matches``
+            # Every part within TIE_M of the nearest is an entry (``all_matches``
             # only finds bit-identical distances, so ties would depend on rounding).
-            li, part = tree.query(inits.areas[qi], predicate="dwithin", distance=best + _TIE_M)
+            li, part = tree.query(inits.areas[qi], predicate="dwithin", distance=best + TIE_M)
             area, part = qi[li], part.astype(np.int64)
             offset = shapely.distance(inits.areas[area], pieces.parts[part])
             t_lo, t_hi = _nearest_stretch(inits.areas[area], pieces.parts[part], offset)
@@ -248,7 +248,7 @@ def _nearest_stretch(areas: GeomArray, parts: GeomArray, offset: FloatArray) -> 
     against = np.concatenate([parts[area_of], areas[part_of]])  # area vertices vs part, part vertices vs area
     dist = np.concatenate([offset, shapely.distance(cand[parts.size :], against)])
     at = shapely.line_locate_point(parts[owner], cand)
-    at = np.where(dist <= offset[owner] + _TIE_M, at, np.nan)
+    at = np.where(dist <= offset[owner] + TIE_M, at, np.nan)
     t_lo = np.full(parts.size, np.inf)
     t_hi = np.full(parts.size, -np.inf)
     np.fmin.at(t_lo, owner, at)
@@ -256,14 +256,14 @@ def _nearest_stretch(areas: GeomArray, parts: GeomArray, offset: FloatArray) -> 
     return t_lo, t_hi
 
 
-def _network_coverage(geoms: GeomArray, inits: _Initiatives, distance: float) -> tuple[IntArray, FloatArray]:
+def network_coverage(geoms: GeomArray, inits: Initiatives, distance: float) -> tuple[IntArray, FloatArray]:
     """Counts and nearest distances by walking distance along the street lines."""
     # Long pieces are cut only to keep the snapping balls small (see _snap_points).
-    pieces = _pieces(geoms, 200.0)
+    pieces = pieces_of(geoms, 200.0)
     net = _build_network(pieces)
     src = _network_sources(net, pieces, inits)
     nearest = _network_nearest(net, src)
-    counts = _network_counts(net, src, distance + _EPS_M)
+    counts = _network_counts(net, src, distance + EPS_M)
     return counts, nearest
 
 
@@ -275,7 +275,7 @@ def _network_nearest(net: _Network, src: _Sources) -> FloatArray:
     Dijkstra from it gives, per node, the distance to the nearest initiative.
     """
     n = net.n_nodes
-    nodes, first_dist = _min_per_key(src.node, src.node_dist)
+    nodes, first_dist = min_per_key(src.node, src.node_dist)
     # Every path from the super-source uses exactly one of its edges, so adding
     # 1 m to each and subtracting it afterwards changes no shortest path; it
     # keeps an initiative right on a junction (offset 0) from being an explicit
@@ -288,11 +288,11 @@ def _network_nearest(net: _Network, src: _Sources) -> FloatArray:
         ),
         shape=(n + 1, n + 1),
     )
-    node_dist = dijkstra(graph, directed=True, indices=n, limit=NEAREST_CUTOFF_M + 1.0 + _EPS_M)[:n] - 1.0
+    node_dist = dijkstra(graph, directed=True, indices=n, limit=NEAREST_CUTOFF_M + 1.0 + EPS_M)[:n] - 1.0
     nearest = np.full(net.n_seg, np.inf)
     np.minimum.at(nearest, net.part_seg, np.minimum(node_dist[net.u], node_dist[net.v]))
     np.minimum.at(nearest, src.seg, src.seg_dist)
-    nearest[~(nearest <= NEAREST_CUTOFF_M + _EPS_M)] = np.nan
+    nearest[~(nearest <= NEAREST_CUTOFF_M + EPS_M)] = np.nan
     return nearest
 
 
@@ -313,9 +313,9 @@ def _network_counts(net: _Network, src: _Sources, limit: float) -> IntArray:
     keys, _ = _bounded_labels(net, src.node_init * net.n_nodes + src.node, src.node_dist, limit)
     node = keys % net.n_nodes
     init = keys // net.n_nodes
-    owner, item = _expand_ranges(net.inc_ptr[node], net.inc_ptr[node + 1] - net.inc_ptr[node])
+    owner, item = expand_ranges(net.inc_ptr[node], net.inc_ptr[node + 1] - net.inc_ptr[node])
     direct = src.seg_dist <= limit
-    pair = _unique_sorted(
+    pair = unique_sorted(
         np.concatenate(
             [init[owner] * net.n_seg + net.inc_seg[item], src.seg_init[direct] * net.n_seg + src.seg[direct]]
         )
@@ -327,17 +327,17 @@ def _bounded_labels(net: _Network, keys: IntArray, dist: FloatArray, limit: floa
     """All (initiative * n_nodes + node) labels with a walking distance <= ``limit``."""
     n = net.n_nodes
     ok = dist <= limit
-    best_k, best_d = _min_per_key(keys[ok], dist[ok])
+    best_k, best_d = min_per_key(keys[ok], dist[ok])
     best_d = best_d.copy()
     front_k, front_d = best_k, best_d.copy()
     while front_k.size:
         node = front_k % n
         start = net.indptr[node]
-        owner, item = _expand_ranges(start, net.indptr[node + 1] - start)
+        owner, item = expand_ranges(start, net.indptr[node + 1] - start)
         new_d = front_d[owner] + net.weights[item]
         ok = new_d <= limit
         owner, item, new_d = owner[ok], item[ok], new_d[ok]
-        new_k, new_d = _min_per_key(front_k[owner] - node[owner] + net.indices[item], new_d)
+        new_k, new_d = min_per_key(front_k[owner] - node[owner] + net.indices[item], new_d)
         pos = np.searchsorted(best_k, new_k)
         known = pos < best_k.size
         known[known] = best_k[pos[known]] == new_k[known]

@@ -7,22 +7,22 @@ import shapely
 from scipy.spatial import cKDTree
 
 from abcd.gaps._common import (
-    _EPS_M,
+    EPS_M,
     NEAREST_CUTOFF_M,
     FloatArray,
     GeomArray,
+    Initiatives,
     IntArray,
-    _flatten,
-    _Initiatives,
-    _min_per_key,
-    _Pieces,
-    _pieces,
-    _point_piece_distance,
-    _unique_sorted,
+    Pieces,
+    flatten,
+    min_per_key,
+    pieces_of,
+    point_piece_distance,
+    unique_sorted,
 )
 
 
-def _straight_coverage(geoms: GeomArray, inits: _Initiatives, distance: float) -> tuple[IntArray, FloatArray]:
+def straight_coverage(geoms: GeomArray, inits: Initiatives, distance: float) -> tuple[IntArray, FloatArray]:
     """Counts and nearest distances by Euclidean distance in RD New.
 
     Why not ``STRtree.query(predicate="dwithin")`` + ``query_nearest`` on all
@@ -37,8 +37,8 @@ def _straight_coverage(geoms: GeomArray, inits: _Initiatives, distance: float) -
     initiative up to :data:`NEAREST_CUTOFF_M`.
     """
     n_seg = geoms.size
-    limit = distance + _EPS_M
-    pieces = _pieces(geoms, max(distance, 100.0))
+    limit = distance + EPS_M
+    pieces = pieces_of(geoms, max(distance, 100.0))
     piece_seg = pieces.piece_seg
     radius = limit + pieces.half + 1e-3
 
@@ -50,7 +50,7 @@ def _straight_coverage(geoms: GeomArray, inits: _Initiatives, distance: float) -
         pxy = inits.xy[pid]
         found = cKDTree(pxy).sparse_distance_matrix(pieces.mid_tree, radius, output_type="ndarray")
         ip, jp = found["i"].astype(np.int64), found["j"].astype(np.int64)
-        d, _ = _point_piece_distance(pxy[ip], pieces.a[jp], pieces.b[jp])
+        d, _ = point_piece_distance(pxy[ip], pieces.a[jp], pieces.b[jp])
         ok = d <= limit
         seg_parts.append(piece_seg[jp[ok]])
         init_parts.append(pid[ip[ok]])
@@ -66,7 +66,7 @@ def _straight_coverage(geoms: GeomArray, inits: _Initiatives, distance: float) -
     if piece_seg.size != n_seg or inits.areas.size:
         # A segment made of several pieces (or an initiative with a point and an
         # area) can pair with the same initiative more than once.
-        keys, dist = _min_per_key(seg * inits.size + np.concatenate(init_parts), dist)
+        keys, dist = min_per_key(seg * inits.size + np.concatenate(init_parts), dist)
         seg = keys // inits.size
     counts = np.bincount(seg, minlength=n_seg).astype(np.int64)
     nearest = np.full(n_seg, np.inf)
@@ -84,14 +84,14 @@ def _straight_coverage(geoms: GeomArray, inits: _Initiatives, distance: float) -
 
 
 def _straight_area_pairs(
-    geoms: GeomArray, inits: _Initiatives, pieces: _Pieces, radius: float, limit: float
+    geoms: GeomArray, inits: Initiatives, pieces: Pieces, radius: float, limit: float
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """(segment, initiative, distance) for areas within reach, via exact GEOS distances."""
     bounds = shapely.bounds(inits.areas)
     centre = (bounds[:, :2] + bounds[:, 2:]) * 0.5
     reach = 0.5 * np.hypot(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) + radius
-    area, piece = _flatten(pieces.mid_tree.query_ball_point(centre, reach, return_sorted=False))
-    keys = _unique_sorted(area * geoms.size + pieces.piece_seg[piece])
+    area, piece = flatten(pieces.mid_tree.query_ball_point(centre, reach, return_sorted=False))
+    keys = unique_sorted(area * geoms.size + pieces.piece_seg[piece])
     area, seg = keys // geoms.size, keys % geoms.size
     d = shapely.distance(geoms[seg], inits.areas[area])
     ok = d <= limit

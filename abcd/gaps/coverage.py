@@ -41,13 +41,13 @@ from abcd.gaps._common import (
     BoolArray,
     FloatArray,
     GeomArray,
+    Initiatives,
     IntArray,
-    _Initiatives,
-    _labels,
-    _to_rd,
+    row_labels,
+    to_rd,
 )
-from abcd.gaps._network import _network_coverage
-from abcd.gaps._straight import _straight_coverage
+from abcd.gaps._network import network_coverage
+from abcd.gaps._straight import straight_coverage
 from abcd.gaps.errors import GapInputError
 
 DEFAULT_DISTANCE_M: Final = 250
@@ -179,9 +179,9 @@ def street_coverage(
         counts: IntArray = np.zeros(len(geoms), dtype=np.int64)
         nearest: FloatArray = np.full(len(geoms), np.nan)
     elif mode == "straight":
-        counts, nearest = _straight_coverage(geoms, inits, distance)
+        counts, nearest = straight_coverage(geoms, inits, distance)
     else:
-        counts, nearest = _network_coverage(geoms, inits, distance)
+        counts, nearest = network_coverage(geoms, inits, distance)
 
     out = streets.copy()
     out["initiatives"] = counts
@@ -330,7 +330,7 @@ def _require_geodataframe(frame: object, what: str) -> gpd.GeoDataFrame:
 
 def _geometries_rd(frame: gpd.GeoDataFrame, *, what: str) -> GeomArray:
     """The active geometries of ``frame`` in RD New."""
-    return _to_rd(np.asarray(frame.geometry.values), frame.crs, what)
+    return to_rd(np.asarray(frame.geometry.values), frame.crs, what)
 
 
 def _street_geometries(streets: object) -> GeomArray:
@@ -342,12 +342,12 @@ def _street_geometries(streets: object) -> GeomArray:
     if bad.any():
         raise GapInputError(
             "streets must be LineString or MultiLineString segments; "
-            f"rows {_labels(frame.index, bad)} are {sorted(set(shapely.get_type_id(geoms[bad]).tolist()))} "
+            f"rows {row_labels(frame.index, bad)} are {sorted(set(shapely.get_type_id(geoms[bad]).tolist()))} "
             "(shapely type ids; -1 is a missing geometry)"
         )
     empty = shapely.is_empty(geoms)
     if empty.any():
-        raise GapInputError(f"streets has empty geometries in rows {_labels(frame.index, empty)}")
+        raise GapInputError(f"streets has empty geometries in rows {row_labels(frame.index, empty)}")
     return geoms
 
 
@@ -377,7 +377,7 @@ def _area_geometries(frame: gpd.GeoDataFrame, rows: IntArray) -> tuple[IntArray,
     if geoms.size and not shapely.is_geometry(geoms).all():
         bad = ~shapely.is_geometry(geoms)
         raise GapInputError(
-            f"area must hold shapely geometries or None; rows {_labels(frame.index[rows[given]], bad)} do not"
+            f"area must hold shapely geometries or None; rows {row_labels(frame.index[rows[given]], bad)} do not"
         )
     keep = ~shapely.is_empty(geoms)
     given, geoms = given[keep], geoms[keep]
@@ -385,9 +385,9 @@ def _area_geometries(frame: gpd.GeoDataFrame, rows: IntArray) -> tuple[IntArray,
     if bad.any():
         raise GapInputError(
             f"area must be a Polygon, MultiPolygon, LineString or MultiLineString; "
-            f"rows {_labels(frame.index[rows[given]], bad)} are not"
+            f"rows {row_labels(frame.index[rows[given]], bad)} are not"
         )
-    geoms = _to_rd(geoms, crs, "assets")
+    geoms = to_rd(geoms, crs, "assets")
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():  # repair instead of failing deep inside GEOS
         geoms = geoms.copy()
@@ -395,9 +395,9 @@ def _area_geometries(frame: gpd.GeoDataFrame, rows: IntArray) -> tuple[IntArray,
     return given, geoms
 
 
-def _counted_initiatives(assets: object) -> _Initiatives:
+def _counted_initiatives(assets: object) -> Initiatives:
     """The resident-led initiatives that count, with their point and area in RD New."""
-    none = _Initiatives(np.zeros((0, 2)), np.zeros(0, bool), np.zeros(0, np.int64), np.zeros(0, object))
+    none = Initiatives(np.zeros((0, 2)), np.zeros(0, bool), np.zeros(0, np.int64), np.zeros(0, object))
     if isinstance(assets, gpd.GeoDataFrame) and len(assets) == 0:
         return none  # no rows: no CRS or columns needed either
     frame = _require_geodataframe(assets, "assets")
@@ -416,19 +416,20 @@ def _counted_initiatives(assets: object) -> _Initiatives:
     types = shapely.get_type_id(points)
     wrong = (types != _POINT_TYPE) & (types != -1)
     if wrong.any():
-        raise GapInputError(f"initiatives must have Point geometry; rows {_labels(frame.index[rows], wrong)} do not")
+        raise GapInputError(f"initiatives must have Point geometry; rows {row_labels(frame.index[rows], wrong)} do not")
     has_point = (types == _POINT_TYPE) & ~shapely.is_empty(points)
     xy = np.full((rows.size, 2), np.nan)
     if has_point.any():
-        xy[has_point] = shapely.get_coordinates(_to_rd(points[has_point], frame.crs, "assets"))
+        xy[has_point] = shapely.get_coordinates(to_rd(points[has_point], frame.crs, "assets"))
     area_of, areas = _area_geometries(frame, rows)
     located = has_point.copy()
     located[area_of] = True
     if not located.all():
         raise GapInputError(
-            f"initiatives need a location (a point or an area); rows {_labels(frame.index[rows], ~located)} have none"
+            "initiatives need a location (a point or an area); "
+            f"rows {row_labels(frame.index[rows], ~located)} have none"
         )
-    return _Initiatives(xy, has_point, area_of, areas)
+    return Initiatives(xy, has_point, area_of, areas)
 
 
 def _check_coverage(coverage: object) -> None:
@@ -456,7 +457,7 @@ def _street_labels(coverage: gpd.GeoDataFrame, name_column: str) -> list[str]:
     osm = [cell_text(v) for v in coverage["osm_id"].to_numpy(dtype=object)[unnamed]] if "osm_id" in coverage else None
     # Without an OSM id the geometry is the identity: its RD coordinates to the
     # centimetre (+0.0 folds -0.0 into 0.0), so WGS84 and RD input agree.
-    geoms = _to_rd(np.asarray(coverage.geometry.values)[unnamed], coverage.crs, "coverage")
+    geoms = to_rd(np.asarray(coverage.geometry.values)[unnamed], coverage.crs, "coverage")
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
     rounded = np.round(coords, 2) + 0.0
     bounds = np.searchsorted(owner, np.arange(len(unnamed) + 1))

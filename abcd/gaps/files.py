@@ -34,12 +34,7 @@ def _read_geo(path: Path, *, max_bytes: int = io.MAX_FILE_BYTES) -> gpd.GeoDataF
     suffix = path.suffix.lower()
     if suffix not in GEO_FORMATS:
         raise ImportFileError("error.file_format", suffix=suffix or path.name, allowed=", ".join(GEO_FORMATS))
-    if not path.is_file():
-        raise ImportFileError("error.file_missing", path=str(path))
-    if path.stat().st_size > max_bytes:
-        raise ImportFileError(
-            "error.file_too_large", size=f"{path.stat().st_size / 2**20:.1f}", max=f"{max_bytes / 2**20:.0f}"
-        )
+    io.check_file(path, max_bytes=max_bytes)
     try:
         frame = pyogrio.read_dataframe(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:

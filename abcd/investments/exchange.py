@@ -27,7 +27,7 @@ from abcd.errors import AbcdError, ImportFileError, ValidationError
 from abcd.i18n import Term
 from abcd.investments.ledger import Ledger
 from abcd.investments.model import InvestmentDraft, validate_investment
-from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow
+from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow, check_file
 from abcd.model import Asset
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store
@@ -77,11 +77,7 @@ def read_investment_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_row
     path = Path(path)
     if path.suffix.lower() != ".csv":
         raise ImportFileError("error.file_format", suffix=path.suffix or path.name, allowed=".csv")
-    if not path.is_file():
-        raise ImportFileError("error.file_missing", path=str(path))
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ImportFileError("error.file_too_large", size=f"{size / 1e6:.1f}", max=f"{max_bytes / 1e6:.0f}")
+    check_file(path, max_bytes=max_bytes)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -39,7 +39,7 @@ from abcd.investments.summary import (
     points_to_frame,
     wijken_to_frame,
 )
-from abcd.model import Asset, Category, new_asset_id
+from abcd.model import Asset, Category, counted_initiatives, new_asset_id
 from abcd.permissions import Permission, User, require
 from abcd.records import HistoryEntry, utcnow
 from abcd.store import Store
@@ -202,9 +202,7 @@ def level_summary(
     """
     wijken = level_wijken(catalogue, level)
     places = places_to_frame(store.list_assets(category=Category.MEETING_PLACE, include_deleted=True))
-    initiatives = points_to_frame(
-        a for a in store.list_assets(category=Category.INITIATIVE) if a.resident_led is not False and not a.is_pending
-    )
+    initiatives = points_to_frame(counted_initiatives(store.list_assets(category=Category.INITIATIVE)))
     investments = investments_to_frame(Ledger(store).list_investments())
     places["wijk"] = assign_wijken(places, wijken)
     counts = assign_wijken(initiatives, wijken).value_counts()

@@ -24,7 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from abcd.examples import EXAMPLE_SUFFIX
 from abcd.i18n import Lang, formats, t
-from abcd.model import WGS84, Asset, Category, MeetingPlaceRole, Source
+from abcd.model import WGS84, Asset, Category, MeetingPlaceRole, Source, counted_initiatives
 from abcd.people import PRIVATE_COLUMNS, people_by_buurt, public_assets
 from abcd.permissions import PUBLIC_USER, Permission, User
 from abcd.store import Store, assets_to_frame
@@ -181,7 +181,7 @@ def _investment_figures(store: Store, wijk: Wijk, items: Sequence[Asset]) -> Inv
     places = investment.places_to_frame(
         store.list_assets(wijk=wijk.slug, category=Category.MEETING_PLACE, include_deleted=True)
     )
-    initiatives = sum(1 for a in items if a.category is Category.INITIATIVE and a.resident_led is not False)
+    initiatives = len(counted_initiatives(items))
     summary = investment.wijk_summary(
         wijk.slug,
         name=wijk.name,
