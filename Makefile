@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 # Everything ruff formats and checks (mypy's files are in pyproject.toml).
-LINTED := abcd app.py app_pages tests bench
+LINTED := abcd app.py app_pages tests bench notebooks
 
 .PHONY: run test lint bench clean
 
