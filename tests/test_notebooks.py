@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import os
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,17 @@ def code_cells(notebook: Any) -> list[Any]:
 def executed(path: Path, work: Path) -> Any:
     notebook = read(path)
     client = NotebookClient(notebook, timeout=TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": work}})
-    client.execute()  # raises CellExecutionError, with the cell and its traceback, if a cell fails
+    client.execute(env=kernel_env())  # raises CellExecutionError, with the cell and its traceback, if a cell fails
     return notebook
+
+
+def kernel_env() -> dict[str, str]:
+    """The kernel's environment, as a user's Jupyter would give it.
+
+    Importing streamlit (which other tests do) sets ``MPLBACKEND=Agg`` in this
+    process; a kernel that inherited it would draw charts nowhere.
+    """
+    return {k: v for k, v in os.environ.items() if k != "MPLBACKEND" and not k.startswith("ABCD_")}
 
 
 def outputs(notebook: Any) -> list[Any]:
