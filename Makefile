@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Everything ruff formats and checks (mypy's files are in pyproject.toml).
+LINTED := abcd app.py app_pages tests bench notebooks
 
 .PHONY: run test lint bench clean
 
@@ -11,11 +13,13 @@ run: $(VENV)/.installed
 	$(BIN)/abcd init
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
-test: $(VENV)/.installed-test $(VENV)/.debian-packages
+# The habits first (format, lint, types: seconds), then every test.
+test: lint $(VENV)/.debian-packages
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check abcd app.py app_pages tests bench
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/ruff check $(LINTED)
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed-test

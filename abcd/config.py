@@ -2,8 +2,14 @@
 
 ``ABCD_DATABASE_URL`` picks the database: an SQLite file ``data/abcd.db`` by
 default (no server needed), or a ``postgresql+psycopg://`` URL for a shared
-PostgreSQL/PostGIS server. ``ABCD_WIJKEN_DIR`` points at the shipped open data
-(``data/wijken``), ``ABCD_LANG`` sets the language of the CLI (``nl``/``en``).
+PostgreSQL/PostGIS server. ``ABCD_WIJKEN_DIR`` points at the open data
+(default: the shipped ``data/wijken``, see :mod:`abcd.resources`),
+``ABCD_LANG`` sets the language of the CLI (``nl``/``en``).
+
+The default database sits in the checkout's ``data/`` folder; an ``abcd``
+installed from a wheel has no checkout, and keeps it in ``data/`` under the
+working directory instead (never inside ``site-packages``, which an upgrade
+replaces).
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from abcd.i18n import Lang, normalise_lang
+from abcd.resources import checkout_root, shipped_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+"""The folder above the package: the checkout, with ``app.py`` and ``static/``, when run from one."""
 DEFAULT_WIJK = "bospolder-tussendijken"
 
 
@@ -31,8 +39,9 @@ class Settings:
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Build :class:`Settings` from ``env`` (default: ``os.environ``)."""
     env = os.environ if env is None else env
+    data = (checkout_root() or Path.cwd()) / "data"
     return Settings(
-        database_url=env.get("ABCD_DATABASE_URL") or f"sqlite:///{ROOT / 'data' / 'abcd.db'}",
-        wijken_dir=Path(env.get("ABCD_WIJKEN_DIR") or ROOT / "data" / "wijken"),
+        database_url=env.get("ABCD_DATABASE_URL") or f"sqlite:///{data / 'abcd.db'}",
+        wijken_dir=Path(env.get("ABCD_WIJKEN_DIR") or shipped_dir("wijken")),
         lang=normalise_lang(env.get("ABCD_LANG", "nl")),
     )

@@ -22,7 +22,7 @@ from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, HOSTILE_NAME, INSIDE_BOTU_2, ROOT, make_draft
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "app.py")  # this checkout's app, wherever it was cloned
 PAGE = "app_pages/investeringen.py"
 OFFICER = User("ambtenaar", Role.OFFICER)
 SAVE = "FormSubmitter:invest_form-Investering opslaan"

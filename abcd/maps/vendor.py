@@ -2,7 +2,9 @@
 
 The maps load Leaflet from ``static/vendor/`` (served by Streamlit at
 :data:`VENDOR_URL`), never from a CDN; :func:`standalone_html` inlines the same
-files into one HTML document that opens from disk without internet.
+files into one HTML document that opens from disk without internet. An
+installed wheel carries the same files inside the package
+(:func:`abcd.resources.shipped_dir`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import base64
 import html
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
@@ -19,12 +20,13 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from abcd._html import js_literal
+from abcd.resources import shipped_dir
 
 LEAFLET_VERSION = "1.9.4"
 VENDOR_URL = "/app/static/vendor"
 """Where Streamlit serves ``static/vendor`` (``[server] enableStaticServing = true``)."""
-VENDOR_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor"
-"""The vendored files on disk; :func:`standalone_html` inlines them from here."""
+VENDOR_DIR = shipped_dir("vendor")
+"""The vendored files on disk (``static/vendor`` in a checkout); :func:`standalone_html` inlines them from here."""
 
 _LEAFLET = f"leaflet-{LEAFLET_VERSION}"
 # folium's resource names -> our files, relative to the vendor folder. Only
