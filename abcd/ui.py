@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import streamlit as st
@@ -22,6 +22,9 @@ from abcd.i18n import Lang, normalise_lang, t
 from abcd.permissions import PUBLIC_USER, Permission, Role, User
 from abcd.store import Store
 from abcd.wijken import Wijk, ensure_wijk, wijk_catalogue
+
+if TYPE_CHECKING:
+    from abcd.maps.clicks import Click
 
 # Session keys, in one place.
 LANG = "lang"
@@ -340,6 +343,23 @@ def show_chart(chart: Any) -> None:
     from abcd.i18n.formats import chart_locale
 
     st.altair_chart(chart.configure(locale=chart_locale(lang())), width="stretch")
+
+
+def new_map_click(key: str) -> Click | None:
+    """The click on the map shown with ``key`` that this session has not acted on yet, or ``None``.
+
+    ``st_folium`` hands back the latest click of each kind on every run; the
+    previous result is kept in session state, so a click is acted on once.
+    Every page reads its map clicks through here (a :class:`abcd.maps.clicks.Click`).
+    """
+    from abcd.maps.clicks import click_since
+
+    state = st.session_state.get(key)
+    result = state if isinstance(state, Mapping) else None
+    seen = f"{key}__seen"
+    click = click_since(result, st.session_state.get(seen))
+    st.session_state[seen] = dict(result) if result else None
+    return click
 
 
 def plain(text: str) -> str:

@@ -36,7 +36,6 @@ from abcd.model import MeetingPlaceRole
 from abcd.permissions import Permission
 
 PLACE = "invest_place"  # the meeting place chosen for a new entry
-SEEN = "invest_seen_map"  # the map result whose click was already used
 
 ctx = ui.context()
 tr = ui.tr
@@ -158,12 +157,12 @@ if not live:
 else:
     totals = place_totals(places_to_frame(live), investments_to_frame(entries), year=year)
     the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang)
-    state = ui.show_map(the_map, key="invest_map", layers=[investment_layer(totals, lang=ctx.lang)], height=420)
+    ui.show_map(the_map, key="invest_map", layers=[investment_layer(totals, lang=ctx.lang)], height=420)
     st.caption(tr("invest.map_hint") if may_edit else tr("invest.map_legend"))
     ids = [p.id for p in live]
-    if maps.new_click(state, st.session_state.get(SEEN)) == "asset" and maps.clicked_asset_id(state) in ids:
-        st.session_state[PLACE] = maps.clicked_asset_id(state)
-    st.session_state[SEEN] = dict(state) if state else None
+    click = ui.new_map_click("invest_map")
+    if click is not None and click.asset_id in ids:
+        st.session_state[PLACE] = click.asset_id
     if st.session_state.get(PLACE) not in ids:
         st.session_state.pop(PLACE, None)
 if live and may_edit:

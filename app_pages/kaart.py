@@ -10,6 +10,8 @@ from abcd.i18n.formats import format_integer
 from abcd.model import Category, Source
 from abcd.tables import source_label
 
+SELECTED = "kaart_selected"  # the asset last tapped on the map
+
 ctx = ui.context()
 tr = ui.tr
 
@@ -36,14 +38,17 @@ chosen = col_filter.pills(
 shown = filter_assets(frame, text=text, categories=chosen)
 
 the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang, examples=examples > 0)
-state = ui.show_map(the_map, key="kaart_map", layers=maps.asset_layers(shown, lang=ctx.lang))
+ui.show_map(the_map, key="kaart_map", layers=maps.asset_layers(shown, lang=ctx.lang))
+click = ui.new_map_click("kaart_map")
+if click is not None and click.asset_id is not None:
+    st.session_state[SELECTED] = click.asset_id
 
 if frame.empty:
     st.info(tr("map.empty", wijk=ui.plain(ctx.wijk.name)))
 else:
     st.caption(tr("map.count", shown=len(shown), n=len(frame)))
 
-asset_id = maps.clicked_asset_id(state)
+asset_id = st.session_state.get(SELECTED)
 match = frame[frame["id"] == asset_id] if asset_id else frame.iloc[0:0]
 if match.empty:
     st.caption(tr("map.click_hint"))

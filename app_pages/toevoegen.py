@@ -11,7 +11,6 @@ from abcd.model import NAME_MAX, Category, MeetingPlaceRole
 from abcd.permissions import Permission
 
 POINT = "add_point"  # (lon, lat) chosen for the new asset
-SEEN = "add_seen_click"  # the last map click already turned into a point
 PENDING = "add_pending"  # raw values waiting for "save in the wijk it lies in"
 
 ctx = ui.context()
@@ -26,13 +25,11 @@ layers = maps.asset_layers(frame, lang=ctx.lang, interactive=False)  # taps go t
 if point is not None:
     layers.append(maps.marker_layer(point[0], point[1], label=tr("map.new_point")))
 the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang)
-state = ui.show_map(the_map, key="add_map", layers=layers, height=420)
+ui.show_map(the_map, key="add_map", layers=layers, height=420)
 
-# A click is new when it differs from the one already used; GPS arrives as a click too.
-clicked = maps.clicked_point(state)
-if clicked is not None and clicked != st.session_state.get(SEEN):
-    st.session_state[SEEN] = clicked
-    st.session_state[POINT] = clicked
+click = ui.new_map_click("add_map")  # GPS arrives as a click too
+if click is not None and click.point is not None:
+    st.session_state[POINT] = click.point
     st.session_state.pop(PENDING, None)
     st.rerun()  # draw the marker in this same interaction
 

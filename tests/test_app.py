@@ -182,3 +182,22 @@ def test_export_from_the_about_page(app: AppTest) -> None:
     wijk, fmt, data = app.session_state["about_export"]
     assert wijk == "bospolder-tussendijken"
     assert fmt == ".csv" and data.decode().count("\n") == 11  # header + 10 examples
+
+
+def test_every_page_file_is_named_for_its_url_path() -> None:
+    """``app_pages/<path>.py`` is served at ``/<path>``: one name per page, Dutch, as residents see it."""
+    import ast
+
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    pages = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "st.Page"
+    ]
+    named = {}
+    for page in pages:
+        assert isinstance(page.args[0], ast.BinOp) and isinstance(page.args[0].right, ast.Constant)
+        stem = Path(page.args[0].right.value).stem
+        named[stem] = next(ast.literal_eval(k.value) for k in page.keywords if k.arg == "url_path")
+    assert named == {stem: stem for stem in named}
+    assert set(named) == {path.stem for path in (ROOT / "app_pages").glob("*.py")}

@@ -31,7 +31,14 @@ from __future__ import annotations
 
 from abcd.maps.assets import DESCRIPTION_PREVIEW, asset_layers, marker_layer
 from abcd.maps.base import asset_map, base_map, layer_control
-from abcd.maps.clicks import ST_FOLIUM_RETURNED_OBJECTS, clicked_asset_id, clicked_point, new_click
+from abcd.maps.clicks import (
+    ST_FOLIUM_RETURNED_OBJECTS,
+    Click,
+    click_since,
+    clicked_asset_id,
+    clicked_point,
+    new_click,
+)
 from abcd.maps.gaps import GAP_COLORS, add_gap_legend, coverage_layers, gap_class
 from abcd.maps.vendor import LEAFLET_VERSION, VENDOR_DIR, VENDOR_URL, standalone_html, use_local_assets
 from abcd.styles import CATEGORY_STYLE, CategoryStyle
@@ -45,10 +52,12 @@ __all__ = [
     "VENDOR_DIR",
     "VENDOR_URL",
     "CategoryStyle",
+    "Click",
     "add_gap_legend",
     "asset_layers",
     "asset_map",
     "base_map",
+    "click_since",
     "clicked_asset_id",
     "clicked_point",
     "coverage_layers",

@@ -1,13 +1,15 @@
 """Turning what ``st_folium`` returns into a selection: a clicked point or a clicked asset.
 
 Pure functions over plain dicts, so every page reads a click the same way
-and tests need no browser.
+(:func:`click_since`, through :func:`abcd.ui.new_map_click`) and tests need
+no browser.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 ST_FOLIUM_RETURNED_OBJECTS: tuple[str, ...] = (
@@ -105,4 +107,29 @@ def new_click(result: Mapping[str, Any] | None, previous: Mapping[str, Any] | No
     point = clicked_point(now)
     if point is not None and point != clicked_point(then):
         return "point"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """A new click on a map: on an asset (its ``asset_id``) or on the map itself (its ``point``, lon/lat)."""
+
+    asset_id: str | None = None
+    point: tuple[float, float] | None = None
+
+
+def click_since(result: Mapping[str, Any] | None, previous: Mapping[str, Any] | None) -> Click | None:
+    """The click in ``result`` that ``previous`` did not have yet, or ``None``.
+
+    >>> before = {"last_clicked": {"lat": 51.91, "lng": 4.44}}
+    >>> click_since({"last_clicked": {"lat": 51.92, "lng": 4.45}}, before)
+    Click(asset_id=None, point=(4.45, 51.92))
+    >>> click_since(before, before) is None
+    True
+    """
+    kind = new_click(result, previous)
+    if kind == "asset":
+        return Click(asset_id=clicked_asset_id(result))
+    if kind == "point":
+        return Click(point=clicked_point(result))
     return None
