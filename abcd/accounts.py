@@ -28,7 +28,7 @@ from abcd.i18n import Term
 from abcd.permissions import CLI_USER, Account, AccountFields, Role, User, parse_wijken
 from abcd.records import HistoryEntry, utcnow
 from abcd.store import Store
-from abcd.versioned import RecordKind
+from abcd.versioned import Messages, RecordKind
 
 MAX_FAILED = 5
 BASE_LOCK = timedelta(minutes=1)
@@ -45,15 +45,13 @@ class LoginError(AbcdError):
 
 
 ACCOUNTS: RecordKind[Account] = RecordKind(
-    record_type=Account,
-    table=schema.users,
-    history=schema.user_history,
-    key="username",
+    Account,
+    schema.users,
+    schema.user_history,
     history_key="username",
-    not_found="error.user_not_found",
-    deleted="error.user_not_found",
-    not_deleted="error.user_not_found",
     name_of=lambda account: account.username,
+    key="username",
+    messages=Messages("error.user_not_found", "error.user_not_found", "error.user_not_found"),
 )
 """How accounts are stored: the one versioned-record mechanism, for accounts."""
 

@@ -42,15 +42,7 @@ from abcd.records import HistoryEntry, interchange_fields, iso_utc, plain_value,
 from abcd.versioned import RecordKind
 
 ASSETS: RecordKind[Asset] = RecordKind(
-    record_type=Asset,
-    table=schema.assets,
-    history=schema.asset_history,
-    key="id",
-    history_key="asset_id",
-    not_found="error.not_found",
-    deleted="error.deleted",
-    not_deleted="error.not_deleted",
-    name_of=lambda asset: asset.name,
+    Asset, schema.assets, schema.asset_history, history_key="asset_id", name_of=lambda asset: asset.name
 )
 """How assets are stored: the one versioned-record mechanism, for assets."""
 

@@ -37,9 +37,18 @@ from abcd.records import (
 R = TypeVar("R", bound=Versioned)
 
 
+@dataclass(frozen=True, slots=True)
+class Messages:
+    """The catalogue keys a kind of record uses for "no such record", "already deleted" and "not deleted"."""
+
+    not_found: str = "error.not_found"
+    deleted: str = "error.deleted"
+    not_deleted: str = "error.not_deleted"
+
+
 @dataclass(frozen=True)
 class RecordKind(Generic[R]):
-    """One kind of versioned record: its type, table and history table, and the words for its errors.
+    """One kind of versioned record: its type, table and history table, and how to name it in messages.
 
     ``key`` is the record's identity attribute and column (``id``,
     ``username``); ``history_key`` the column of the history table that
@@ -49,12 +58,10 @@ class RecordKind(Generic[R]):
     record_type: type[R]
     table: Table
     history: Table
-    key: str
     history_key: str
-    not_found: str
-    deleted: str
-    not_deleted: str
     name_of: Callable[[Any], str]
+    key: str = "id"
+    messages: Messages = Messages()
 
     # ---------------------------------------------------------- mapping
     @cached_property
@@ -125,7 +132,7 @@ class RecordKind(Generic[R]):
         """The record ``key``, deleted or not; :class:`NotFoundError` if unknown."""
         row = conn.execute(select(self.table).where(self._key_column() == str(key))).mappings().first()
         if row is None:
-            raise NotFoundError(self.not_found, value=key)
+            raise NotFoundError(self.messages.not_found, value=key)
         return self.from_row(row)
 
     def get_many(self, conn: Connection, keys: Iterable[str]) -> dict[str, R]:
@@ -254,7 +261,7 @@ class RecordKind(Generic[R]):
         """
         current = self.get(conn, key)
         if current.is_deleted:
-            raise NotFoundError(self.deleted, value=key)
+            raise NotFoundError(self.messages.deleted, value=key)
         new = dataclasses.replace(build(current), version=current.version + 1, updated_by=by, updated_at=now)
         expected = current.version if expected_version is None else expected_version
         return self.change(conn, current, new, action, by=by, now=now, expected_version=expected, extra=extra)
@@ -265,7 +272,7 @@ class RecordKind(Generic[R]):
         """Soft-delete (or restore) ``key``: it leaves (or returns to) every list and can be brought back."""
         current = self.get(conn, key)
         if current.is_deleted == deleted:
-            raise NotFoundError(self.deleted if deleted else self.not_deleted, value=key)
+            raise NotFoundError(self.messages.deleted if deleted else self.messages.not_deleted, value=key)
         new = dataclasses.replace(
             current,
             version=current.version + 1,
@@ -303,4 +310,4 @@ class RecordKind(Generic[R]):
         )
 
 
-__all__ = ["RecordKind"]
+__all__ = ["Messages", "RecordKind"]

@@ -71,17 +71,7 @@ def notes() -> Iterator[tuple[Database, RecordKind[Note]]]:
     history = schema.history_table("note_history", Column("note_id", String(36), nullable=False), meta=meta)
     db = Database.open("sqlite://")
     meta.create_all(db.engine)
-    kind: RecordKind[Note] = RecordKind(
-        record_type=Note,
-        table=table,
-        history=history,
-        key="id",
-        history_key="note_id",
-        not_found="error.not_found",
-        deleted="error.deleted",
-        not_deleted="error.not_deleted",
-        name_of=lambda note: note.title,
-    )
+    kind: RecordKind[Note] = RecordKind(Note, table, history, history_key="note_id", name_of=lambda n: n.title)
     yield db, kind
     db.close()
 
@@ -218,7 +208,7 @@ def test_adding_a_field_is_one_declaration() -> None:
     table = schema.versioned_table("longer", Column("id", String(36), primary_key=True), LongerFields, meta=meta)
     assert "colour" in table.c and str(table.c.colour.type) == "VARCHAR(7)"
     assert "colour" in interchange_fields(LongerFields)
-    kind: RecordKind[Longer] = RecordKind(Longer, table, table, "id", "id", "", "", "", lambda r: "")
+    kind: RecordKind[Longer] = RecordKind(Longer, table, table, history_key="id", name_of=lambda r: "")
     longer = Longer(**{**vars(a_note()), "colour": "#009E73"}, id="x", version=1, created_by="a",
                     created_at=NOW, updated_by="a", updated_at=NOW)  # fmt: skip
     assert kind.to_row(longer)["colour"] == "#009E73"

@@ -27,6 +27,7 @@ from abcd.errors import AbcdError, ImportFileError, ValidationError
 from abcd.i18n import Term
 from abcd.investments.ledger import Ledger
 from abcd.investments.model import InvestmentDraft, validate_investment
+from abcd.investments.summary import SUMMARY_FIGURES
 from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow, check_file
 from abcd.model import Asset
 from abcd.permissions import CLI_USER, Permission, User, require
@@ -47,18 +48,7 @@ IMPORT_COLUMNS = (
 )
 REQUIRED_COLUMNS = ("date", "funder")
 
-SUMMARY_CSV_COLUMNS = (
-    "wijk",
-    "inwoners",
-    "standard_places",
-    "resident_places",
-    "eur_total",
-    "eur_standard",
-    "eur_resident",
-    "eur_per_1000",
-    "space_m2",
-    "initiatives_per_1000",
-)
+SUMMARY_CSV_COLUMNS = ("wijk", *SUMMARY_FIGURES)
 """The columns of ``abcd investments summary --out FILE.csv``, in this order."""
 
 

@@ -43,19 +43,16 @@ from abcd.model import Asset, Category, counted_initiatives, new_asset_id
 from abcd.permissions import Permission, User, require
 from abcd.records import HistoryEntry, utcnow
 from abcd.store import Store
-from abcd.versioned import RecordKind
+from abcd.versioned import Messages, RecordKind
 from abcd.wijken import Wijk
 
 INVESTMENTS: RecordKind[Investment] = RecordKind(
-    record_type=Investment,
-    table=schema.investments,
-    history=schema.investment_history,
-    key="id",
+    Investment,
+    schema.investments,
+    schema.investment_history,
     history_key="investment_id",
-    not_found="error.investment_not_found",
-    deleted="error.investment_deleted",
-    not_deleted="error.investment_not_deleted",
     name_of=lambda item: f"{item.date.isoformat()} {item.amount_eur}",
+    messages=Messages("error.investment_not_found", "error.investment_deleted", "error.investment_not_deleted"),
 )
 """How investments are stored: the one versioned-record mechanism, for investments."""
 

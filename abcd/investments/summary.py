@@ -189,6 +189,19 @@ def assign_wijken(points: pd.DataFrame, wijken: Sequence[Wijk]) -> pd.Series:
 
 
 # ------------------------------------------------------------------ summary
+SUMMARY_FIGURES = (
+    "inwoners",
+    "standard_places",
+    "resident_places",
+    "eur_total",
+    "eur_standard",
+    "eur_resident",
+    "eur_per_1000",
+    "space_m2",
+    "initiatives_per_1000",
+)
+"""The figures of a wijk that the summary CSV and the city table show, in this order."""
+
 SUMMARY_COLUMNS = (
     "name",
     "inwoners",

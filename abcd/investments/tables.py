@@ -18,7 +18,7 @@ import pandas as pd
 from abcd.i18n import Lang, t
 from abcd.investments.amounts import format_eur, format_number
 from abcd.investments.model import Investment
-from abcd.investments.summary import HIGH_INVESTMENT_LOW_ACTIVITY, LOW_INVESTMENT_HIGH_ACTIVITY
+from abcd.investments.summary import HIGH_INVESTMENT_LOW_ACTIVITY, LOW_INVESTMENT_HIGH_ACTIVITY, SUMMARY_FIGURES
 from abcd.model import Asset, MeetingPlaceRole
 from abcd.records import HistoryEntry
 from abcd.tables import change_table
@@ -36,19 +36,7 @@ LEDGER_COLUMNS = (
     "note",
     "version",
 )
-CITY_COLUMNS = (
-    "name",
-    "inwoners",
-    "standard_places",
-    "resident_places",
-    "eur_total",
-    "eur_standard",
-    "eur_resident",
-    "eur_per_1000",
-    "space_m2",
-    "initiatives_per_1000",
-    "signals",
-)
+CITY_COLUMNS = ("name", *SUMMARY_FIGURES, "signals")
 COMPARISON_COLUMNS = (
     "name",
     "inwoners",

@@ -227,11 +227,25 @@ class Headline:
     people: pd.DataFrame
 
 
+def headline_cells(data: ReportData, lang: Lang = "nl") -> list[tuple[int, str]]:
+    """The big numbers of a report or poster with their labels: on the map, initiatives, meeting places, new."""
+    figures = headline(data)
+    cells = [
+        (figures.on_map, t("poster.on_map", lang)),
+        (figures.initiatives, t("poster.initiatives", lang)),
+        (figures.meeting_places, t("poster.meeting_places", lang)),
+    ]
+    if figures.new_since is not None and data.since is not None:
+        cells.append((figures.new_since, t("poster.new_since", lang, date=format_date(data.since, lang))))
+    return cells
+
+
 def headline(data: ReportData) -> Headline:
     """The headline figures of ``data``."""
     assets = data.assets
     initiatives = assets[assets["category"] == Category.INITIATIVE.value] if len(assets) else assets
-    led = int(initiatives["resident_led"].fillna(False).astype(bool).sum()) if len(initiatives) else 0
+    # Resident-led unless said otherwise, as everywhere (abcd.model.Asset.counts_as_initiative).
+    led = int(sum(value is not False for value in initiatives["resident_led"])) if len(initiatives) else 0
     meeting = int((assets["category"] == Category.MEETING_PLACE.value).sum()) if len(assets) else 0
     return Headline(
         on_map=len(assets),

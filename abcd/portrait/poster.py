@@ -21,7 +21,7 @@ from matplotlib.text import Text
 from abcd.i18n import Lang, normalise_lang, t
 from abcd.model import Category
 from abcd.portrait import static_map
-from abcd.portrait.data import ReportData, category_counts, format_date, format_number, headline
+from abcd.portrait.data import ReportData, category_counts, format_date, format_number, headline_cells
 
 A3_MM = (297.0, 420.0)
 """Width and height of A3 portrait in millimetres."""
@@ -112,14 +112,7 @@ def _fit_width(fig: Figure, text: Text, fraction: float, *, smallest: float = 18
 
 
 def _figures_row(fig: Figure, data: ReportData, lang: Lang) -> None:
-    figures = headline(data)
-    cells = [
-        (figures.on_map, t("poster.on_map", lang)),
-        (figures.initiatives, t("poster.initiatives", lang)),
-        (figures.meeting_places, t("poster.meeting_places", lang)),
-    ]
-    if figures.new_since is not None and data.since is not None:
-        cells.append((figures.new_since, t("poster.new_since", lang, date=format_date(data.since, lang))))
+    cells = headline_cells(data, lang)
     left, right, bottom, height, gap = 0.06, 0.94, 0.815, 0.085, 0.012
     width = (right - left - gap * (len(cells) - 1)) / len(cells)
     for i, (number, label) in enumerate(cells):

@@ -54,7 +54,7 @@ from abcd.portrait.data import (
     display_name,
     format_date,
     format_number,
-    headline,
+    headline_cells,
     load_report_data,
     new_since,
     report_data,
@@ -166,14 +166,7 @@ def _empty_section(data: ReportData, lang: Lang, s: dict[str, ParagraphStyle]) -
 
 
 def _key_figures(data: ReportData, lang: Lang, s: dict[str, ParagraphStyle]) -> Table:
-    figures = headline(data)
-    cells = [
-        (figures.on_map, t("poster.on_map", lang)),
-        (figures.initiatives, t("poster.initiatives", lang)),
-        (figures.meeting_places, t("poster.meeting_places", lang)),
-    ]
-    if figures.new_since is not None and data.since is not None:
-        cells.append((figures.new_since, t("poster.new_since", lang, date=format_date(data.since, lang))))
+    cells = headline_cells(data, lang)
     row = [[Paragraph(format_number(n, lang), s["big"]), Paragraph(_text(label), s["cell"])] for n, label in cells]
     width = _TEXT_WIDTH / len(cells)
     table = Table([row], colWidths=[width] * len(cells))
