@@ -33,6 +33,15 @@ def _locale(lang: Lang) -> str:
     return catalogues.load_catalogue(lang if lang in LANGUAGES else catalogues.SOURCE_LANG).locale
 
 
+def language_tag(lang: Lang) -> str:
+    """The BCP 47 tag of ``lang``'s catalogue (``nl``, ``en-GB``), for document metadata.
+
+    >>> language_tag("nl"), language_tag("en")
+    ('nl', 'en-GB')
+    """
+    return str(_locale(lang)).replace("_", "-")
+
+
 def format_integer(value: int, lang: Lang = "nl") -> str:
     """A whole number with the language's digit grouping.
 

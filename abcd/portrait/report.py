@@ -45,6 +45,7 @@ from reportlab.platypus import (
 )
 
 from abcd.i18n import Lang, normalise_lang, t
+from abcd.i18n.formats import language_tag
 from abcd.model import Category, MeetingPlaceRole
 from abcd.portrait import static_map
 from abcd.portrait.data import (
@@ -462,7 +463,7 @@ def wijk_report(data: ReportData, *, lang: Lang = "nl", own_strengths: str = "",
         subject=t("report.subtitle", lang),
         author="abcd",
         creator="abcd (ReportLab)",
-        lang="nl-NL" if lang == "nl" else "en-GB",
+        lang=language_tag(lang),
     )
     footer = t("report.footer", lang, wijk=data.name, date=format_date(data.made_on, lang))
     doc.build(story, canvasmaker=_canvas_maker(footer, lang))
