@@ -21,7 +21,7 @@ from typing import Any
 import geopandas as gpd
 
 from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
-from abcd.model import Asset, AssetDraft, Category, Status, counted_initiatives, validate_asset
+from abcd.model import Asset, AssetDraft, Category, Status, counted_initiatives, validate_asset, with_changes
 from abcd.permissions import Permission, User, require
 from abcd.store import Store, assets_to_frame
 from abcd.wijken import KIND_CBS_BUURT, Wijk, check_in_wijk, ensure_wijk
@@ -166,20 +166,10 @@ def edit_asset(
     """
     current = store.get(asset_id)
     _require_on(user, current, Permission.EDIT_ASSETS)
-    raw: dict[str, Any] = {**current.raw(), "id": current.id}
+    stored: dict[str, Any] = {**current.raw(), "id": current.id}
     if current.is_person:
-        raw["consent"] = store.consent(asset_id)
-    raw.update(changes)
-    # A category change drops the other category's extra fields instead of refusing them.
-    if raw["category"] != "initiative":
-        raw["resident_led"] = None
-    if raw["category"] != "meeting_place":
-        raw["meeting_place_role"] = None
-    if raw["category"] not in ("initiative", "place"):
-        raw["area"] = None
-    if raw["category"] != "person":
-        raw["linked_asset_id"] = None
-    draft = validate_asset(raw)
+        stored["consent"] = store.consent(asset_id)
+    draft = validate_asset(with_changes(stored, changes))
     _check_person_kept(current, draft)
     if draft.category is Category.PERSON and draft.consent is None:
         raise ValidationError("error.person_needs_consent")

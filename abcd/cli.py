@@ -198,6 +198,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             wijken_dir=settings.wijken_dir,
             default_wijk=default,
             by=_actor(args),
+            overwrite=args.overwrite,
+            lang=settings.lang,
         )
     except AbcdError as exc:
         raise AbcdError("error.nothing_imported", message=exc) from exc
@@ -399,6 +401,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--wijk", default=DEFAULT_WIJK, help="wijk for rows without a 'wijk' value")
     p.add_argument("--by", help="who is importing (recorded in the history)")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="rows with an existing id but no 'version' overwrite the asset as it is now (default: refused)",
+    )
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="export assets: .geojson, .gpkg, .csv or .html (offline map)")

@@ -7,16 +7,20 @@ at once. One bad row means nothing is stored, and the error names the row.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 
 from abcd import io
+from abcd._cells import is_blank
 from abcd.assets import prepare_drafts
-from abcd.errors import AbcdError, ImportFileError
-from abcd.i18n import Term, normalise_lang
-from abcd.model import AssetDraft, Source, validate_asset
+from abcd.errors import AbcdError, ImportFileError, ValidationError
+from abcd.i18n import Term, normalise_lang, t
+from abcd.model import Asset, AssetDraft, Consent, Source, validate_asset, with_changes
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store, assets_to_frame
 from abcd.wijken import Wijk, check_in_wijk, ensure_wijk, find_wijk
@@ -32,14 +36,24 @@ class ImportResult:
     wijken: tuple[str, ...]
 
 
-def drafts_from_rows(rows: list[io.RawRow], *, default_wijk: str, catalogue: dict[str, Wijk]) -> list[AssetDraft]:
+def drafts_from_rows(
+    rows: list[io.RawRow],
+    *,
+    default_wijk: str,
+    catalogue: dict[str, Wijk],
+    stored: Mapping[str, Asset] | None = None,
+    consents: Mapping[str, Consent | None] | None = None,
+) -> list[AssetDraft]:
     """Validate raw rows into drafts; the first bad row raises, naming its number.
 
     ``default_wijk`` applies to rows without a ``wijk`` value. A point must lie
-    in its wijk (within the boundary tolerance).
+    in its wijk (within the boundary tolerance). A row with the id of a
+    ``stored`` asset edits it: columns the file does not have keep their stored
+    values (and a resident keeps their recorded consent, from ``consents``).
     """
     drafts: list[AssetDraft] = []
     seen_ids: set[str] = set()
+    stored = stored or {}
     for row in rows:
         try:
             values = dict(row.values)
@@ -48,6 +62,9 @@ def drafts_from_rows(rows: list[io.RawRow], *, default_wijk: str, catalogue: dic
                 if reason:
                     raise ImportFileError("error.geometry_invalid", field=Term("field.geometry"), reason=reason)
                 raise ImportFileError("error.geometry_empty", field=Term("field.geometry"))
+            current = stored.get(_row_id(values) or "")
+            if current is not None:
+                values = _edit_of(current, values, (consents or {}).get(current.id))
             wijk = find_wijk(catalogue, str(values.get("wijk") or default_wijk))
             values["wijk"] = wijk.slug
             draft = validate_asset(values, default_source=Source.IMPORT)
@@ -56,10 +73,126 @@ def drafts_from_rows(rows: list[io.RawRow], *, default_wijk: str, catalogue: dic
                 if draft.id in seen_ids:
                     raise ImportFileError("error.duplicate_id", value=draft.id)
                 seen_ids.add(draft.id)
+            if current is not None:
+                draft = _at_file_precision(draft, current)
         except AbcdError as exc:
             raise ImportFileError("error.row", row=row.number, message=exc) from exc
         drafts.append(draft)
     return drafts
+
+
+_CONSENT_COLUMNS = ("consent_date", "consent_recorded_by", "consent_purpose", "consent_text_version")
+
+
+def _row_id(values: Mapping[str, Any]) -> str | None:
+    """The asset id a row names, as stored; ``None`` for none or a bad one (validation names that)."""
+    value = values.get("id")
+    if is_blank(value):
+        return None
+    try:
+        return str(uuid.UUID(str(value).strip()))
+    except ValueError:
+        return None
+
+
+def _edit_of(current: Asset, values: Mapping[str, Any], consent: Consent | None) -> dict[str, Any]:
+    """A row that edits ``current``: what the file says, and the stored value of every column it lacks."""
+    stored: dict[str, Any] = {**current.raw(), "id": current.id}
+    if current.is_person and consent is not None and not any(c in values for c in _CONSENT_COLUMNS):
+        stored["consent"] = consent
+    changes = {k: v for k, v in values.items() if k != "version"}
+    if "wijk" in changes and is_blank(changes["wijk"]):
+        del changes["wijk"]  # an empty cell keeps the asset where it is, rather than moving it to --wijk
+    return with_changes(stored, changes)
+
+
+# Exports write coordinates with 7 decimals (about 1 cm): a re-imported export
+# that only rounds them changes nothing.
+_FILE_DECIMALS = 7
+
+
+def _at_file_precision(draft: AssetDraft, current: Asset) -> AssetDraft:
+    """``draft`` with ``current``'s location and area where they differ only by the rounding of a file."""
+    lon, lat, area = draft.lon, draft.lat, draft.area
+    if round(lon, _FILE_DECIMALS) == round(current.lon, _FILE_DECIMALS):
+        lon = current.lon
+    if round(lat, _FILE_DECIMALS) == round(current.lat, _FILE_DECIMALS):
+        lat = current.lat
+    if area is not None and current.area is not None and area.equals_exact(current.area, 10**-_FILE_DECIMALS):
+        area = current.area
+    return replace(draft, lon=lon, lat=lat, area=area)
+
+
+def _file_version(row: io.RawRow) -> int | None:
+    """The ``version`` a row says it was exported at, or ``None`` when it has none."""
+    value = row.values.get("version")
+    if is_blank(value):
+        return None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        number = float("nan")
+    if not number.is_integer() or number < 1:
+        raise ImportFileError("error.row", row=row.number, message=ValidationError("error.bad_version", value=value))
+    return int(number)
+
+
+def check_versions(
+    store: Store, rows: Sequence[io.RawRow], drafts: Sequence[AssetDraft], stored: Mapping[str, Asset], *, lang: str
+) -> dict[str, int]:
+    """The version each edited asset must still have; :class:`ImportFileError` naming every stale row.
+
+    A row that edits a stored asset must carry the ``version`` it was exported
+    at, and that must still be the stored version: otherwise someone changed
+    the asset since the export, and the file would undo their work. Rows
+    without a version are refused unless the caller chose to overwrite (then
+    pass no such rows here). Deleted assets are left alone anyway.
+    """
+    expected: dict[str, int] = {}
+    stale: list[AbcdError] = []
+    for row, draft in zip(rows, drafts, strict=True):
+        current = stored.get(draft.id or "")
+        if current is None or current.is_deleted:
+            continue
+        version = _file_version(row)
+        if version is None:
+            stale.append(
+                AbcdError("error.row", row=row.number, message=AbcdError("error.import_no_version", name=current.name))
+            )
+            continue
+        if version != current.version:
+            since = _changes_since(store, current, version, lang=lang)
+            message = AbcdError(
+                "error.import_stale", name=current.name, given=version, stored=current.version, changes=since
+            )
+            stale.append(AbcdError("error.row", row=row.number, message=message))
+            continue
+        expected[current.id] = version
+    if stale:
+        shown = [e.message(lang) for e in stale[:_STALE_SHOWN]]
+        if len(stale) > _STALE_SHOWN:
+            shown.append("…")
+        raise ImportFileError("error.import_stale_rows", n=len(stale), rows="\n".join(shown))
+    return expected
+
+
+_STALE_SHOWN = 10  # rows named in the message; the count says how many there are in all
+
+
+def _changes_since(store: Store, current: Asset, version: int, *, lang: str) -> str:
+    """Who changed which fields of ``current`` after ``version``, and when (for a stale-row message)."""
+    from abcd.i18n.formats import format_datetime
+
+    parts = []
+    for entry in store.history(current.id):
+        if entry.version <= version:
+            continue
+        fields = ", ".join(
+            t(f"field.{f}", lang) if f != "deleted" else t("history.deleted", lang) for f in entry.changed_fields()
+        )
+        what = fields or t(f"history.{entry.action}", lang)
+        parts.append(f"{entry.changed_by}, {format_datetime(entry.changed_at, lang)}: {what}")
+    return "; ".join(parts) or "-"
 
 
 def import_assets(
@@ -72,23 +205,33 @@ def import_assets(
     by: str | None = None,
     user: User = CLI_USER,
     max_bytes: int = io.MAX_FILE_BYTES,
+    overwrite: bool = False,
+    lang: str = "nl",
 ) -> ImportResult:
     """Import an asset file into the store: all rows, or none.
 
     Rows whose ``id`` already exists update that asset (so importing an export
-    back does not duplicate anything); other rows become new assets. ``user``
-    must be allowed to edit assets in every wijk of the file (the command line
-    acts as the local administrator); people are placed by the people rules of
+    back does not duplicate anything), if the asset is still at the row's
+    ``version`` (:func:`check_versions`); with ``overwrite`` rows *without* a
+    version update it as it is now. Columns the file lacks keep their stored
+    values, and a row that changes nothing writes no new version. Other rows
+    become new assets. ``user`` must be allowed to edit assets in every wijk of
+    the file and every asset a row edits (the command line acts as the local
+    administrator); people are placed by the people rules of
     :func:`abcd.assets.place_person` and need their consent columns.
     """
     rows = io.read_rows(Path(path), max_bytes=max_bytes)
-    drafts = _keep_contacts(store, rows, drafts_from_rows(rows, default_wijk=default_wijk, catalogue=catalogue))
+    stored = store.assets_by_id([i for i in (_row_id(r.values) for r in rows) if i])
+    consents = {a.id: store.consent(a.id) for a in stored.values() if a.is_person}
+    drafts = drafts_from_rows(rows, default_wijk=default_wijk, catalogue=catalogue, stored=stored, consents=consents)
+    checked = [(r, d) for r, d in zip(rows, drafts, strict=True) if not (overwrite and _file_version(r) is None)]
+    expected = check_versions(store, [r for r, _ in checked], [d for _, d in checked], stored, lang=lang)
     slugs = tuple(sorted({d.wijk for d in drafts}))
     for slug in slugs:
         require(user, Permission.IMPORT, wijk=slug)
         ensure_wijk(store, catalogue, slug, wijken_dir)
     prepared = prepare_drafts(store, catalogue, drafts, user=user, row_numbers=[r.number for r in rows])
-    created, updated = store.upsert_many(prepared, by=by or user.username)
+    created, updated = store.upsert_many(prepared, by=by or user.username, expected_versions=expected)
     return ImportResult(
         created=len(created),
         updated=len(updated),
@@ -107,6 +250,8 @@ def import_upload(
     default_wijk: str,
     user: User,
     max_bytes: int = io.MAX_FILE_BYTES,
+    overwrite: bool = False,
+    lang: str = "nl",
 ) -> ImportResult:
     """Import an uploaded file (its name and bytes) through a temporary file: all rows, or none.
 
@@ -131,22 +276,9 @@ def import_upload(
             default_wijk=default_wijk,
             user=user,
             max_bytes=max_bytes,
+            overwrite=overwrite,
+            lang=lang,
         )
-
-
-def _keep_contacts(store: Store, rows: list[io.RawRow], drafts: list[AssetDraft]) -> list[AssetDraft]:
-    """Keep the stored private contact of updated assets when the file has no ``contact`` column.
-
-    Exports leave contact details out, so re-importing one must not erase them;
-    an empty ``contact`` cell in a file that has the column still clears it.
-    """
-    if not any(d.id and "contact" not in r.values for r, d in zip(rows, drafts, strict=True)):
-        return drafts
-    contacts = {a.id: a.contact for a in store.list_assets(include_deleted=True) if a.contact}
-    return [
-        replace(d, contact=contacts[d.id]) if d.id in contacts and "contact" not in r.values else d
-        for r, d in zip(rows, drafts, strict=True)
-    ]
 
 
 def export_frame(store: Store, *, wijk: str | None = None, include_personal: bool = False) -> gpd.GeoDataFrame:

@@ -425,6 +425,36 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
     )
 
 
+# Fields that belong to some categories only (validate_asset refuses them elsewhere).
+CATEGORY_FIELDS: Mapping[str, frozenset[Category]] = {
+    "resident_led": frozenset({Category.INITIATIVE}),
+    "meeting_place_role": frozenset({Category.MEETING_PLACE}),
+    "area": AREA_CATEGORIES,
+    "linked_asset_id": frozenset({Category.PERSON}),
+}
+
+
+def with_changes(stored: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """An asset's stored raw values with ``changes`` applied, as an edit form or an import row edits it.
+
+    Fields ``changes`` leaves out keep their stored value. When the category
+    changes, stored fields of the old category (an initiative's
+    ``resident_led``, ...) are dropped instead of refused; values ``changes``
+    gives are kept, so a wrong one is still named by :func:`validate_asset`.
+
+    >>> stored = {"name": "Moestuin", "category": "initiative", "resident_led": True}
+    >>> changed = with_changes(stored, {"category": "place"})
+    >>> changed["name"], changed["category"], changed["resident_led"]
+    ('Moestuin', 'place', None)
+    """
+    merged = {**stored, **changes}
+    category = str(merged.get("category", "")).strip().lower()
+    for name, categories in CATEGORY_FIELDS.items():
+        if name not in changes and category not in categories:
+            merged[name] = None
+    return merged
+
+
 def counted_initiatives(assets: Iterable[Asset]) -> list[Asset]:
     """The resident initiatives that count (see :attr:`Asset.counts_as_initiative`), in input order."""
     return [a for a in assets if a.counts_as_initiative]
@@ -453,4 +483,5 @@ __all__ = [
     "parse_coordinate",
     "validate_asset",
     "validate_consent",
+    "with_changes",
 ]

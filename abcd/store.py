@@ -11,7 +11,7 @@ ledger and the accounts share.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from abcd import schema
 from abcd._cells import is_missing
 from abcd.db import Database
-from abcd.errors import NotFoundError, UnknownWijkError
+from abcd.errors import ConflictError, NotFoundError, UnknownWijkError
 from abcd.model import (
     INTERCHANGE_COLUMNS,
     WGS84,
@@ -191,15 +191,21 @@ class Store:
             _check_wijken(conn, {d.wijk for d in drafts})
             return _insert_new(conn, drafts, by=by, now=utcnow())
 
-    def upsert_many(self, drafts: Sequence[AssetDraft], *, by: str) -> tuple[list[Asset], list[Asset]]:
+    def upsert_many(
+        self, drafts: Sequence[AssetDraft], *, by: str, expected_versions: Mapping[str, int] | None = None
+    ) -> tuple[list[Asset], list[Asset]]:
         """Create new assets and update those whose id exists, all in ONE transaction.
 
         Used by imports: a re-imported export updates its assets instead of
-        duplicating them, and one failure rolls the whole file back. Rows for
-        soft-deleted assets and rows that change nothing are left alone.
+        duplicating them, and one failure rolls the whole file back. An asset
+        in ``expected_versions`` is only updated if it is still at that
+        version (else :class:`~abcd.errors.ConflictError`, and nothing is
+        stored); others are updated as they are now. Rows for soft-deleted
+        assets and rows that change nothing are left alone.
         Returns ``(created, updated)``.
         """
         now = utcnow()
+        expected = expected_versions or {}
         new_drafts: list[AssetDraft] = []
         updated: list[Asset] = []
         with self.db.write() as conn:
@@ -214,9 +220,12 @@ class Store:
                     # Someone deleted it on purpose; an old file must not bring it
                     # back. Restoring is a deliberate act on the list page.
                     continue
+                version = expected.get(current.id, current.version)
+                if version != current.version:
+                    raise ConflictError("error.conflict", name=current.name, stored=current.version, given=version)
                 if ASSETS.snapshot(ASSETS.with_fields(current, draft)) == ASSETS.snapshot(current):
                     continue  # unchanged: no new version, no history noise
-                updated.append(ASSETS.update(conn, current, draft, by=by, now=now, expected_version=current.version))
+                updated.append(ASSETS.update(conn, current, draft, by=by, now=now, expected_version=version))
             created = _insert_new(conn, new_drafts, by=by, now=now)
         return created, updated
 

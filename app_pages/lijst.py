@@ -70,6 +70,7 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
             type=["geojson", "json", "gpkg", "csv"],
             key=f"list_import_file_{st.session_state.get('list_import_round', 0)}",  # a new key empties it
         )
+        overwrite = st.checkbox(tr("list.import_overwrite"), key="list_import_overwrite")
         if st.button(tr("list.import_button"), key="list_import_button", disabled=upload is None) and upload:
             try:
                 result = import_upload(
@@ -80,6 +81,8 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
                     wijken_dir=ui.settings().wijken_dir,
                     default_wijk=ctx.wijk.slug,
                     user=ctx.user,
+                    overwrite=overwrite,
+                    lang=ctx.lang,
                 )
             except AbcdError as exc:  # nothing was stored; the message names the row and the reason
                 st.error(ui.plain(AbcdError("error.nothing_imported", message=exc).message(ctx.lang)))

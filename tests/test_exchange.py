@@ -170,7 +170,7 @@ def test_an_empty_contact_column_clears_the_contact(
     centre = seeded[4]
     path = tmp_path / "contact.csv"
     path.write_text(
-        f"id,name,category,lat,lon,contact\n{centre.id},Wijkcentrum,meeting_place,{centre.lat},{centre.lon},\n",
+        f"id,version,name,category,lat,lon,contact\n{centre.id},1,Wijkcentrum,meeting_place,{centre.lat},{centre.lon},\n",
         encoding="utf-8",
     )
     assert do_import(botu_store, path).updated == 1

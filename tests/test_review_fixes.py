@@ -61,7 +61,10 @@ def test_a_resident_stays_a_resident_on_import_and_edit(
     person = _person(botu_store, catalogue)
     lon, lat = INSIDE_BOTU
     path = tmp_path / "openbaar.csv"
-    path.write_text(f"id,name,category,lat,lon\n{person.id},Openbaar,initiative,{lat},{lon}\n", encoding="utf-8")
+    path.write_text(
+        f"id,version,name,category,lat,lon\n{person.id},{person.version},Openbaar,initiative,{lat},{lon}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ImportFileError, match="blijft dat"):
         import_assets(
             botu_store, path, catalogue=catalogue, wijken_dir=WIJKEN_DIR, default_wijk=BOTU, user=BOTU_BUILDER
