@@ -25,14 +25,7 @@ PAGES = Path(__file__).parent / "app_pages"
 with st.sidebar:
     st.segmented_control("Taal / Language", options=LANGUAGES, format_func=language_name, key=ui.LANG)
     lang = ui.lang()
-    options = list(ui.catalogue())
-    st.selectbox(
-        ui.tr("app.wijk"),
-        options=options,
-        format_func=lambda slug: ui.catalogue()[slug].label(),
-        key=ui.WIJK,
-        on_change=ui.wijk_changed,
-    )
+    ui.wijk_picker()
     ui.account_box()
 
 navigation = st.navigation(

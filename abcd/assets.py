@@ -13,7 +13,7 @@ coordinators see people; everyone else sees counts per buurt.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,10 +24,10 @@ from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, Validation
 from abcd.model import Asset, AssetDraft, Category, Status, counted_initiatives, validate_asset, with_changes
 from abcd.permissions import Permission, User, require
 from abcd.store import Store, assets_to_frame
-from abcd.wijken import KIND_CBS_BUURT, Wijk, check_in_wijk, ensure_wijk
+from abcd.wijken import KIND_CBS_BUURT, Wijk, areas_at, areas_to_store, check_in_wijk, ensure_wijk
 
 
-def buurt_at(catalogue: dict[str, Wijk], lon: float, lat: float) -> Wijk | None:
+def buurt_at(catalogue: Mapping[str, Wijk], lon: float, lat: float) -> Wijk | None:
     """The CBS buurt that contains the point, if any."""
     from shapely.geometry import Point
 
@@ -38,7 +38,7 @@ def buurt_at(catalogue: dict[str, Wijk], lon: float, lat: float) -> Wijk | None:
     return None
 
 
-def place_person(store: Store, catalogue: dict[str, Wijk], draft: AssetDraft) -> AssetDraft:
+def place_person(store: Store, catalogue: Mapping[str, Wijk], draft: AssetDraft) -> AssetDraft:
     """Move a person off any personal location: to the linked asset, or to their buurt's anchor point.
 
     The anchor is the buurt polygon's ``point_on_surface``: the same for every
@@ -53,7 +53,7 @@ def place_person(store: Store, catalogue: dict[str, Wijk], draft: AssetDraft) ->
         lon, lat = draft.lon, draft.lat
     buurt = buurt_at(catalogue, lon, lat)
     if buurt is None:
-        raise OutsideWijkError("error.outside_all", wijk=draft.wijk)
+        raise OutsideWijkError("error.outside_all", wijk=draft.wijk or "-")
     if not draft.linked_asset_id:
         anchor = buurt.boundary.point_on_surface()
         lon, lat = round(anchor.x, 6), round(anchor.y, 6)
@@ -67,12 +67,12 @@ def _linked(store: Store, draft: AssetDraft) -> Asset:
         linked = store.get(str(draft.linked_asset_id))
     except NotFoundError:
         raise ValidationError("error.linked_not_found", value=draft.linked_asset_id) from None
-    if linked.is_deleted or linked.is_person or linked.wijk != draft.wijk:
+    if linked.is_deleted or linked.is_person:
         raise ValidationError("error.linked_not_found", value=draft.linked_asset_id)
     return linked
 
 
-def relocate_people(store: Store, catalogue: dict[str, Wijk]) -> int:
+def relocate_people(store: Store, catalogue: Mapping[str, Wijk]) -> int:
     """Move residents stored before the buurt rule (no ``buurt`` yet) off their point; returns how many.
 
     ``abcd init`` runs it after every upgrade, so a database from before the
@@ -90,7 +90,7 @@ def relocate_people(store: Store, catalogue: dict[str, Wijk]) -> int:
 
 def prepare_drafts(
     store: Store,
-    catalogue: dict[str, Wijk],
+    catalogue: Mapping[str, Wijk],
     drafts: Sequence[AssetDraft],
     *,
     user: User,
@@ -101,18 +101,20 @@ def prepare_drafts(
     With ``row_numbers`` (one per draft) an error names the row it came from.
     """
     prepared = []
-    moderated = {slug: store.requires_approval(slug) for slug in {d.wijk for d in drafts}}  # once per wijk
+    moderated = store.moderated_areas()
     stored = store.assets_by_id([d.id for d in drafts if d.id])
+    stored_areas = store.areas_of(stored)
     for index, draft in enumerate(drafts):
         try:
-            require(user, Permission.EDIT_ASSETS, wijk=draft.wijk)
+            areas = _areas_of_draft(store, catalogue, draft)
+            require(user, Permission.EDIT_ASSETS, areas=areas)
             if draft.category is Category.PERSON:
-                require(user, Permission.VIEW_PEOPLE, wijk=draft.wijk)
+                require(user, Permission.VIEW_PEOPLE, areas=areas)
             current = stored.get(draft.id or "")
             if current is not None:
                 # A row with a stored id edits that asset: the user needs the rights
-                # on the asset as it is now, and a resident stays a resident.
-                _require_on(user, current, Permission.EDIT_ASSETS)
+                # on the asset where it is now, and a resident stays a resident.
+                _require_in(user, current, stored_areas[current.id], Permission.EDIT_ASSETS)
                 _check_person_kept(current, draft)
             placed = place_person(store, catalogue, draft)
         except AbcdError as exc:
@@ -121,10 +123,16 @@ def prepare_drafts(
             raise ImportFileError("error.row", row=row_numbers[index], message=exc) from exc
         if current is not None:
             placed = replace(placed, status=current.status)  # only a moderator approves
-        elif moderated[draft.wijk] and not user.can(Permission.MODERATE, draft.wijk):
+        elif not moderated.isdisjoint(areas) and not user.can_in(Permission.MODERATE, moderated & set(areas)):
             placed = replace(placed, status=Status.PENDING)
         prepared.append(placed)
     return prepared
+
+
+def _areas_of_draft(store: Store, catalogue: Mapping[str, Wijk], draft: AssetDraft) -> tuple[str, ...]:
+    """The areas a new or moved asset will lie in, and the one it was entered in."""
+    areas = areas_at(store, catalogue, draft.lon, draft.lat)
+    return (*areas, draft.wijk) if draft.wijk and draft.wijk not in areas else areas
 
 
 def _check_person_kept(current: Asset, draft: AssetDraft) -> None:
@@ -134,7 +142,7 @@ def _check_person_kept(current: Asset, draft: AssetDraft) -> None:
 
 
 def add_asset(
-    store: Store, catalogue: dict[str, Wijk], raw: Mapping[str, Any], *, wijken_dir: Path, user: User
+    store: Store, catalogue: Mapping[str, Wijk], raw: Mapping[str, Any], *, wijken_dir: Path, user: User
 ) -> Asset:
     """Validate ``raw`` and store it as a new asset in ``raw['wijk']``.
 
@@ -143,16 +151,17 @@ def add_asset(
     """
     require(user, Permission.EDIT_ASSETS, wijk=str(raw.get("wijk") or ""))
     draft = validate_asset(raw)
-    wijk = ensure_wijk(store, catalogue, draft.wijk, wijken_dir)
-    if not draft.linked_asset_id:
-        check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
+    if draft.wijk is not None:
+        wijk = ensure_wijk(store, catalogue, draft.wijk, wijken_dir)
+        if not draft.linked_asset_id:
+            check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
     (draft,) = prepare_drafts(store, catalogue, [draft], user=user)
-    return store.add(draft, by=user.username)
+    return store.add(draft, by=user.username, areas=areas_to_store(store, catalogue, [draft.lon], [draft.lat]))
 
 
 def edit_asset(
     store: Store,
-    catalogue: dict[str, Wijk],
+    catalogue: Mapping[str, Wijk],
     asset_id: str,
     changes: Mapping[str, Any],
     *,
@@ -165,7 +174,7 @@ def edit_asset(
     :class:`~abcd.errors.ConflictError` and nothing is written.
     """
     current = store.get(asset_id)
-    _require_on(user, current, Permission.EDIT_ASSETS)
+    _require_on(store, user, current, Permission.EDIT_ASSETS)
     stored: dict[str, Any] = {**current.raw(), "id": current.id}
     if current.is_person:
         stored["consent"] = store.consent(asset_id)
@@ -174,36 +183,41 @@ def edit_asset(
     if draft.category is Category.PERSON and draft.consent is None:
         raise ValidationError("error.person_needs_consent")
     unmoved_person = draft.category is Category.PERSON and (draft.lon, draft.lat) == (current.lon, current.lat)
-    if not unmoved_person:
+    if not unmoved_person and draft.wijk is not None:
         check_in_wijk(catalogue, catalogue.get(draft.wijk) or store.get_wijk(draft.wijk), draft.lon, draft.lat)
     (draft,) = prepare_drafts(store, catalogue, [draft], user=user)
     draft = replace(draft, status=current.status)  # moderation is about new assets; an edit keeps the status
     if current.is_person and draft.consent == store.consent(asset_id):
         draft = replace(draft, consent=None)  # unchanged consent: keep the recorded one as it is
-    return store.update(asset_id, draft, by=user.username, expected_version=expected_version)
+    areas = areas_to_store(store, catalogue, [draft.lon], [draft.lat])
+    return store.update(asset_id, draft, by=user.username, expected_version=expected_version, areas=areas)
 
 
-def _require_on(user: User, asset: Asset, permission: Permission) -> None:
-    require(user, permission, wijk=asset.wijk)
+def _require_on(store: Store, user: User, asset: Asset, permission: Permission) -> None:
+    _require_in(user, asset, store.areas_of([asset.id])[asset.id], permission)
+
+
+def _require_in(user: User, asset: Asset, areas: Iterable[str], permission: Permission) -> None:
+    """``user`` may do ``permission`` to ``asset``, which lies in ``areas`` (and may see it, if it is a resident)."""
+    require(user, permission, areas=areas)
     if asset.is_person:
-        require(user, Permission.VIEW_PEOPLE, wijk=asset.wijk)
+        require(user, Permission.VIEW_PEOPLE, areas=areas)
 
 
 def delete_asset(store: Store, asset_id: str, *, expected_version: int | None, user: User) -> Asset:
     """Soft-delete; the asset can be restored."""
-    _require_on(user, store.get(asset_id), Permission.EDIT_ASSETS)
+    _require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
     return store.delete(asset_id, by=user.username, expected_version=expected_version)
 
 
 def restore_asset(store: Store, asset_id: str, *, expected_version: int | None, user: User) -> Asset:
-    _require_on(user, store.get(asset_id), Permission.EDIT_ASSETS)
+    _require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
     return store.restore(asset_id, by=user.username, expected_version=expected_version)
 
 
 def approve_asset(store: Store, asset_id: str, *, user: User) -> Asset:
     """Publish an asset that waited for approval (coordinators)."""
-    asset = store.get(asset_id)
-    require(user, Permission.MODERATE, wijk=asset.wijk)
+    require(user, Permission.MODERATE, areas=store.areas_of([asset_id])[asset_id])
     return store.approve(asset_id, by=user.username)
 
 
@@ -212,7 +226,7 @@ def erase_person(store: Store, asset_id: str, *, user: User) -> None:
     from abcd.errors import NotFoundError
 
     asset = store.get(asset_id)
-    require(user, Permission.ERASE, wijk=asset.wijk)
+    require(user, Permission.ERASE, areas=store.areas_of([asset_id])[asset_id])
     if not asset.is_person:
         raise NotFoundError("error.not_a_person", value=asset_id)
     store.erase(asset_id, by=user.username)
@@ -225,29 +239,43 @@ def set_moderation(store: Store, wijk: str, required: bool, *, user: User) -> No
 
 
 def visible_assets(store: Store, *, wijk: str, user: User, deleted_only: bool = False) -> list[Asset]:
-    """The assets of ``wijk`` this user may see.
+    """The assets that lie in ``wijk`` that this user may see.
 
     People only for those who may see them, pending assets only for those who
-    may moderate or edit, contact details only for those who may see them.
+    may moderate or edit, contact details only for those who may see them:
+    each decided where the asset lies, so a builder of BoTu sees BoTu's
+    residents also in the view of the CBS wijk Delfshaven around it.
     """
-    if deleted_only and not user.can(Permission.EDIT_ASSETS, wijk):
+    if deleted_only and not user.can(Permission.EDIT_ASSETS):
         return []  # what was deleted is not public: it may have been deleted for a reason
     items = store.list_assets(wijk=wijk, deleted_only=deleted_only)
-    people = user.can(Permission.VIEW_PEOPLE, wijk)
-    pending = user.can(Permission.VIEW_PENDING, wijk)
-    contact = user.can(Permission.VIEW_CONTACT, wijk)
-    shown = [a for a in items if (people or not a.is_person) and (pending or not a.is_pending)]
-    if not contact:
-        shown = [replace(a, contact=None) if a.contact else a for a in shown]
-    return shown
+    areas = store.areas_of([a.id for a in items]) if user.wijken else {}
+
+    def may(permission: Permission, asset: Asset) -> bool:
+        return user.can_in(permission, areas.get(asset.id, ())) if user.wijken else user.can(permission)
+
+    shown = [
+        a
+        for a in items
+        if (not a.is_person or may(Permission.VIEW_PEOPLE, a))
+        and (not a.is_pending or may(Permission.VIEW_PENDING, a))
+        and (not deleted_only or may(Permission.EDIT_ASSETS, a))
+    ]
+    return [a if not a.contact or may(Permission.VIEW_CONTACT, a) else replace(a, contact=None) for a in shown]
 
 
 def initiatives_frame(store: Store, *, wijk: str) -> gpd.GeoDataFrame:
-    """The resident initiatives of ``wijk`` that count (:func:`abcd.model.counted_initiatives`) as a frame.
+    """The resident initiatives that count (:func:`abcd.model.counted_initiatives`) for the streets of ``wijk``.
 
-    The gap map, its page and ``abcd gaps`` all start from this frame.
+    Borders do not matter to a street: every counted initiative within reach
+    (:data:`abcd.gaps.MAX_DISTANCE_M`) of the wijk is in the frame, wherever
+    it lies. The gap map, its page and ``abcd gaps`` all start from this frame.
     """
-    return assets_to_frame(counted_initiatives(store.list_assets(wijk=wijk, category=Category.INITIATIVE)))
+    from abcd.gaps import MAX_DISTANCE_M
+
+    bounds = store.get_wijk(wijk).boundary.bounds
+    near = store.assets_near(bounds, margin_m=MAX_DISTANCE_M, category=Category.INITIATIVE)
+    return assets_to_frame(counted_initiatives(near))
 
 
 def map_frame(store: Store, *, wijk: str, user: User) -> gpd.GeoDataFrame:

@@ -262,7 +262,7 @@ def cmd_wijken(args: argparse.Namespace, settings: Settings) -> int:
     for wijk in catalogue.values():
         if loaded is None or wijk.slug in loaded:
             population = "" if wijk.population is None else str(wijk.population)
-            print(f"{wijk.slug}\t{wijk.code or ''}\t{wijk.kind}\t{population}\t{wijk.name}")
+            print(f"{wijk.slug}\t{wijk.code or ''}\t{wijk.kind}\t{population}\t{wijk.name}\t{wijk.gemeente or ''}")
     return 0
 
 

@@ -172,16 +172,38 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> None:
+    # On the driver connection, outside any transaction (the PRAGMA is a no-op inside one).
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
 def upgrade_schema(engine: Engine) -> str:
     """Create or upgrade the schema to the newest revision; returns that revision.
 
-    Migrations only ever add or transform, so a user's data survives every upgrade.
+    Migrations only ever add or transform, so a user's data survives every
+    upgrade. On SQLite foreign keys are off while they run: a migration that
+    has to copy a table (SQLite's way of dropping a column) must not cascade
+    the copy's ``DROP TABLE`` into the rows that point at it. A foreign-key
+    check afterwards proves nothing was left dangling.
     """
     from alembic import command
 
-    with engine.connect().execution_options(abcd_write=True) as conn:
-        command.upgrade(alembic_config(conn), "head")
-        conn.commit()
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            _sqlite_foreign_keys(conn, on=False)
+        write = conn.execution_options(abcd_write=True)
+        command.upgrade(alembic_config(write), "head")
+        write.commit()
+        if sqlite:
+            dangling = write.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            write.commit()
+            _sqlite_foreign_keys(conn, on=True)  # an in-memory database keeps this one connection
+            if dangling:
+                msg = f"the schema upgrade left rows pointing at nothing: {dangling[:5]}"
+                raise RuntimeError(msg)
     revision = current_revision(engine)
     assert revision is not None
     return revision

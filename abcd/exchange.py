@@ -18,12 +18,12 @@ import geopandas as gpd
 from abcd import io
 from abcd._cells import is_blank
 from abcd.assets import prepare_drafts
-from abcd.errors import AbcdError, ImportFileError, ValidationError
+from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
 from abcd.i18n import Term, normalise_lang, t
 from abcd.model import Asset, AssetDraft, Consent, Source, validate_asset, with_changes
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store, assets_to_frame
-from abcd.wijken import Wijk, check_in_wijk, ensure_wijk, find_wijk
+from abcd.wijken import Wijk, areas_to_store, check_in_wijk, ensure_wijk, find_wijk, wijken_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,15 +39,17 @@ class ImportResult:
 def drafts_from_rows(
     rows: list[io.RawRow],
     *,
-    default_wijk: str,
-    catalogue: dict[str, Wijk],
+    default_wijk: str | None,
+    catalogue: Mapping[str, Wijk],
     stored: Mapping[str, Asset] | None = None,
     consents: Mapping[str, Consent | None] | None = None,
 ) -> list[AssetDraft]:
     """Validate raw rows into drafts; the first bad row raises, naming its number.
 
-    ``default_wijk`` applies to rows without a ``wijk`` value. A point must lie
-    in its wijk (within the boundary tolerance). A row with the id of a
+    A row's ``wijk`` (or ``default_wijk`` for rows without one) says where its
+    point lies: it must (within the boundary tolerance). Without either, the
+    row is placed by its location alone, and a point outside every known area
+    is refused. A row with the id of a
     ``stored`` asset edits it: columns the file does not have keep their stored
     values (and a resident keeps their recorded consent, from ``consents``).
     """
@@ -65,10 +67,14 @@ def drafts_from_rows(
             current = stored.get(_row_id(values) or "")
             if current is not None:
                 values = _edit_of(current, values, (consents or {}).get(current.id))
-            wijk = find_wijk(catalogue, str(values.get("wijk") or default_wijk))
-            values["wijk"] = wijk.slug
+            claimed = values.get("wijk") if not is_blank(values.get("wijk")) else default_wijk
+            wijk = find_wijk(catalogue, str(claimed)) if claimed else None
+            values["wijk"] = wijk.slug if wijk else None
             draft = validate_asset(values, default_source=Source.IMPORT)
-            check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
+            if wijk is not None:
+                check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
+            elif not wijken_at(catalogue, draft.lon, draft.lat):
+                raise OutsideWijkError("error.outside_known", lat=draft.lat, lon=draft.lon)
             if draft.id:
                 if draft.id in seen_ids:
                     raise ImportFileError("error.duplicate_id", value=draft.id)
@@ -79,6 +85,12 @@ def drafts_from_rows(
             raise ImportFileError("error.row", row=row.number, message=exc) from exc
         drafts.append(draft)
     return drafts
+
+
+def _home(catalogue: Mapping[str, Wijk], draft: AssetDraft) -> str:
+    """The smallest known area a row placed by its location lies in (to say where an import went)."""
+    found = wijken_at(catalogue, draft.lon, draft.lat)
+    return found[0].slug if found else "-"
 
 
 _CONSENT_COLUMNS = ("consent_date", "consent_recorded_by", "consent_purpose", "consent_text_version")
@@ -199,9 +211,9 @@ def import_assets(
     store: Store,
     path: Path,
     *,
-    catalogue: dict[str, Wijk],
+    catalogue: Mapping[str, Wijk],
     wijken_dir: Path,
-    default_wijk: str,
+    default_wijk: str | None = None,
     by: str | None = None,
     user: User = CLI_USER,
     max_bytes: int = io.MAX_FILE_BYTES,
@@ -226,12 +238,15 @@ def import_assets(
     drafts = drafts_from_rows(rows, default_wijk=default_wijk, catalogue=catalogue, stored=stored, consents=consents)
     checked = [(r, d) for r, d in zip(rows, drafts, strict=True) if not (overwrite and _file_version(r) is None)]
     expected = check_versions(store, [r for r, _ in checked], [d for _, d in checked], stored, lang=lang)
-    slugs = tuple(sorted({d.wijk for d in drafts}))
-    for slug in slugs:
+    claimed = {d.wijk for d in drafts if d.wijk}
+    for slug in sorted(claimed):
         require(user, Permission.IMPORT, wijk=slug)
         ensure_wijk(store, catalogue, slug, wijken_dir)
+    require(user, Permission.IMPORT)  # rows placed by location: checked per row where they lie (prepare_drafts)
+    slugs = tuple(sorted({d.wijk or _home(catalogue, d) for d in drafts}))
     prepared = prepare_drafts(store, catalogue, drafts, user=user, row_numbers=[r.number for r in rows])
-    created, updated = store.upsert_many(prepared, by=by or user.username, expected_versions=expected)
+    areas = areas_to_store(store, catalogue, [d.lon for d in prepared], [d.lat for d in prepared])
+    created, updated = store.upsert_many(prepared, by=by or user.username, expected_versions=expected, areas=areas)
     return ImportResult(
         created=len(created),
         updated=len(updated),
@@ -245,9 +260,9 @@ def import_upload(
     name: str,
     data: bytes,
     *,
-    catalogue: dict[str, Wijk],
+    catalogue: Mapping[str, Wijk],
     wijken_dir: Path,
-    default_wijk: str,
+    default_wijk: str | None,
     user: User,
     max_bytes: int = io.MAX_FILE_BYTES,
     overwrite: bool = False,

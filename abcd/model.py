@@ -7,7 +7,9 @@ Terms used throughout the package:
   place, a place, a local business or a story.
 - *wijk*: a named area with a stable slug, a boundary, a population and its
   streets. Bospolder-Tussendijken is Rotterdam's own wijk (two CBS buurten);
-  every CBS *wijk* and CBS *buurt* of Rotterdam is a selectable wijk too.
+  every CBS *wijk* of the Netherlands, every CBS *buurt* of Rotterdam, every
+  gemeente and every area a user adds is a selectable wijk too. An asset
+  belongs to every area its location lies in (:mod:`abcd.places`).
 - *buurt*: the smallest CBS statistical area.
 
 Validation happens here, at the edge: pages, the CLI and imports hand raw
@@ -124,7 +126,6 @@ class AssetFields:
     name: str = declared(max_length=NAME_MAX)
     category: Category = declared(max_length=30)
     description: str = declared(default="", long_text=True)
-    wijk: str = declared(max_length=100, references="wijken.slug", form="add")
     resident_led: bool | None = declared(default=None)
     meeting_place_role: MeetingPlaceRole | None = declared(default=None, max_length=20)
     source: Source = declared(default=Source.FIELD, max_length=20, form="none")
@@ -154,10 +155,14 @@ class AssetDraft(AssetFields):
 
     ``id`` is set when a file names the asset it updates; ``consent`` goes
     with a resident (category ``person``) and is stored apart from the asset.
+    ``wijk`` is the area the user or file says it lies in: checked against the
+    location, never stored (the areas an asset belongs to follow from where it
+    is, :mod:`abcd.places`).
     """
 
     id: str | None = None
     consent: Consent | None = None
+    wijk: str | None = None
 
 
 @record
@@ -343,9 +348,10 @@ def validate_consent(raw: Mapping[str, Any], *, today: date | None = None) -> Co
 def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FIELD) -> AssetDraft:
     """Check raw input (a form, a file row) and return a clean :class:`AssetDraft`.
 
-    ``raw`` holds ``name``, ``category``, ``lon``, ``lat`` and ``wijk``, and
-    optionally ``description``, ``resident_led``, ``meeting_place_role``,
-    ``contact``, ``source``, ``area`` (shapely geometry or WKT) and ``id``.
+    ``raw`` holds ``name``, ``category``, ``lon`` and ``lat``, and optionally
+    ``wijk`` (the area the point is said to lie in, checked by the caller),
+    ``description``, ``resident_led``, ``meeting_place_role``, ``contact``,
+    ``source``, ``area`` (shapely geometry or WKT) and ``id``.
     Whitespace in names is folded; category-specific fields that do not apply
     are refused rather than silently dropped, except empty ones.
 
@@ -364,7 +370,7 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
     lon = parse_coordinate(raw.get("lon"), field="lon")
     lat = parse_coordinate(raw.get("lat"), field="lat")
     check_lonlat(lon, lat)
-    wijk = _text(raw, "wijk", maximum=NAME_MAX, required=True)
+    wijk = _text(raw, "wijk", maximum=NAME_MAX) or None
 
     resident_led: bool | None = None
     value = raw.get("resident_led")

@@ -92,10 +92,20 @@ class User:
 
     def can(self, permission: Permission, wijk: str | None = None) -> bool:
         """Whether this user may do ``permission`` (in ``wijk``, for wijk-bound permissions)."""
+        return self.can_in(permission, () if wijk is None else (wijk,), anywhere=wijk is None)
+
+    def can_in(self, permission: Permission, areas: Iterable[str], *, anywhere: bool = False) -> bool:
+        """Whether this user may do ``permission`` to something that lies in ``areas``.
+
+        A user limited to some wijken may act on what lies in one of them
+        (an asset belongs to every area its location lies in, so a builder of
+        Bospolder-Tussendijken may edit what lies in BoTu, seen from any level).
+        ``anywhere`` asks about the permission as such, not about one place.
+        """
         if permission not in ROLE_PERMISSIONS[self.role]:
             return False
-        if permission in _WIJK_BOUND and self.wijken and self.role is not Role.COORDINATOR:
-            return wijk is None or wijk in self.wijken
+        if permission in _WIJK_BOUND and self.wijken and self.role is not Role.COORDINATOR and not anywhere:
+            return not self.wijken.isdisjoint(areas)
         return True
 
     @property
@@ -107,8 +117,8 @@ PUBLIC_USER = User("publiek", Role.PUBLIC)
 CLI_USER = User("cli", Role.COORDINATOR)
 
 
-def require(user: User, permission: Permission, *, wijk: str | None = None) -> None:
-    """Raise :class:`PermissionDeniedError` unless ``user`` may do ``permission`` (in ``wijk``).
+def require(user: User, permission: Permission, *, wijk: str | None = None, areas: Iterable[str] | None = None) -> None:
+    """Raise :class:`PermissionDeniedError` unless ``user`` may do ``permission`` (in ``wijk``, or in ``areas``).
 
     >>> require(User("ans", Role.BUILDER), Permission.EDIT_ASSETS)
     >>> require(PUBLIC_USER, Permission.EDIT_ASSETS)
@@ -116,7 +126,8 @@ def require(user: User, permission: Permission, *, wijk: str | None = None) -> N
     ...
     abcd.permissions.PermissionDeniedError: Je hebt hiervoor geen rechten (rol: publiek; nodig: assets bewerken).
     """
-    if not user.can(permission, wijk):
+    allowed = user.can(permission, wijk) if areas is None else user.can_in(permission, areas)
+    if not allowed:
         raise PermissionDeniedError(
             "error.forbidden",
             role=Term(f"role_name.{user.role.value}"),

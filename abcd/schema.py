@@ -119,6 +119,8 @@ wijken = Table(
     Column("boundary_wkb", LargeBinary, nullable=False),
     Column("loaded_at", String(32), nullable=False),
     Column("requires_approval", Boolean, nullable=False, default=False, server_default="0"),
+    Column("gemeente", String(200), nullable=True),
+    Column("streets_loaded_at", String(32), nullable=True),  # None: the boundary is known, its streets not yet
 )
 
 streets = Table(
@@ -137,7 +139,19 @@ assets = versioned_table(
     "assets",
     Column("id", String(36), primary_key=True),
     AssetFields,
-    Index("ix_assets_wijk_category", "wijk", "category"),
+    Index("ix_assets_lon_lat", "lon", "lat"),
+    Index("ix_assets_category", "category"),
+)
+
+# Every area an asset lies in, derived from its location (abcd.places) and kept
+# up to date by the store whenever a location or an area changes: what makes
+# the view of one area fast, never a second truth about where an asset is.
+asset_areas = Table(
+    "asset_areas",
+    metadata,
+    Column("asset_id", String(36), ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True),
+    Column("wijk", String(100), ForeignKey("wijken.slug", ondelete="CASCADE"), primary_key=True),
+    Index("ix_asset_areas_wijk", "wijk"),
 )
 
 asset_history = history_table(

@@ -11,6 +11,7 @@ ledger and the accounts share.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -20,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 
 from abcd import schema
 from abcd._cells import is_missing
@@ -38,8 +39,12 @@ from abcd.model import (
     Status,
     new_asset_id,
 )
+from abcd.places import TOLERANCE_M, Area, AreaIndex
 from abcd.records import HistoryEntry, interchange_fields, iso_utc, plain_value, utcnow
 from abcd.versioned import RecordKind
+
+AREAS_CHANGED = "areas_changed"  # meta key: set by a migration when every asset must be placed again
+KIND_CUSTOM = "custom"  # an area a user added (abcd.wijken); it joins the catalogue from here
 
 ASSETS: RecordKind[Asset] = RecordKind(
     Asset, schema.assets, schema.asset_history, history_key="asset_id", name_of=lambda asset: asset.name
@@ -57,6 +62,7 @@ class WijkRecord:
     cbs_code: str | None
     population: int | None
     boundary: BaseGeometry
+    gemeente: str | None = None
 
 
 class Store:
@@ -69,11 +75,20 @@ class Store:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # The areas of this database as a spatial index, with the token it was built at.
+        self._places: tuple[str, AreaIndex] | None = None
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> Store:
-        """Open the database at ``url``, creating or upgrading its schema."""
-        return cls(Database.open(url, upgrade=upgrade))
+        """Open the database at ``url``, creating or upgrading its schema.
+
+        An upgrade that changed how assets belong to areas (``meta.areas_changed``)
+        is finished here: every asset is placed in its areas again.
+        """
+        store = cls(Database.open(url, upgrade=upgrade))
+        if upgrade and store.get_meta(AREAS_CHANGED):
+            store.place_all()
+        return store
 
     def close(self) -> None:
         self.db.close()
@@ -99,43 +114,85 @@ class Store:
 
     # ------------------------------------------------------------------ wijken
     def save_wijk(self, wijk: WijkRecord, street_frame: gpd.GeoDataFrame | None = None) -> None:
-        """Insert or replace a wijk and, when given, all its streets, in one transaction."""
-        row = {
-            "slug": wijk.slug,
-            "name": wijk.name,
-            "kind": wijk.kind,
-            "cbs_code": wijk.cbs_code,
-            "population": wijk.population,
-            "boundary_wkb": shapely.to_wkb(wijk.boundary),
-            "loaded_at": iso_utc(utcnow()),
-        }
+        """Insert or replace a wijk and, when given, all its streets, in one transaction.
+
+        The assets around it are placed again (a new or changed boundary changes
+        which areas they lie in).
+        """
+        self.save_areas([wijk])
+        if street_frame is None:
+            return
         with self.db.write() as conn:
-            exists = conn.execute(select(schema.wijken.c.slug).where(schema.wijken.c.slug == wijk.slug)).first()
-            if exists:
-                conn.execute(update(schema.wijken).where(schema.wijken.c.slug == wijk.slug).values(**row))
+            conn.execute(delete(schema.streets).where(schema.streets.c.wijk == wijk.slug))
+            frame = street_frame.to_crs(WGS84)
+            rows = [
+                {
+                    "wijk": wijk.slug,
+                    "name": _opt_text(name),
+                    "highway": _opt_text(highway),
+                    "osm_id": _opt_text(osm_id),
+                    "geometry_wkb": wkb,
+                }
+                for name, highway, osm_id, wkb in zip(
+                    _column(frame, "name"),
+                    _column(frame, "highway"),
+                    _column(frame, "osm_id"),
+                    shapely.to_wkb(frame.geometry.values),
+                    strict=True,
+                )
+            ]
+            if rows:
+                conn.execute(insert(schema.streets), rows)
+            conn.execute(
+                update(schema.wijken)
+                .where(schema.wijken.c.slug == wijk.slug)
+                .values(streets_loaded_at=iso_utc(utcnow()))
+            )
+
+    def save_areas(self, areas: Sequence[WijkRecord]) -> int:
+        """Insert or update areas (boundary, name, population), not their streets; returns how many changed.
+
+        Areas whose stored boundary and figures are the same are left alone;
+        the assets around the ones that changed are placed again, in the
+        same transaction.
+        """
+        with self.db.write() as conn:
+            return self._save_areas(conn, areas)
+
+    def _save_areas(self, conn: Connection, areas: Sequence[WijkRecord]) -> int:
+        now = iso_utc(utcnow())
+        wanted = {a.slug: a for a in areas}
+        slugs = list(wanted)
+        stored = {
+            r["slug"]: r
+            for start in range(0, len(slugs), 500)
+            for r in conn.execute(
+                select(schema.wijken).where(schema.wijken.c.slug.in_(slugs[start : start + 500]))
+            ).mappings()
+        }
+        changed: list[WijkRecord] = []
+        for area in wanted.values():
+            values = {
+                "name": area.name,
+                "kind": area.kind,
+                "cbs_code": area.cbs_code,
+                "population": area.population,
+                "boundary_wkb": shapely.to_wkb(area.boundary),
+                "gemeente": area.gemeente,
+            }
+            row = stored.get(area.slug)
+            if row is not None and all(row[k] == v for k, v in values.items()):
+                continue
+            if row is None:
+                conn.execute(insert(schema.wijken).values(slug=area.slug, loaded_at=now, **values))
             else:
-                conn.execute(insert(schema.wijken).values(**row))
-            if street_frame is not None:
-                conn.execute(delete(schema.streets).where(schema.streets.c.wijk == wijk.slug))
-                frame = street_frame.to_crs(WGS84)
-                rows = [
-                    {
-                        "wijk": wijk.slug,
-                        "name": _opt_text(name),
-                        "highway": _opt_text(highway),
-                        "osm_id": _opt_text(osm_id),
-                        "geometry_wkb": wkb,
-                    }
-                    for name, highway, osm_id, wkb in zip(
-                        _column(frame, "name"),
-                        _column(frame, "highway"),
-                        _column(frame, "osm_id"),
-                        shapely.to_wkb(frame.geometry.values),
-                        strict=True,
-                    )
-                ]
-                if rows:
-                    conn.execute(insert(schema.streets), rows)
+                conn.execute(
+                    update(schema.wijken).where(schema.wijken.c.slug == area.slug).values(loaded_at=now, **values)
+                )
+            changed.append(area)
+        if changed:
+            self._place_around(conn, [a.boundary for a in changed])
+        return len(changed)
 
     def get_wijk(self, slug: str) -> WijkRecord:
         """The stored wijk ``slug``; :class:`UnknownWijkError` when it was never loaded."""
@@ -143,23 +200,47 @@ class Store:
             row = conn.execute(select(schema.wijken).where(schema.wijken.c.slug == slug)).mappings().first()
         if row is None:
             raise UnknownWijkError("error.unknown_wijk", value=slug, known=", ".join(self.wijk_slugs()) or "-")
-        return WijkRecord(
-            slug=row["slug"],
-            name=row["name"],
-            kind=row["kind"],
-            cbs_code=row["cbs_code"],
-            population=row["population"],
-            boundary=shapely.from_wkb(row["boundary_wkb"]),
-        )
+        return _wijk_from_row(row)
+
+    def known_areas(self, slugs: Iterable[str]) -> set[str]:
+        """Which of ``slugs`` this database knows (boundary stored, with or without streets)."""
+        wanted = sorted(set(slugs))
+        found: set[str] = set()
+        with self.db.read() as conn:
+            for start in range(0, len(wanted), 500):
+                query = select(schema.wijken.c.slug).where(schema.wijken.c.slug.in_(wanted[start : start + 500]))
+                found.update(conn.execute(query).scalars())
+        return found
+
+    def custom_token(self) -> str:
+        """A token that changes when a user adds or changes an area of their own (for caches)."""
+        query = select(func.count(), func.max(schema.wijken.c.loaded_at)).where(schema.wijken.c.kind == KIND_CUSTOM)
+        with self.db.read() as conn:
+            count, latest = conn.execute(query).one()
+        return f"{count}:{latest}"
+
+    def custom_areas(self) -> list[WijkRecord]:
+        """The areas users added with their own boundary (``abcd wijken add --boundary``)."""
+        with self.db.read() as conn:
+            rows = conn.execute(select(schema.wijken).where(schema.wijken.c.kind == KIND_CUSTOM)).mappings().all()
+        return [_wijk_from_row(r) for r in rows]
 
     def has_wijk(self, slug: str) -> bool:
+        """Whether wijk ``slug`` is onboarded: its boundary and its streets are stored."""
         with self.db.read() as conn:
-            return conn.execute(select(schema.wijken.c.slug).where(schema.wijken.c.slug == slug)).first() is not None
+            row = conn.execute(select(schema.wijken.c.streets_loaded_at).where(schema.wijken.c.slug == slug)).first()
+        return row is not None and row[0] is not None
 
     def wijk_slugs(self) -> list[str]:
-        """Slugs of the wijken loaded in this database."""
+        """Slugs of the wijken onboarded in this database (boundary and streets)."""
         with self.db.read() as conn:
-            return list(conn.execute(select(schema.wijken.c.slug).order_by(schema.wijken.c.slug)).scalars())
+            return list(
+                conn.execute(
+                    select(schema.wijken.c.slug)
+                    .where(schema.wijken.c.streets_loaded_at.is_not(None))
+                    .order_by(schema.wijken.c.slug)
+                ).scalars()
+            )
 
     def streets(self, slug: str) -> gpd.GeoDataFrame:
         """The street segments stored for wijk ``slug`` (WGS84; ``name`` may be null)."""
@@ -180,19 +261,101 @@ class Store:
             crs=WGS84,
         )
 
-    # ------------------------------------------------------------------ assets
-    def add(self, draft: AssetDraft, *, by: str) -> Asset:
-        """Store a new asset; its history starts with a ``create`` row."""
-        return self.add_many([draft], by=by)[0]
+    # ------------------------------------------------------------------ places
+    def _place_index(self, conn: Connection) -> AreaIndex:
+        """The areas of this database as a spatial index, rebuilt only when an area changed."""
+        count, latest = conn.execute(select(func.count(), func.max(schema.wijken.c.loaded_at))).one()
+        token = f"{count}:{latest}"
+        cached = self._places
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        rows = conn.execute(select(schema.wijken.c.slug, schema.wijken.c.kind, schema.wijken.c.boundary_wkb)).all()
+        index = AreaIndex(Area(slug, kind, shapely.from_wkb(wkb)) for slug, kind, wkb in rows)
+        self._places = (token, index)
+        return index
 
-    def add_many(self, drafts: Sequence[AssetDraft], *, by: str) -> list[Asset]:
-        """Store many assets in ONE transaction: all of them land, or none do."""
+    def _place(self, conn: Connection, assets: Sequence[Asset]) -> None:
+        """Write the areas each of ``assets`` lies in (replacing what was there), in the caller's transaction."""
+        if not assets:
+            return
+        index = self._place_index(conn)
+        ids = [a.id for a in assets]
+        for start in range(0, len(ids), 500):
+            conn.execute(delete(schema.asset_areas).where(schema.asset_areas.c.asset_id.in_(ids[start : start + 500])))
+        found = index.membership([a.lon for a in assets], [a.lat for a in assets])
+        rows = [{"asset_id": a.id, "wijk": slug} for a, slugs in zip(assets, found, strict=True) for slug in slugs]
+        if rows:
+            conn.execute(insert(schema.asset_areas), rows)
+
+    def _place_around(self, conn: Connection, boundaries: Sequence[BaseGeometry]) -> None:
+        """Place again every asset near ``boundaries`` (their box plus the tolerance)."""
+        margin = 2 * TOLERANCE_M / 111_000  # degrees; generous in longitude too
+        minx, miny, maxx, maxy = shapely.total_bounds(shapely.GeometryCollection(list(boundaries)))
+        c = schema.assets.c
+        query = select(schema.assets).where(
+            c.lon.between(minx - 2 * margin, maxx + 2 * margin), c.lat.between(miny - margin, maxy + margin)
+        )
+        self._place(conn, [ASSETS.from_row(r) for r in conn.execute(query).mappings()])
+
+    def place_all(self) -> list[Asset]:
+        """Place every asset in its areas again (after an upgrade or a change of areas); returns the homeless.
+
+        The live assets that lie in no known area are returned, so the command
+        line can name them.
+        """
         with self.db.write() as conn:
-            _check_wijken(conn, {d.wijk for d in drafts})
-            return _insert_new(conn, drafts, by=by, now=utcnow())
+            assets = [ASSETS.from_row(r) for r in conn.execute(select(schema.assets)).mappings()]
+            self._place(conn, assets)
+            placed = set(conn.execute(select(schema.asset_areas.c.asset_id).distinct()).scalars())
+            conn.execute(delete(schema.meta).where(schema.meta.c.key == AREAS_CHANGED))
+        return [a for a in assets if a.id not in placed and not a.is_deleted]
+
+    def areas_at(self, lon: float, lat: float) -> tuple[str, ...]:
+        """The areas of this database a point lies in (:mod:`abcd.places`), for an asset not stored yet."""
+        with self.db.read() as conn:
+            return self._place_index(conn).areas_at(lon, lat)
+
+    def moderated_areas(self) -> frozenset[str]:
+        """The areas where new assets wait for a coordinator's approval."""
+        with self.db.read() as conn:
+            query = select(schema.wijken.c.slug).where(schema.wijken.c.requires_approval.is_(True))
+            return frozenset(conn.execute(query).scalars())
+
+    def areas_of(self, asset_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The areas each asset lies in (every asset asked for is a key; an unknown one has none)."""
+        wanted = sorted({str(i) for i in asset_ids})
+        found: dict[str, set[str]] = {i: set() for i in wanted}
+        with self.db.read() as conn:
+            for start in range(0, len(wanted), 500):
+                query = select(schema.asset_areas).where(schema.asset_areas.c.asset_id.in_(wanted[start : start + 500]))
+                for asset_id, slug in conn.execute(query).all():
+                    found[asset_id].add(slug)
+        return {k: frozenset(v) for k, v in found.items()}
+
+    # ------------------------------------------------------------------ assets
+    def add(self, draft: AssetDraft, *, by: str, areas: Sequence[WijkRecord] = ()) -> Asset:
+        """Store a new asset; its history starts with a ``create`` row."""
+        return self.add_many([draft], by=by, areas=areas)[0]
+
+    def add_many(self, drafts: Sequence[AssetDraft], *, by: str, areas: Sequence[WijkRecord] = ()) -> list[Asset]:
+        """Store many assets in ONE transaction: all of them land, or none do.
+
+        ``areas`` the assets lie in that this database does not know yet are
+        stored first, in the same transaction (:func:`abcd.wijken.areas_to_store`).
+        """
+        with self.db.write() as conn:
+            self._save_areas(conn, areas)
+            created = _insert_new(conn, drafts, by=by, now=utcnow())
+            self._place(conn, created)
+        return created
 
     def upsert_many(
-        self, drafts: Sequence[AssetDraft], *, by: str, expected_versions: Mapping[str, int] | None = None
+        self,
+        drafts: Sequence[AssetDraft],
+        *,
+        by: str,
+        expected_versions: Mapping[str, int] | None = None,
+        areas: Sequence[WijkRecord] = (),
     ) -> tuple[list[Asset], list[Asset]]:
         """Create new assets and update those whose id exists, all in ONE transaction.
 
@@ -209,7 +372,7 @@ class Store:
         new_drafts: list[AssetDraft] = []
         updated: list[Asset] = []
         with self.db.write() as conn:
-            _check_wijken(conn, {d.wijk for d in drafts})
+            self._save_areas(conn, areas)
             existing = ASSETS.get_many(conn, [d.id for d in drafts if d.id])
             for draft in drafts:
                 current = existing.get(draft.id or "")
@@ -227,17 +390,27 @@ class Store:
                     continue  # unchanged: no new version, no history noise
                 updated.append(ASSETS.update(conn, current, draft, by=by, now=now, expected_version=version))
             created = _insert_new(conn, new_drafts, by=by, now=now)
+            self._place(conn, [*created, *updated])
         return created, updated
 
-    def update(self, asset_id: str, draft: AssetDraft, *, by: str, expected_version: int) -> Asset:
+    def update(
+        self,
+        asset_id: str,
+        draft: AssetDraft,
+        *,
+        by: str,
+        expected_version: int,
+        areas: Sequence[WijkRecord] = (),
+    ) -> Asset:
         """Replace an asset's fields with ``draft``, if nobody changed it since ``expected_version``."""
         now = utcnow()
         with self.db.write() as conn:
-            _check_wijken(conn, {draft.wijk})
+            self._save_areas(conn, areas)
             current = ASSETS.get(conn, asset_id)
             if current.is_deleted:
                 raise NotFoundError("error.deleted", value=asset_id)
             new = ASSETS.update(conn, current, draft, by=by, now=now, expected_version=expected_version)
+            self._place(conn, [new])
             _save_consent(conn, asset_id, draft.consent, now=now)
         return new
 
@@ -268,15 +441,15 @@ class Store:
     def list_assets(
         self,
         *,
-        wijk: str | None = None,
+        wijk: str | None = None,  # only the assets that lie in this area
         category: Category | str | None = None,
         include_deleted: bool = False,
         deleted_only: bool = False,
     ) -> list[Asset]:
-        """Assets, optionally of one wijk and one category, sorted by name."""
+        """Assets, optionally of one area (those whose location lies in it) and one category, sorted by name."""
         query = select(schema.assets)
         if wijk is not None:
-            query = query.where(schema.assets.c.wijk == wijk)
+            query = query.where(schema.assets.c.id.in_(_members(wijk)))
         if category is not None:
             query = query.where(schema.assets.c.category == str(Category(category)))
         if deleted_only:
@@ -287,11 +460,32 @@ class Store:
         with self.db.read() as conn:
             return [ASSETS.from_row(r) for r in conn.execute(query).mappings()]
 
+    def assets_near(
+        self, bounds: tuple[float, float, float, float], *, margin_m: float, category: Category | str | None = None
+    ) -> list[Asset]:
+        """Live assets within ``margin_m`` of the box ``bounds`` (WGS84), and every one with an area or line.
+
+        For questions that ignore borders ("which initiatives reach these
+        streets?"): an asset counts for the streets near it wherever it lies.
+        Assets with an area of activity are all included, since the area may
+        reach farther than the point; callers measure the real distances.
+        """
+        minx, miny, maxx, maxy = bounds
+        dlat = margin_m / 110_574
+        dlon = margin_m / (111_320 * math.cos(math.radians(max(abs(miny), abs(maxy)))))
+        c = schema.assets.c
+        near = c.lon.between(minx - dlon, maxx + dlon) & c.lat.between(miny - dlat, maxy + dlat)
+        query = select(schema.assets).where(near | c.area_wkb.is_not(None), c.deleted_at.is_(None))
+        if category is not None:
+            query = query.where(c.category == str(Category(category)))
+        with self.db.read() as conn:
+            return [ASSETS.from_row(r) for r in conn.execute(query.order_by(c.id)).mappings()]
+
     def count_assets(self, *, wijk: str | None = None, source: Source | None = None) -> int:
         """How many live (not deleted) assets there are."""
         query = select(func.count()).select_from(schema.assets).where(schema.assets.c.deleted_at.is_(None))
         if wijk is not None:
-            query = query.where(schema.assets.c.wijk == wijk)
+            query = query.where(schema.assets.c.id.in_(_members(wijk)))
         if source is not None:
             query = query.where(schema.assets.c.source == source.value)
         with self.db.read() as conn:
@@ -303,7 +497,7 @@ class Store:
         Caches key on it, so a page re-reads assets only after a change.
         """
         with self.db.read() as conn:
-            return ASSETS.data_version(conn, *([schema.assets.c.wijk == wijk] if wijk is not None else []))
+            return ASSETS.data_version(conn, *([schema.assets.c.id.in_(_members(wijk))] if wijk is not None else []))
 
     def assets_frame(self, *, wijk: str | None = None, include_private: bool = False) -> gpd.GeoDataFrame:
         """Live assets as a GeoDataFrame (WGS84 points; the ``area`` column holds areas or None)."""
@@ -393,6 +587,7 @@ class Store:
                     .where(schema.asset_history.c.id == row_id)
                     .values(old_values=_moved(old, lon, lat, buurt), new_values=_moved(new, lon, lat, buurt))
                 )
+            self._place(conn, [ASSETS.get(conn, asset_id)])
         self.compact()
 
     def compact(self) -> None:
@@ -427,14 +622,21 @@ def _column(frame: pd.DataFrame, name: str) -> list[Any]:
     return list(frame[name]) if name in frame.columns else [None] * len(frame)
 
 
-def _check_wijken(conn: Connection, slugs: Iterable[str]) -> None:
-    wanted = set(slugs)
-    if not wanted:
-        return
-    known = set(conn.execute(select(schema.wijken.c.slug).where(schema.wijken.c.slug.in_(wanted))).scalars())
-    missing = sorted(wanted - known)
-    if missing:
-        raise UnknownWijkError("error.unknown_wijk", value=missing[0], known=", ".join(sorted(known)) or "-")
+def _members(wijk: str) -> Select[tuple[str]]:
+    """The ids of the assets that lie in area ``wijk``."""
+    return select(schema.asset_areas.c.asset_id).where(schema.asset_areas.c.wijk == wijk)
+
+
+def _wijk_from_row(row: Any) -> WijkRecord:
+    return WijkRecord(
+        slug=row["slug"],
+        name=row["name"],
+        kind=row["kind"],
+        cbs_code=row["cbs_code"],
+        population=row["population"],
+        boundary=shapely.from_wkb(row["boundary_wkb"]),
+        gemeente=row["gemeente"],
+    )
 
 
 def _moved(values: str | None, lon: float, lat: float, buurt: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -21,7 +22,15 @@ from abcd.errors import AbcdError
 from abcd.i18n import Lang, normalise_lang, t
 from abcd.permissions import PUBLIC_USER, Permission, Role, User
 from abcd.store import Store
-from abcd.wijken import Wijk, ensure_wijk, wijk_catalogue
+from abcd.wijken import (
+    Catalogue,
+    Wijk,
+    ensure_wijk,
+    find_wijk,
+    full_catalogue,
+    gemeenten,
+    wijken_in,
+)
 
 if TYPE_CHECKING:
     from abcd.maps.clicks import Click
@@ -29,6 +38,7 @@ if TYPE_CHECKING:
 # Session keys, in one place.
 LANG = "lang"
 WIJK = "wijk"
+GEMEENTE = "gemeente"
 USER = "user"
 TOKEN = "session_token"
 SESSION_COOKIE = "abcd_session"
@@ -48,22 +58,54 @@ def store() -> Store:
     return _store(settings().database_url)
 
 
-def catalogue() -> dict[str, Wijk]:
-    return wijk_catalogue(settings().wijken_dir)
+@st.cache_resource(max_entries=4)
+def _catalogue(url: str, wijken_dir: str, custom: str) -> Catalogue:
+    del url, custom  # cache keys only
+    return full_catalogue(store(), Path(wijken_dir))
+
+
+def catalogue() -> Catalogue:
+    """Every selectable wijk: the shipped catalogue and the areas users added (cached until one is added)."""
+    return _catalogue(settings().database_url, str(settings().wijken_dir), store().custom_token())
 
 
 def init_session() -> None:
-    """Set every session key's default once; the wijk may come from the URL (``?wijk=...``)."""
+    """Set every session key's default once; the wijk may come from the URL (``?wijk=`` slug or CBS code)."""
     state = st.session_state
     if WIJK not in state:
         wanted = st.query_params.get("wijk", DEFAULT_WIJK)
-        state[WIJK] = wanted if wanted in catalogue() else DEFAULT_WIJK
+        try:
+            wijk = find_wijk(catalogue(), wanted)
+        except AbcdError:
+            wijk = catalogue()[DEFAULT_WIJK]
+        state[WIJK] = wijk.slug
+    state.setdefault(GEMEENTE, catalogue()[state[WIJK]].gemeente)
     state.setdefault(LANG, "nl")
 
 
 def wijk_changed() -> None:
     """Keep the chosen wijk in the URL, so a reload on a phone stays in the same wijk."""
     st.query_params["wijk"] = st.session_state[WIJK]
+
+
+def gemeente_changed() -> None:
+    """A new gemeente: open its first wijk (its own wijk, else its first CBS wijk)."""
+    first = wijken_in(catalogue(), st.session_state[GEMEENTE])
+    if first:
+        st.session_state[WIJK] = first[0].slug
+        wijk_changed()
+
+
+def wijk_picker() -> None:
+    """Two pickers in the sidebar: the gemeente (345 of them, searchable), then a wijk of it."""
+    cat = catalogue()
+    st.selectbox(tr("app.gemeente"), options=gemeenten(cat), key=GEMEENTE, on_change=gemeente_changed)
+    options = [w.slug for w in wijken_in(cat, st.session_state[GEMEENTE])]
+    if st.session_state.get(WIJK) not in options:
+        st.session_state[WIJK] = options[0]
+    st.selectbox(
+        tr("app.wijk"), options=options, format_func=lambda slug: cat[slug].label(), key=WIJK, on_change=wijk_changed
+    )
 
 
 def lang() -> Lang:

@@ -1,13 +1,19 @@
 """The neighbourhoods ``abcd`` knows: boundaries, population and streets from open data.
 
-The catalogue is built from the shipped CBS 2024 files in ``data/wijken``:
+The catalogue is built from the shipped files in ``data/wijken``:
 
 - ``bospolder-tussendijken``: Rotterdam's own wijk, the union of the CBS
   buurten Bospolder and Tussendijken (14,950 residents), the default;
-- every CBS *wijk* of Rotterdam, slug ``wijk-<name>`` (``wijk-delfshaven``);
-- every CBS *buurt* of Rotterdam with a boundary, slug ``<name>`` (``bospolder``).
+- every CBS *wijk* of Rotterdam (2024), slug ``wijk-<name>`` (``wijk-delfshaven``);
+- every CBS *buurt* of Rotterdam (2024) with a boundary, slug ``<name>`` (``bospolder``);
+- every other CBS wijk of the Netherlands (2022), slug ``<gemeente>-<name>``
+  (``amsterdam-overtoomse-veld``): where both years exist (Rotterdam), the newer wins;
+- every gemeente (2022), slug ``gemeente-<name>`` (``gemeente-delft``).
 
-CBS codes (``WK059903``, ``BU05990321``) are accepted wherever a slug is.
+CBS codes (``WK059903``, ``BU05990321``, ``GM0503``) are accepted wherever a
+slug is, and so is a name, with its gemeente where the name alone is not
+unique (``Centrum, Groningen``). Areas a user adds (``abcd wijken add``) live
+in the database and join the catalogue there (:func:`full_catalogue`).
 A wijk is *onboarded* into the store (boundary, population, streets) the first
 time it is used; streets come from the city-wide OpenStreetMap file.
 """
@@ -16,28 +22,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from abcd.errors import OutsideWijkError, UnknownWijkError
-from abcd.model import RD_NEW, WGS84
-from abcd.store import Store, WijkRecord
+from abcd.model import WGS84
+from abcd.places import TOLERANCE_M, Area, AreaIndex, rd_geometry, rd_points
+from abcd.store import KIND_CUSTOM, Store, WijkRecord
 
 BOTU_SLUG = "bospolder-tussendijken"
-BOUNDARY_TOLERANCE_M = 15.0  # the CBS boundaries are generalised; a kerb-side point still counts
+BOUNDARY_TOLERANCE_M = TOLERANCE_M  # the CBS boundaries are generalised; a kerb-side point still counts
 STREETS_FILE = "rotterdam_streets_osm.geojson"
 
 KIND_GEBIED = "gebied"  # Rotterdam's own wijk (gebiedsindeling)
 KIND_CBS_WIJK = "cbs_wijk"
 KIND_CBS_BUURT = "cbs_buurt"
+KIND_GEMEENTE = "gemeente"
+NATIONAL_WIJKEN_FILE = "nl_wijken_cbs2022.geojson"
+GEMEENTEN_FILE = "nl_gemeenten_cbs2022.geojson"
+ROTTERDAM_CODE = "GM0599"  # its 2024 wijken and buurten replace the national 2022 ones
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,7 @@ class Wijk:
     population: int | None
     boundary: BaseGeometry  # WGS84
     parent: str | None = None  # the CBS wijk a buurt belongs to
+    gemeente: str | None = None
 
     def record(self) -> WijkRecord:
         return WijkRecord(
@@ -60,15 +71,44 @@ class Wijk:
             cbs_code=self.code,
             population=self.population,
             boundary=self.boundary,
+            gemeente=self.gemeente,
+        )
+
+    @classmethod
+    def from_record(cls, record: WijkRecord) -> Wijk:
+        """A wijk as the store keeps it (for the areas users added)."""
+        return cls(
+            slug=record.slug,
+            name=record.name,
+            kind=record.kind,
+            code=record.cbs_code,
+            population=record.population,
+            boundary=record.boundary,
+            gemeente=record.gemeente,
         )
 
     def label(self) -> str:
-        """Name with its level, for pickers: ``Bospolder (buurt, Delfshaven)``."""
+        """Name with its level, for pickers: ``Bospolder (buurt, Delfshaven)``, ``Centrum (Groningen)``."""
         if self.kind == KIND_CBS_BUURT:
             return f"{self.name} (buurt, {self.parent})" if self.parent else f"{self.name} (buurt)"
         if self.kind == KIND_CBS_WIJK:
-            return f"{self.name} (CBS-wijk)"
-        return self.name
+            return f"{self.name} (CBS-wijk, {self.gemeente})" if self.gemeente else f"{self.name} (CBS-wijk)"
+        if self.kind == KIND_GEMEENTE:
+            return f"{self.name} (gemeente)"
+        return f"{self.name} ({self.gemeente})" if self.gemeente and self.kind == KIND_CUSTOM else self.name
+
+
+class Catalogue(dict[str, Wijk]):
+    """The known wijken by slug (a ``dict``), with a spatial index to find the ones a point lies in."""
+
+    @cached_property
+    def index(self) -> AreaIndex:
+        """Every wijk as an :class:`~abcd.places.AreaIndex` (built on first use)."""
+        return AreaIndex(Area(w.slug, w.kind, w.boundary) for w in self.values())
+
+    def areas_at(self, lon: float, lat: float) -> list[Wijk]:
+        """The wijken a point lies in (:mod:`abcd.places`), smallest first."""
+        return sorted((self[s] for s in self.index.areas_at(lon, lat)), key=lambda w: w.boundary.area)
 
 
 def slugify(text: str) -> str:
@@ -88,13 +128,13 @@ def _population(value: object) -> int | None:
 
 
 @lru_cache(maxsize=4)
-def wijk_catalogue(wijken_dir: Path) -> dict[str, Wijk]:
+def wijk_catalogue(wijken_dir: Path) -> Catalogue:
     """Every selectable wijk, keyed by slug, BoTu first.
 
     Read once per data folder: the files are small and never change while
     the app runs.
     """
-    catalogue: dict[str, Wijk] = {}
+    catalogue = Catalogue()
     botu = gpd.read_file(wijken_dir / "botu_wijk.geojson").to_crs(WGS84)
     row = botu.iloc[0]
     catalogue[BOTU_SLUG] = Wijk(
@@ -105,6 +145,7 @@ def wijk_catalogue(wijken_dir: Path) -> dict[str, Wijk]:
         population=_population(row["aantal_inwoners"]),
         boundary=row.geometry,
         parent=str(row["cbs_wijknaam"]),
+        gemeente="Rotterdam",
     )
     cbs_wijken = gpd.read_file(wijken_dir / "rotterdam_wijken_cbs2024.geojson").to_crs(WGS84)
     for row in cbs_wijken.sort_values("wijknaam").itertuples():
@@ -116,6 +157,7 @@ def wijk_catalogue(wijken_dir: Path) -> dict[str, Wijk]:
             code=str(row.wijkcode),
             population=_population(row.aantal_inwoners),
             boundary=row.geometry,
+            gemeente="Rotterdam",
         )
     buurten = gpd.read_file(wijken_dir / "rotterdam_buurten_cbs2024.geojson").to_crs(WGS84)
     for row in buurten.sort_values("buurtnaam").itertuples():
@@ -130,52 +172,103 @@ def wijk_catalogue(wijken_dir: Path) -> dict[str, Wijk]:
             population=_population(row.aantal_inwoners),
             boundary=row.geometry,
             parent=str(row.wijknaam),
+            gemeente="Rotterdam",
+        )
+    national = gpd.read_file(wijken_dir / NATIONAL_WIJKEN_FILE, use_arrow=True).to_crs(WGS84)
+    national = national[national["gemeentecode"] != ROTTERDAM_CODE]
+    for row in national.sort_values(["gemeentenaam", "wijknaam"]).itertuples():
+        slug = slugify(f"{row.gemeentenaam} {row.wijknaam}")
+        if slug in catalogue:
+            slug = f"{slug}-{str(row.wijkcode).lower()}"
+        catalogue[slug] = Wijk(
+            slug=slug,
+            name=str(row.wijknaam),
+            kind=KIND_CBS_WIJK,
+            code=str(row.wijkcode),
+            population=_population(row.aantal_inwoners),
+            boundary=row.geometry,
+            gemeente=str(row.gemeentenaam),
+        )
+    gemeenten = gpd.read_file(wijken_dir / GEMEENTEN_FILE, use_arrow=True).to_crs(WGS84)
+    for row in gemeenten.sort_values("gemeentenaam").itertuples():
+        slug = f"gemeente-{slugify(str(row.gemeentenaam))}"
+        catalogue[slug] = Wijk(
+            slug=slug,
+            name=str(row.gemeentenaam),
+            kind=KIND_GEMEENTE,
+            code=str(row.gemeentecode),
+            population=_population(row.aantal_inwoners),
+            boundary=row.geometry,
+            gemeente=str(row.gemeentenaam),
         )
     return catalogue
 
 
-def find_wijk(catalogue: dict[str, Wijk], key: str) -> Wijk:
-    """The wijk with slug, CBS code or exact name ``key`` (case-insensitive)."""
-    wanted = key.strip().lower()
+def find_wijk(catalogue: Mapping[str, Wijk], key: str) -> Wijk:
+    """The wijk with slug, CBS code or name ``key`` (case-insensitive).
+
+    A name that several gemeenten use ("Centrum") needs its gemeente:
+    ``Centrum, Groningen`` or ``Centrum (Groningen)``; the error lists them.
+    """
+    wanted = " ".join(key.split()).lower()
     if wanted in catalogue:
         return catalogue[wanted]
     for wijk in catalogue.values():
-        if (wijk.code and wijk.code.lower() == wanted) or wijk.name.lower() == wanted:
+        if wijk.code and wijk.code.lower() == wanted:
             return wijk
+    name, gemeente = _name_and_gemeente(wanted)
+    named = [w for w in catalogue.values() if w.name.lower() == name]
+    if gemeente is not None:
+        named = [w for w in named if (w.gemeente or "").lower() == gemeente]
+    if len(named) > 1:
+        # A gemeente with one wijk of the same name ("Delft" is both): the name means the wijk.
+        wijken = [w for w in named if w.kind != KIND_GEMEENTE]
+        named = wijken if len(wijken) == 1 else named
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise UnknownWijkError("error.ambiguous_wijk", value=key, known="; ".join(w.label() for w in named[:12]))
     if slugify(key) in catalogue:
         return catalogue[slugify(key)]
     close = [s for s in catalogue if wanted[:4] and wanted[:4] in s][:5] or list(catalogue)[:5]
     raise UnknownWijkError("error.unknown_wijk", value=key, known=", ".join(close))
 
 
-@cache
-def _to_rd() -> Transformer:
-    """WGS84 to RD New, built on first use (not at import) and then shared (pyproj transformers are thread-safe)."""
-    return Transformer.from_crs(WGS84, RD_NEW, always_xy=True)
+def _name_and_gemeente(text: str) -> tuple[str, str | None]:
+    """``"centrum, groningen"`` and ``"centrum (groningen)"`` into name and gemeente."""
+    if text.endswith(")") and "(" in text:
+        name, _, rest = text[:-1].rpartition("(")
+        return name.strip(), rest.strip()
+    if "," in text:
+        name, _, gemeente = text.rpartition(",")
+        return name.strip(), gemeente.strip()
+    return text, None
 
 
 @lru_cache(maxsize=256)
 def _rd(geometry: BaseGeometry) -> BaseGeometry:
     """A boundary in RD New, prepared for fast distance tests; cached (imports test every row)."""
-    projected = shapely.transform(geometry, lambda xy: np.column_stack(_to_rd().transform(xy[:, 0], xy[:, 1])))
+    projected = rd_geometry(geometry)
     shapely.prepare(projected)
     return projected
 
 
-def contains(wijk: Wijk | WijkRecord, lon: float, lat: float, *, tolerance_m: float = BOUNDARY_TOLERANCE_M) -> bool:
+def contains(wijk: Wijk | WijkRecord, lon: float, lat: float, *, tolerance_m: float = TOLERANCE_M) -> bool:
     """Whether the point lies in the wijk, allowing ``tolerance_m`` for generalised boundaries."""
-    x, y = _to_rd().transform(lon, lat)
-    return bool(shapely.dwithin(_rd(wijk.boundary), shapely.Point(x, y), tolerance_m))
+    (point,) = rd_points([lon], [lat])
+    return bool(shapely.dwithin(_rd(wijk.boundary), point, tolerance_m))
 
 
-def wijken_at(catalogue: dict[str, Wijk], lon: float, lat: float) -> list[Wijk]:
+def wijken_at(catalogue: Mapping[str, Wijk], lon: float, lat: float) -> list[Wijk]:
     """Catalogue wijken whose boundary contains the point, smallest area first."""
+    if isinstance(catalogue, Catalogue):
+        return catalogue.areas_at(lon, lat)
     point = shapely.Point(lon, lat)
     hits = [w for w in catalogue.values() if w.boundary.covers(point)]
     return sorted(hits, key=lambda w: w.boundary.area)
 
 
-def check_in_wijk(catalogue: dict[str, Wijk], wijk: Wijk | WijkRecord, lon: float, lat: float) -> None:
+def check_in_wijk(catalogue: Mapping[str, Wijk], wijk: Wijk | WijkRecord, lon: float, lat: float) -> None:
     """Refuse a point outside ``wijk``, naming the wijk it does lie in (the pages offer to move it there).
 
     A Rotterdam-level wijk (like BoTu) is matched by another one of the same
@@ -204,6 +297,60 @@ def _city_streets(wijken_dir: Path) -> gpd.GeoDataFrame:
     return frame.set_crs(WGS84, allow_override=True)
 
 
+def gemeenten(catalogue: Mapping[str, Wijk]) -> list[str]:
+    """The gemeenten the catalogue has wijken in, alphabetically (for the first of the two pickers)."""
+    return sorted({w.gemeente for w in catalogue.values() if w.gemeente}, key=str.casefold)
+
+
+_PICKER_ORDER = {KIND_GEBIED: 0, KIND_CUSTOM: 1, KIND_CBS_WIJK: 2, KIND_CBS_BUURT: 3, KIND_GEMEENTE: 4}
+
+
+def wijken_in(catalogue: Mapping[str, Wijk], gemeente: str) -> list[Wijk]:
+    """The wijken of ``gemeente`` in the order a picker shows them: own wijken, CBS wijken, buurten, the gemeente.
+
+    >>> from pathlib import Path
+    >>> [w.slug for w in wijken_in(wijk_catalogue(Path("data/wijken")), "Rotterdam")][:2]
+    ['bospolder-tussendijken', 'wijk-botlek-europoort-maasvlakte']
+    """
+    own = [w for w in catalogue.values() if w.gemeente == gemeente]
+    return sorted(own, key=lambda w: (_PICKER_ORDER.get(w.kind, 1), w.name.casefold()))
+
+
+def full_catalogue(store: Store, wijken_dir: Path) -> Catalogue:
+    """The shipped catalogue plus the areas users added to this database (``abcd wijken add``)."""
+    shipped = wijk_catalogue(wijken_dir)
+    custom = store.custom_areas()
+    if not custom:
+        return shipped
+    catalogue = Catalogue(shipped)
+    for record in custom:
+        catalogue[record.slug] = Wijk.from_record(record)
+    return catalogue
+
+
+def areas_to_store(
+    store: Store, catalogue: Mapping[str, Wijk], lons: Sequence[float], lats: Sequence[float]
+) -> list[WijkRecord]:
+    """The catalogue areas the points lie in that the store does not know yet.
+
+    Written together with the assets at those points (``Store.add(..., areas=)``),
+    so each asset belongs to all of its areas at once (a wijk, its CBS wijk and
+    buurt, its gemeente); a view of any other area onboards that area first
+    (:func:`ensure_wijk`), which places the assets in it too.
+    """
+    if not isinstance(catalogue, Catalogue) or not len(lons):
+        return []
+    wanted = {slug for slugs in catalogue.index.membership(lons, lats) for slug in slugs}
+    return [catalogue[s].record() for s in sorted(wanted - store.known_areas(wanted))]
+
+
+def areas_at(store: Store, catalogue: Mapping[str, Wijk], lon: float, lat: float) -> tuple[str, ...]:
+    """The areas a point lies in: by the whole catalogue when there is one, else by what the store knows."""
+    if isinstance(catalogue, Catalogue):
+        return catalogue.index.areas_at(lon, lat)
+    return store.areas_at(lon, lat)
+
+
 def onboard_wijk(store: Store, wijk: Wijk, wijken_dir: Path) -> int:
     """Store a wijk's boundary, population and streets; returns the number of street segments.
 
@@ -214,7 +361,7 @@ def onboard_wijk(store: Store, wijk: Wijk, wijken_dir: Path) -> int:
     return len(streets)
 
 
-def ensure_wijk(store: Store, catalogue: dict[str, Wijk], key: str, wijken_dir: Path) -> Wijk:
+def ensure_wijk(store: Store, catalogue: Mapping[str, Wijk], key: str, wijken_dir: Path) -> Wijk:
     """The wijk ``key``, onboarded into the store if it is not there yet."""
     wijk = find_wijk(catalogue, key)
     if not store.has_wijk(wijk.slug):

@@ -20,6 +20,7 @@ INSIDE_BOTU = (4.4413, 51.9107)  # Schiedamseweg area, Bospolder-Tussendijken
 INSIDE_BOTU_2 = (4.4405, 51.9110)
 OUDE_WESTEN = (4.4700, 51.9200)  # Oude Westen, Rotterdam Centrum: same city, other wijk
 AMSTERDAM = (4.9000, 52.3700)  # in the Netherlands, outside every Rotterdam wijk
+NORTH_SEA = (3.6000, 52.6000)  # inside the box around the Netherlands, in no gemeente or wijk
 
 HOSTILE_NAME = '<script>alert("x")</script> & <b>Club</b>'
 

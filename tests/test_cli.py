@@ -307,9 +307,10 @@ def test_wijken_lists_the_catalogue(cli_env: Path, capsys: pytest.CaptureFixture
     code, out, _ = run(capsys, "wijken")
     assert code == 0
     rows = [line.split("\t") for line in out.splitlines()]
-    assert len(rows) == 1 + 21 + 88
-    assert rows[0] == [BOTU, "", "gebied", "14950", "Bospolder-Tussendijken"]
-    assert ["wijk-delfshaven", "WK059903", "cbs_wijk", "77245", "Delfshaven"] in rows
+    assert len(rows) == 1 + 21 + 88 + (3340 - 21) + 345  # Rotterdam 2024, every other CBS wijk, every gemeente
+    assert rows[0] == [BOTU, "", "gebied", "14950", "Bospolder-Tussendijken", "Rotterdam"]
+    assert ["wijk-delfshaven", "WK059903", "cbs_wijk", "77245", "Delfshaven", "Rotterdam"] in rows
+    assert ["amsterdam-overtoomse-veld", "WK036386", "cbs_wijk", "14210", "Overtoomse Veld", "Amsterdam"] in rows
 
 
 def test_wijken_loaded_lists_only_onboarded_wijken(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -117,8 +117,8 @@ def test_summary_per_year_and_per_level(botu_places: Path, tmp_path: Path, capsy
         ("Huis van de Wijk;;2024-01-15;-25000;gemeente", "'bedrag (euro)' mag niet negatief zijn"),
         ("Huis van Niemand;;2024-01-15;25000;gemeente", "Geen ontmoetingsplek 'Huis van Niemand' in Bospolder"),
         (
-            "Huis van de Wijk;wijk-delfshaven;2024-01-15;25000;gemeente",
-            "ligt in bospolder-tussendijken, niet in wijk-delfshaven",
+            "Huis van de Wijk;wijk-charlois;2024-01-15;25000;gemeente",
+            "niet in wijk-charlois",  # it lies in BoTu, and so in the CBS wijk Delfshaven: never in Charlois
         ),
         ("Huis van de Wijk;;2024-13-01;25000;gemeente", "geen geldige datum: '2024-13-01'"),
         ("Huis van de Wijk;;2024-01-15;1.234;gemeente", "'1.234' is dubbelzinnig"),

@@ -19,12 +19,12 @@ from abcd.model import RD_NEW, WGS84, Asset, Category, MeetingPlaceRole, Source
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import (
-    AMSTERDAM,
     BOTU,
     HOSTILE_NAME,
     INSIDE_BOTU,
     INSIDE_BOTU_2,
     LINE_IN_BOTU,
+    NORTH_SEA,
     OUDE_WESTEN,
     POLYGON_IN_BOTU,
     make_draft,
@@ -235,7 +235,7 @@ def test_csv_import_with_semicolons_decimal_commas_and_dutch_yes_no(
     assert by_name["Geveltuinen"].resident_led is False
     assert by_name["Geveltuinen"].description == "Stekjes, zaden"
     assert by_name["Naaiclub"].source is Source.IMPORT
-    assert by_name["Naaiclub"].wijk == BOTU  # the default wijk
+    assert BOTU in botu_store.areas_of([by_name["Naaiclub"].id])[by_name["Naaiclub"].id]  # where it lies
 
 
 def test_csv_import_with_a_wkt_column(tmp_path: Path, botu_store: Store, do_import: Callable[..., Any]) -> None:
@@ -353,11 +353,11 @@ REFUSALS: list[tuple[str, str, str | bytes, str, str]] = [
         "in Oude Westen",
     ),
     (
-        "outside-rotterdam",
-        "amsterdam.csv",
-        csv_with_bad_row_3(f"Ver,association,{AMSTERDAM[1]},{AMSTERDAM[0]}"),
+        "outside-every-wijk",
+        "zee.csv",
+        csv_with_bad_row_3(f"Ver,association,{NORTH_SEA[1]},{NORTH_SEA[0]}"),
         "error.outside_all",
-        "Rotterdam",
+        "every known neighbourhood",
     ),
     (
         "unknown-wijk",

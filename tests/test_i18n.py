@@ -186,7 +186,7 @@ def test_source_scan_finds_the_keys_it_should() -> None:
     # Guards the scan itself: if it broke, the next tests would pass vacuously.
     assert "error.row" in LITERAL and "exchange.py" in LITERAL["error.row"]
     assert "cli.imported" in LITERAL and "map.count" in LITERAL and "invest.title" in LITERAL
-    assert "app.py" in LITERAL["app.wijk"]
+    assert "app.py" in LITERAL["page.map"]
     assert "category." in BUILT and "role." in BUILT and "present.mode_" in BUILT
     assert len(LITERAL) >= 300
 

@@ -277,14 +277,18 @@ def test_points_count_in_their_recorded_wijk_or_where_they_lie(catalogue: dict[s
     assert cbs[10] == "wijk-delfshaven" and cbs[12] == "wijk-rotterdam-centrum"
 
 
-def test_a_point_outside_every_boundary_goes_to_the_nearest(catalogue: dict[str, Wijk]) -> None:
+@pytest.mark.parametrize(("metres", "expected"), [(10, BOTU), (50, None)])
+def test_a_point_just_outside_every_boundary_goes_to_the_nearest_one_farther_out_to_none(
+    catalogue: dict[str, Wijk], metres: float, expected: str | None
+) -> None:
+    # Location decides (abcd.places): a kerb-side point counts in the nearest wijk, a point 50 m out lies elsewhere.
     botu = catalogue[BOTU]
-    ring = gpd.GeoSeries([botu.boundary], crs=WGS84).to_crs(RD_NEW).buffer(50).exterior.to_crs(WGS84).iloc[0]
+    ring = gpd.GeoSeries([botu.boundary], crs=WGS84).to_crs(RD_NEW).buffer(metres).exterior.to_crs(WGS84).iloc[0]
     lon, lat = shapely.get_coordinates(ring)[0]
     wijken = [catalogue["oude-westen"], botu]
     assert not any(w.boundary.covers(shapely.Point(lon, lat)) for w in wijken)
     points = pd.DataFrame({"wijk": ["elders"], "lon": [lon], "lat": [lat]})
-    assert assign_wijken(points, wijken).iloc[0] == BOTU
+    assert assign_wijken(points, wijken).iloc[0] == expected
 
 
 # ------------------------------------------------------------------- summary

@@ -22,6 +22,7 @@ from abcd.model import (
     NAME_MAX,
     NL_BOUNDS,
     Asset,
+    AssetFields,
     Category,
     MeetingPlaceRole,
     Source,
@@ -31,6 +32,7 @@ from abcd.model import (
     parse_coordinate,
     validate_asset,
 )
+from abcd.records import declared_fields
 from tests.helpers import BOTU, LINE_IN_BOTU, POLYGON_IN_BOTU, make_draft, raw_asset
 
 
@@ -124,11 +126,11 @@ def test_too_long_optional_text_is_refused(field: str, maximum: int, nl: str, en
     assert en in err.message("en")
 
 
-def test_blank_wijk_is_refused() -> None:
-    err = refused(raw_asset(wijk=" "))
-    assert err.key == "error.blank"
-    assert "'wijk'" in str(err)
-    assert "'neighbourhood'" in err.message("en")
+def test_a_blank_wijk_places_the_asset_by_its_location() -> None:
+    # An asset is a place: where it lies decides its areas; a wijk, when given, is only checked.
+    assert make_draft(wijk=" ").wijk is None
+    assert make_draft(wijk="bospolder-tussendijken").wijk == "bospolder-tussendijken"
+    assert "wijk" not in {f.name for f in declared_fields(AssetFields)}  # never stored
 
 
 # ------------------------------------------------------------------ categories
@@ -498,7 +500,7 @@ def test_a_valid_name_is_folded_and_never_grows(name: str) -> None:
 def test_one_definition_of_a_counted_initiative(changes: dict[str, object], counts: bool) -> None:
     moment = datetime(2026, 1, 1, tzinfo=UTC)
     initiative = Asset(
-        id="a", name="Zwerfvuilploeg", category=Category.INITIATIVE, lon=4.44, lat=51.91, wijk="botu",
+        id="a", name="Zwerfvuilploeg", category=Category.INITIATIVE, lon=4.44, lat=51.91,
         resident_led=True, version=1, created_by="x", created_at=moment, updated_by="x", updated_at=moment,
     )  # fmt: skip
     asset = replace(initiative, **changes)  # type: ignore[arg-type]

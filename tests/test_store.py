@@ -7,18 +7,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pytest
 import shapely
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from abcd import schema
 from abcd.db import SQLITE_BUSY_TIMEOUT_MS, current_revision, engine_from_url, head_revision, upgrade_schema
 from abcd.errors import ConflictError, NotFoundError, UnknownWijkError
-from abcd.model import Category, MeetingPlaceRole, Source
+from abcd.model import WGS84, Category, MeetingPlaceRole, Source
 from abcd.store import Store, WijkRecord
 from abcd.versioned import RecordKind
 from abcd.wijken import Wijk
-from tests.helpers import BOTU, LINE_IN_BOTU, make_draft, row_counts
+from tests.helpers import AMSTERDAM, BOTU, LINE_IN_BOTU, make_draft, row_counts
 
 
 def history_actions(store: Store, asset_id: str) -> list[tuple[int, str]]:
@@ -45,7 +47,8 @@ def test_add_then_get_returns_every_field(botu_store: Store) -> None:
         "Stekjes delen",
         "06-1",
     )
-    assert (got.lon, got.lat, got.wijk) == (draft.lon, draft.lat, BOTU)
+    assert (got.lon, got.lat) == (draft.lon, draft.lat)
+    assert BOTU in botu_store.areas_of([got.id])[got.id]  # where it lies decides its areas
     assert got.resident_led is False
     assert got.area is not None and got.area.equals(shapely.from_wkt(LINE_IN_BOTU))
     assert got.version == 1
@@ -85,15 +88,20 @@ def test_list_is_sorted_by_name_case_insensitively_and_filters(botu_store: Store
     assert botu_store.count_assets() == botu_store.count_assets(wijk=BOTU) == 3
 
 
-def test_add_to_a_wijk_that_was_never_onboarded_is_refused(botu_store: Store) -> None:
-    with pytest.raises(UnknownWijkError):
-        botu_store.add(make_draft(wijk="nergens"), by="a")
-    assert row_counts(botu_store) == (0, 0)
+def test_an_asset_lies_in_the_areas_of_its_location_not_where_it_was_typed_in(botu_store: Store) -> None:
+    # The claimed wijk is checked by the use cases (abcd.assets, abcd.exchange); the store only places.
+    asset = botu_store.add(make_draft(wijk="nergens"), by="a")
+    assert botu_store.areas_of([asset.id])[asset.id] == {BOTU}
+    assert [a.id for a in botu_store.list_assets(wijk=BOTU)] == [asset.id]
+    moved = botu_store.update(asset.id, asset.draft(lon=AMSTERDAM[0], lat=AMSTERDAM[1]), by="a", expected_version=1)
+    assert botu_store.areas_of([moved.id])[moved.id] == frozenset()
+    assert botu_store.list_assets(wijk=BOTU) == []
 
 
 def test_add_many_is_all_or_nothing(botu_store: Store) -> None:
-    with pytest.raises(UnknownWijkError):
-        botu_store.add_many([make_draft(), make_draft(wijk="nergens"), make_draft()], by="a")
+    twin = "0b6f2a7e-8d54-4f0c-9a1b-2c3d4e5f6a71"
+    with pytest.raises(IntegrityError):
+        botu_store.add_many([make_draft(), make_draft(id=twin), make_draft(id=twin)], by="a")
     assert row_counts(botu_store) == (0, 0)
 
 
@@ -243,15 +251,10 @@ def test_upsert_many_creates_and_updates(botu_store: Store) -> None:
 def test_upsert_many_is_all_or_nothing(botu_store: Store) -> None:
     existing = botu_store.add(make_draft(name="Oud"), by="a")
     counts = row_counts(botu_store)
-    drafts = [
-        make_draft(name="Een"),
-        existing.draft(name="Twee"),
-        make_draft(name="Drie", wijk="onbekend"),
-        make_draft(),
-    ]
-    with pytest.raises(UnknownWijkError) as info:
-        botu_store.upsert_many(drafts, by="import")
-    assert "onbekend" in str(info.value)
+    drafts = [make_draft(name="Een"), existing.draft(name="Twee"), make_draft()]
+    with pytest.raises(ConflictError) as info:
+        botu_store.upsert_many(drafts, by="import", expected_versions={existing.id: 7})  # stale
+    assert "Oud" in str(info.value)
     assert row_counts(botu_store) == counts
     assert botu_store.get(existing.id) == existing
 
@@ -341,7 +344,9 @@ def test_wijk_without_streets_and_population(store: Store) -> None:
         WijkRecord(slug="proef", name="Proef", kind="gebied", cbs_code=None, population=None, boundary=square)
     )
     assert store.get_wijk("proef").population is None
-    assert store.wijk_slugs() == ["proef"]
+    assert store.wijk_slugs() == [] and not store.has_wijk("proef")  # known, not onboarded: no streets yet
+    store.save_wijk(store.get_wijk("proef"), gpd.GeoDataFrame(geometry=[], crs=WGS84))
+    assert store.wijk_slugs() == ["proef"] and store.has_wijk("proef")
 
 
 # ------------------------------------------------------------ schema & files

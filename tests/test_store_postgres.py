@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from abcd import accounts
 from abcd.db import current_revision, head_revision
-from abcd.errors import ConflictError, UnknownWijkError
+from abcd.errors import ConflictError
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import make_draft
@@ -28,7 +29,8 @@ def pg_store(pg_url: str, botu: Wijk) -> Iterator[Store]:
     with store.engine.begin() as conn:  # a clean slate per test, schema kept
         conn.execute(
             text(
-                "TRUNCATE assets, asset_history, consents, sessions, users, user_history, streets, wijken, meta CASCADE"
+                "TRUNCATE assets, asset_areas, asset_history, consents, sessions, users, user_history, streets, "
+                "wijken, meta CASCADE"
             )
         )
     store.save_wijk(botu.record())
@@ -53,8 +55,9 @@ def test_add_update_delete_restore_with_history(pg_store: Store) -> None:
 
 
 def test_bulk_writes_are_all_or_nothing(pg_store: Store) -> None:
-    drafts = [make_draft(name=f"Plek {n}") for n in range(5)] + [make_draft(wijk="nergens")]
-    with pytest.raises(UnknownWijkError):
+    twin = "0b6f2a7e-8d54-4f0c-9a1b-2c3d4e5f6a71"
+    drafts = [make_draft(name=f"Plek {n}") for n in range(5)] + [make_draft(id=twin), make_draft(id=twin)]
+    with pytest.raises(IntegrityError):
         pg_store.upsert_many(drafts, by="import")
     assert pg_store.count_assets() == 0
     created, _ = pg_store.upsert_many(drafts[:5], by="import")

@@ -27,7 +27,7 @@ from abcd.wijken import (
     streets_in,
     wijken_at,
 )
-from tests.helpers import AMSTERDAM, BOTU, INSIDE_BOTU, OUDE_WESTEN, WIJKEN_DIR, make_draft
+from tests.helpers import AMSTERDAM, BOTU, INSIDE_BOTU, NORTH_SEA, OUDE_WESTEN, WIJKEN_DIR, make_draft
 
 HISTORIC_DELFSHAVEN = (4.4487, 51.9066)  # the Voorhaven, CBS buurt Delfshaven, just east of BoTu
 
@@ -46,10 +46,19 @@ def test_botu_boundary_matches_the_documented_bounds(botu: Wijk) -> None:
 
 
 def test_there_are_21_cbs_wijken_and_88_buurten(catalogue: dict[str, Wijk]) -> None:
-    kinds = [w.kind for w in catalogue.values()]
+    kinds = [w.kind for w in catalogue.values() if w.gemeente == "Rotterdam"]
     assert kinds.count(KIND_CBS_WIJK) == 21
     assert kinds.count(KIND_CBS_BUURT) == 88
     assert kinds.count(KIND_GEBIED) == 1
+
+
+def test_every_dutch_wijk_and_gemeente_is_in_the_catalogue(catalogue: dict[str, Wijk]) -> None:
+    # SOURCES.md: 3,340 CBS wijken and 345 gemeenten of 2022; Rotterdam's 21 come from the newer 2024 file.
+    wijken = [w for w in catalogue.values() if w.kind == KIND_CBS_WIJK]
+    assert len(wijken) == 3340
+    assert sum(w.kind == "gemeente" for w in catalogue.values()) == 345
+    assert catalogue["wijk-delfshaven"].population == 77245  # 2024, not 2022's 76,605
+    assert find_wijk(catalogue, "WK036386").label() == "Overtoomse Veld (CBS-wijk, Amsterdam)"
 
 
 @pytest.mark.parametrize(
@@ -76,7 +85,7 @@ def test_botu_is_bospolder_plus_tussendijken(catalogue: dict[str, Wijk]) -> None
 
 
 def test_cbs_wijken_add_up_to_rotterdam(catalogue: dict[str, Wijk]) -> None:
-    total = sum(w.population or 0 for w in catalogue.values() if w.kind == KIND_CBS_WIJK)
+    total = sum(w.population or 0 for w in catalogue.values() if w.kind == KIND_CBS_WIJK and w.gemeente == "Rotterdam")
     assert total == 670_585  # SOURCES.md: "The Rotterdam total is 670,585"
 
 
@@ -93,7 +102,8 @@ def test_every_boundary_is_a_valid_polygon_in_the_netherlands(catalogue: dict[st
 
 def test_labels_name_the_level(catalogue: dict[str, Wijk]) -> None:
     assert catalogue["bospolder"].label() == "Bospolder (buurt, Delfshaven)"
-    assert catalogue["wijk-delfshaven"].label() == "Delfshaven (CBS-wijk)"
+    assert catalogue["wijk-delfshaven"].label() == "Delfshaven (CBS-wijk, Rotterdam)"
+    assert catalogue["gemeente-delft"].label() == "Delft (gemeente)"
     assert catalogue[BOTU].label() == "Bospolder-Tussendijken"
 
 
@@ -127,7 +137,7 @@ def test_unknown_wijk_suggests_close_slugs(catalogue: dict[str, Wijk]) -> None:
 
 def test_unknown_wijk_without_a_near_match_still_lists_examples(catalogue: dict[str, Wijk]) -> None:
     with pytest.raises(UnknownWijkError) as info:
-        find_wijk(catalogue, "Utrecht")
+        find_wijk(catalogue, "Atlantis")  # (Utrecht is a known gemeente now)
     assert info.value.params["known"]
     assert all(s in catalogue for s in info.value.params["known"].split(", "))
 
@@ -159,12 +169,18 @@ def test_a_cbs_wijk_is_matched_by_another_cbs_wijk_first(catalogue: dict[str, Wi
     assert info.value.params["actual_slug"] == "wijk-rotterdam-centrum"
 
 
-def test_a_point_outside_rotterdam_says_so(catalogue: dict[str, Wijk], botu: Wijk) -> None:
+def test_a_point_outside_rotterdam_names_the_wijk_it_lies_in(catalogue: dict[str, Wijk], botu: Wijk) -> None:
     with pytest.raises(OutsideWijkError) as info:
         check_in_wijk(catalogue, botu, *AMSTERDAM)
+    assert catalogue[info.value.params["actual_slug"]].gemeente == "Amsterdam"
+
+
+def test_a_point_outside_every_known_area_says_so(catalogue: dict[str, Wijk], botu: Wijk) -> None:
+    with pytest.raises(OutsideWijkError) as info:
+        check_in_wijk(catalogue, botu, *NORTH_SEA)
     assert info.value.key == "error.outside_all"
     assert "actual" not in info.value.params
-    assert "outside every known Rotterdam neighbourhood" in info.value.message("en")
+    assert "outside every known neighbourhood" in info.value.message("en")
 
 
 def _point_at_distance_outside(wijk: Wijk, metres: float) -> tuple[float, float]:
@@ -185,7 +201,7 @@ def test_kerb_side_points_count_but_a_street_further_does_not(catalogue: dict[st
 
 def test_wijken_at_lists_the_smallest_area_first(catalogue: dict[str, Wijk]) -> None:
     slugs = [w.slug for w in wijken_at(catalogue, *INSIDE_BOTU)]
-    assert slugs == ["tussendijken", BOTU, "wijk-delfshaven"]
+    assert slugs == ["tussendijken", BOTU, "wijk-delfshaven", "gemeente-rotterdam"]
 
 
 # -------------------------------------------------------------------- streets

@@ -120,22 +120,23 @@ def drafts_from_rows(
     rows: Sequence[RawRow],
     *,
     places: Sequence[Asset],
+    areas: Mapping[str, frozenset[str]],
     catalogue: Mapping[str, Wijk],
     default_wijk: str,
 ) -> list[InvestmentDraft]:
     """Validate raw rows into drafts and resolve their meeting places; the first bad row raises, naming it.
 
     ``places`` are the meeting places known (deleted ones too, so the message
-    can say so). A row's wijk is its ``wijk`` value or ``default_wijk``; its
-    meeting place must be recorded in that wijk.
+    can say so), with the ``areas`` each lies in. A row's wijk is its ``wijk``
+    value or ``default_wijk``; its meeting place must lie in that wijk.
     """
     by_id = {p.id: p for p in places}
     drafts: list[InvestmentDraft] = []
     for row in rows:
         try:
             values = dict(row.values)
-            wijk = find_wijk(dict(catalogue), str(values.get("wijk") or default_wijk))
-            place = _resolve_place(values, wijk, places, by_id)
+            wijk = _row_wijk(values, catalogue, default_wijk)
+            place = _resolve_place(values, wijk, places, by_id, areas, catalogue)
             values["meeting_place_id"] = place.id
             drafts.append(validate_investment(values))
         except AbcdError as exc:
@@ -143,7 +144,27 @@ def drafts_from_rows(
     return drafts
 
 
-def _resolve_place(values: Mapping[str, Any], wijk: Wijk, places: Sequence[Asset], by_id: Mapping[str, Asset]) -> Asset:
+def _row_wijk(values: Mapping[str, Any], catalogue: Mapping[str, Wijk], default_wijk: str) -> Wijk:
+    return find_wijk(catalogue, str(values.get("wijk") or default_wijk))
+
+
+def _resolve_place(
+    values: Mapping[str, Any],
+    wijk: Wijk,
+    places: Sequence[Asset],
+    by_id: Mapping[str, Asset],
+    areas: Mapping[str, frozenset[str]],
+    catalogue: Mapping[str, Wijk],
+) -> Asset:
+    def inside(place: Asset) -> bool:
+        return wijk.slug in areas.get(place.id, frozenset())
+
+    def where(place: Asset) -> str:
+        """The areas the place lies in, of ``wijk``'s kind where it has them, for a message."""
+        all_areas = sorted(areas.get(place.id, ()))
+        same = [s for s in all_areas if s in catalogue and catalogue[s].kind == wijk.kind]
+        return ", ".join(same or all_areas) or "-"
+
     place_id = (values.get("meeting_place_id") or "").strip()
     name = " ".join(str(values.get("meeting_place") or "").split())
     if place_id:
@@ -153,16 +174,16 @@ def _resolve_place(values: Mapping[str, Any], wijk: Wijk, places: Sequence[Asset
         if name and name != place.name:
             raise ValidationError("error.meeting_place_mismatch", value=place_id, name=name, actual=place.name)
     elif name:
-        matches = [p for p in places if p.wijk == wijk.slug and p.name == name and not p.is_deleted]
+        matches = [p for p in places if inside(p) and p.name == name and not p.is_deleted]
         if not matches:
-            matches = [p for p in places if p.wijk == wijk.slug and p.name == name]  # only deleted ones?
+            matches = [p for p in places if inside(p) and p.name == name]  # only deleted ones?
         if not matches:
-            elsewhere = sorted({p.wijk for p in places if p.name == name and not p.is_deleted})
+            elsewhere = sorted({where(p) for p in places if p.name == name and not p.is_deleted})
             if elsewhere:
                 raise ValidationError(
                     "error.meeting_place_other_wijk", name=name, actual=", ".join(elsewhere), wijk=wijk.slug
                 )
-            known = sorted({p.name for p in places if p.wijk == wijk.slug and not p.is_deleted})[:8]
+            known = sorted({p.name for p in places if inside(p) and not p.is_deleted})[:8]
             raise ValidationError(
                 "error.meeting_place_unknown", value=name, wijk=wijk.name, known=", ".join(known) or "-"
             )
@@ -177,8 +198,8 @@ def _resolve_place(values: Mapping[str, Any], wijk: Wijk, places: Sequence[Asset
         place = matches[0]
     else:
         raise ValidationError("error.required", field=Term("field.meeting_place"))
-    if place.wijk != wijk.slug:
-        raise ValidationError("error.meeting_place_other_wijk", name=place.name, actual=place.wijk, wijk=wijk.slug)
+    if not inside(place):
+        raise ValidationError("error.meeting_place_other_wijk", name=place.name, actual=where(place), wijk=wijk.slug)
     return place
 
 
@@ -201,16 +222,16 @@ def import_investments(
     rows = read_investment_rows(Path(path), max_bytes=max_bytes)
     ledger = Ledger(store)
     places = ledger.meeting_places(include_deleted=True)
-    drafts = drafts_from_rows(rows, places=places, catalogue=catalogue, default_wijk=default_wijk)
+    areas = store.areas_of([p.id for p in places])
+    drafts = drafts_from_rows(rows, places=places, areas=areas, catalogue=catalogue, default_wijk=default_wijk)
     try:
         created = ledger.add_many(drafts, by=by or user.username)
     except AbcdError as exc:  # a place deleted between the check and the write
         raise ImportFileError("error.row", row="?", message=exc) from exc
-    wijk_of = {p.id: p.wijk for p in places}
     return InvestmentImport(
         count=len(created),
         total_cents=sum(i.amount_cents for i in created),
-        wijken=tuple(sorted({wijk_of[i.meeting_place_id] for i in created})),
+        wijken=tuple(sorted({_row_wijk(r.values, catalogue, default_wijk).slug for r in rows})),
     )
 
 

@@ -122,11 +122,11 @@ class Ledger:
         include_deleted: bool = False,
         deleted_only: bool = False,
     ) -> list[Investment]:
-        """Investments, newest date first, optionally of one wijk (where their place is recorded) or place."""
+        """Investments, newest date first, optionally of one wijk (where their place lies) or one place."""
         table = schema.investments
         query = select(table)
         if wijk is not None:
-            places = select(schema.assets.c.id).where(schema.assets.c.wijk == wijk)
+            places = select(schema.asset_areas.c.asset_id).where(schema.asset_areas.c.wijk == wijk)
             query = query.where(table.c.meeting_place_id.in_(places))
         if meeting_place_id is not None:
             query = query.where(table.c.meeting_place_id == meeting_place_id)
@@ -189,15 +189,20 @@ def restore_investment(ledger: Ledger, investment_id: str, *, user: User, expect
 
 # ------------------------------------------------------------------ summary
 def level_summary(
-    store: Store, catalogue: Mapping[str, Wijk], *, level: Level | str, year: int | None = None
+    store: Store,
+    catalogue: Mapping[str, Wijk],
+    *,
+    level: Level | str,
+    year: int | None = None,
+    gemeente: str = "Rotterdam",
 ) -> pd.DataFrame:
-    """The per-wijk summary of every wijk of ``level`` (see :func:`abcd.investments.summary.city_summary`).
+    """The per-wijk summary of every wijk of ``level`` in ``gemeente`` (:func:`~.summary.city_summary`).
 
     Reads every meeting place (deleted ones too: money given stays money
     given), every live and approved resident-led initiative and every live
-    investment, counts each in one wijk of the level and summarises.
+    investment, counts each in the wijk of the level it lies in and summarises.
     """
-    wijken = level_wijken(catalogue, level)
+    wijken = level_wijken(catalogue, level, gemeente=gemeente)
     places = places_to_frame(store.list_assets(category=Category.MEETING_PLACE, include_deleted=True))
     initiatives = points_to_frame(counted_initiatives(store.list_assets(category=Category.INITIATIVE)))
     investments = investments_to_frame(Ledger(store).list_investments())

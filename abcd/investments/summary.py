@@ -41,7 +41,8 @@ import shapely
 from abcd.investments.amounts import CENT, eur_from_cents
 from abcd.investments.model import Investment, InvestmentDraft, Level, check_year
 from abcd.model import RD_NEW, WGS84, Asset, Category, MeetingPlaceRole
-from abcd.wijken import KIND_CBS_BUURT, KIND_CBS_WIJK, KIND_GEBIED, Wijk
+from abcd.places import Area, AreaIndex
+from abcd.wijken import KIND_CBS_BUURT, KIND_CBS_WIJK, KIND_GEBIED, KIND_GEMEENTE, Wijk
 
 COVERED_SHARE = 0.5  # a buurt belongs to a Rotterdam wijk when more than half of it lies inside
 
@@ -73,7 +74,7 @@ def places_to_frame(places: Iterable[Asset]) -> pd.DataFrame:
         (
             a.id,
             a.name,
-            a.wijk,
+            None,  # assigned by location (assign_wijken)
             (a.meeting_place_role or MeetingPlaceRole.OTHER).value,
             not a.is_deleted and not a.is_pending,
             a.lon,
@@ -88,7 +89,7 @@ def places_to_frame(places: Iterable[Asset]) -> pd.DataFrame:
 
 def points_to_frame(assets: Iterable[Asset]) -> pd.DataFrame:
     """Any assets as ``wijk``, ``lon``, ``lat`` rows, for :func:`assign_wijken` and counting."""
-    rows = [(a.id, a.wijk, a.lon, a.lat) for a in assets]
+    rows = [(a.id, None, a.lon, a.lat) for a in assets]
     return pd.DataFrame(rows, columns=["id", "wijk", "lon", "lat"]).astype({"lon": float, "lat": float})
 
 
@@ -131,23 +132,29 @@ def level_of(wijk: Wijk) -> Level:
     return {KIND_GEBIED: Level.WIJK, KIND_CBS_WIJK: Level.CBS_WIJK}.get(wijk.kind, Level.CBS_BUURT)
 
 
-def level_wijken(catalogue: Mapping[str, Wijk], level: Level | str) -> list[Wijk]:
-    """The wijken of ``level``, which together cover the city once.
+def level_wijken(catalogue: Mapping[str, Wijk], level: Level | str, *, gemeente: str = "Rotterdam") -> list[Wijk]:
+    """The wijken of ``level`` in ``gemeente``, which together cover it once.
 
     ``cbs_wijk`` and ``cbs_buurt`` are the CBS divisions. ``wijk`` is the level
     of the norm: every Rotterdam wijk in the catalogue (Bospolder-Tussendijken)
     plus every CBS buurt of which at most half lies inside one of them, so
     Bospolder and Tussendijken make way for BoTu and the 86 other buurten stay.
+    A gemeente without buurten in the catalogue (all but Rotterdam) is
+    compared at the level of its CBS wijken there.
     """
     level = Level(level)
+    own = [w for w in catalogue.values() if w.gemeente == gemeente and w.kind != KIND_GEMEENTE]
+    cbs_wijken = [w for w in own if w.kind == KIND_CBS_WIJK]
     if level is Level.CBS_WIJK:
-        return [w for w in catalogue.values() if w.kind == KIND_CBS_WIJK]
-    buurten = [w for w in catalogue.values() if w.kind == KIND_CBS_BUURT]
+        return cbs_wijken
+    buurten = [w for w in own if w.kind == KIND_CBS_BUURT]
     if level is Level.CBS_BUURT:
         return buurten
-    gebieden = [w for w in catalogue.values() if w.kind == KIND_GEBIED]
-    if not gebieden or not buurten:
-        return gebieden + buurten
+    gebieden = [w for w in own if w.kind == KIND_GEBIED]
+    if not buurten:
+        return gebieden or cbs_wijken
+    if not gebieden:
+        return buurten
     buurt_rd = gpd.GeoSeries([w.boundary for w in buurten], crs=WGS84).to_crs(RD_NEW).to_numpy()
     gebied_rd = shapely.union_all(gpd.GeoSeries([w.boundary for w in gebieden], crs=WGS84).to_crs(RD_NEW).to_numpy())
     inside = shapely.area(shapely.intersection(buurt_rd, gebied_rd)) / shapely.area(buurt_rd)
@@ -155,36 +162,20 @@ def level_wijken(catalogue: Mapping[str, Wijk], level: Level | str) -> list[Wijk
 
 
 def assign_wijken(points: pd.DataFrame, wijken: Sequence[Wijk]) -> pd.Series:
-    """For each point (columns ``wijk``, ``lon``, ``lat``), the slug of the wijk of ``wijken`` it counts in.
+    """For each point (columns ``lon``, ``lat``), the slug of the wijk of ``wijken`` it counts in, or ``None``.
 
-    A point counts in the wijk it was recorded in when that wijk is one of
-    ``wijken``; otherwise in the one whose boundary contains it, and if none
-    does (a point may lie a few metres outside its recorded wijk) in the
-    nearest. The result is indexed like ``points``.
+    Where it is decides (:mod:`abcd.places`): the wijk whose boundary covers
+    it, else the nearest one within the boundary tolerance; a point farther
+    out lies in none of them (another gemeente) and counts nowhere here. The
+    result is indexed like ``points``.
     """
     result = pd.Series([None] * len(points), index=points.index, dtype=object)
     if len(points) == 0 or not wijken:
         return result
-    slugs = [w.slug for w in wijken]
-    recorded = points["wijk"].astype(object)
-    own = recorded.isin(set(slugs))
-    result[own] = recorded[own]
-    todo = np.flatnonzero(~own.to_numpy())
-    if len(todo) == 0:
-        return result
-    xs = points["lon"].to_numpy(dtype=float)[todo]
-    ys = points["lat"].to_numpy(dtype=float)[todo]
-    found = np.full(len(todo), -1)
-    for number, wijk in enumerate(wijken):
-        hit = (found < 0) & shapely.contains_xy(wijk.boundary, xs, ys)
-        found[hit] = number
-    lost = np.flatnonzero(found < 0)
-    if len(lost):
-        boundaries = gpd.GeoSeries([w.boundary for w in wijken], crs=WGS84).to_crs(RD_NEW).to_numpy()
-        where = gpd.GeoSeries(gpd.points_from_xy(xs[lost], ys[lost]), crs=WGS84).to_crs(RD_NEW).to_numpy()
-        distances = shapely.distance(where[:, None], boundaries[None, :])
-        found[lost] = distances.argmin(axis=1)
-    result.iloc[todo] = [slugs[n] for n in found]
+    index = AreaIndex(Area(w.slug, "level", w.boundary) for w in wijken)
+    found = index.membership(points["lon"].to_numpy(dtype=float), points["lat"].to_numpy(dtype=float))
+    # One level partitions the city; a point on a shared border counts once, in the first.
+    result[:] = [slugs[0] if slugs else None for slugs in found]
     return result
 
 

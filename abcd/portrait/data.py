@@ -13,7 +13,7 @@ highlighted assets and the steps of the story mode.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -97,7 +97,7 @@ class ReportData:
         return bool(len(self.assets)) and bool((self.assets["source"] == Source.EXAMPLE.value).any())
 
 
-def buurten_in(catalogue: dict[str, Wijk], wijk: Wijk) -> list[Wijk]:
+def buurten_in(catalogue: Mapping[str, Wijk], wijk: Wijk) -> list[Wijk]:
     """The CBS buurten that make up ``wijk`` (a buurt is its own single buurt).
 
     A buurt belongs to the wijk when a point inside it lies in the wijk; the
@@ -142,7 +142,7 @@ def report_data(
 def load_report_data(
     store: Store,
     wijk: Wijk,
-    catalogue: dict[str, Wijk],
+    catalogue: Mapping[str, Wijk],
     *,
     user: User = PUBLIC_USER,
     since: date | None = None,
@@ -181,6 +181,7 @@ def _investment_figures(store: Store, wijk: Wijk, items: Sequence[Asset]) -> Inv
     places = investment.places_to_frame(
         store.list_assets(wijk=wijk.slug, category=Category.MEETING_PLACE, include_deleted=True)
     )
+    places["wijk"] = wijk.slug  # they lie in it: that is how they were found
     initiatives = len(counted_initiatives(items))
     summary = investment.wijk_summary(
         wijk.slug,
