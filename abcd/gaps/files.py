@@ -23,6 +23,7 @@ from abcd import gaps, io
 from abcd._cells import cell_flag
 from abcd.errors import ImportFileError, ValidationError
 from abcd.i18n import Term
+from abcd.limits import MAX_LAYER_FEATURES
 from abcd.model import WGS84
 
 GEO_FORMATS = (".geojson", ".json", ".gpkg")
@@ -35,12 +36,7 @@ def _read_geo(path: Path, *, max_bytes: int = io.MAX_FILE_BYTES) -> gpd.GeoDataF
     if suffix not in GEO_FORMATS:
         raise ImportFileError("error.file_format", suffix=suffix or path.name, allowed=", ".join(GEO_FORMATS))
     io.check_file(path, max_bytes=max_bytes)
-    try:
-        frame = pyogrio.read_dataframe(path)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None
-    if not isinstance(frame, gpd.GeoDataFrame):
-        raise ImportFileError("error.not_geojson", path=path.name)
+    frame = io.read_layer(path, max_rows=MAX_LAYER_FEATURES)  # the same limits as every import
     if frame.crs is None:
         minx, miny, maxx, maxy = frame.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):

@@ -28,7 +28,7 @@ from abcd.i18n import Term
 from abcd.investments.ledger import Ledger
 from abcd.investments.model import InvestmentDraft, validate_investment
 from abcd.investments.summary import SUMMARY_FIGURES
-from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow, check_file
+from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow, check_file, open_csv
 from abcd.model import Asset
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store
@@ -63,43 +63,39 @@ class InvestmentImport:
 
 # ---------------------------------------------------------------- reading
 def read_investment_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> list[RawRow]:
-    """Raw rows of an investment CSV; ``,``, ``;`` or tab separated, UTF-8 (with or without BOM)."""
+    """Raw rows of an investment CSV; ``,``, ``;`` or tab separated, UTF-8 (with or without BOM).
+
+    Read as every CSV file is (:func:`abcd.io.open_csv`): streamed within the limits.
+    """
     path = Path(path)
     if path.suffix.lower() != ".csv":
         raise ImportFileError("error.file_format", suffix=path.suffix or path.name, allowed=".csv")
     check_file(path, max_bytes=max_bytes)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError("error.not_utf8") from None
-    if not text.strip():
-        raise ImportFileError("error.empty_file")
-    header = text.splitlines()[0]
-    # Pick the separator that makes the header into known columns; amounts like
-    # "25.000,50" make sniffing the body unreliable.
-    delimiter = max(",;\t", key=lambda d: sum(c.strip().lower() in IMPORT_COLUMNS for c in header.split(d)))
-    reader = csv.DictReader(_io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
-    reader.fieldnames = columns
-    _check_columns(columns)
     rows: list[RawRow] = []
-    try:
-        for number, record in enumerate(reader, start=2):  # line 1 is the header, as in a spreadsheet
+    with open_csv(path, delimiter=_delimiter) as records:
+        _check_columns(records.columns)
+        for number, record in records:
             if None in record:  # more cells than columns: a separator inside an unquoted value
                 raise ImportFileError(
-                    "error.row", row=number, message=ImportFileError("error.extra_cells", columns=delimiter)
+                    "error.row", row=number, message=ImportFileError("error.extra_cells", columns=records.delimiter)
                 )
-            values = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}
+            values = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items() if k is not None}
             if not any(values.values()):
                 continue  # a blank line at the end of a spreadsheet export
             rows.append(RawRow(number, values))
             if len(rows) > max_rows:
                 raise ImportFileError("error.too_many_rows", count=f"> {max_rows}", max=max_rows)
-    except csv.Error as exc:
-        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
     if not rows:
         raise ImportFileError("error.empty_file")
     return rows
+
+
+def _delimiter(sample: str) -> str:
+    """The separator that makes the header into known columns (amounts like "25.000,50" mislead a sniffer)."""
+    if not sample.strip():
+        raise ImportFileError("error.empty_file")
+    header = sample.splitlines()[0]
+    return max(",;\t", key=lambda d: sum(c.strip().lower() in IMPORT_COLUMNS for c in header.split(d)))
 
 
 def _check_columns(columns: Sequence[str]) -> None:
