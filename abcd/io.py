@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -470,18 +471,24 @@ def _location(geometry: BaseGeometry | None) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------- writing
 @contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it only when the block succeeds."""
+def atomic_path(path: Path, *, private: bool = False) -> Iterator[Path]:
+    """A temporary path for a file that replaces ``path`` only when the block succeeds.
+
+    It lies in a new folder beside ``path`` that only its owner can open, so
+    a file holding personal data (``private``) is never readable by others,
+    not even while it is written: it is made owner-only (0600) before it is
+    moved into place. Other files keep the usual mode (the umask decides).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    os.unlink(tmp)  # GDAL refuses to create a GeoPackage over an existing empty file
+    folder = Path(tempfile.mkdtemp(prefix=f".{path.stem}-", dir=path.parent))  # mode 0700
+    tmp = folder / f"new{path.suffix}"  # GDAL refuses to create a GeoPackage over an existing empty file
     try:
-        yield Path(tmp)
+        yield tmp
+        if private:
+            tmp.chmod(0o600)
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # Yes/no fields of an asset, written as booleans (declared once on the asset).
@@ -500,17 +507,19 @@ def _interchange(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def write_assets(frame: gpd.GeoDataFrame, path: Path, *, html: str | None = None) -> None:
+def write_assets(frame: gpd.GeoDataFrame, path: Path, *, html: str | None = None, private: bool = False) -> None:
     """Write an assets frame (from :func:`abcd.store.assets_to_frame`) by the file's extension.
 
     ``.html`` needs the finished document in ``html`` (built by :mod:`abcd.maps`).
+    ``private`` (the frame holds personal data) makes the file readable by its
+    owner only.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in WRITE_FORMATS:
         raise ImportFileError("error.export_format", suffix=suffix or path.name, allowed=", ".join(WRITE_FORMATS))
     out = _interchange(frame)
-    with _atomic_path(path) as tmp:
+    with atomic_path(path, private=private) as tmp:
         if suffix == ".geojson":
             pyogrio.write_dataframe(
                 out, tmp, driver="GeoJSON", layer="assets", layer_options={"COORDINATE_PRECISION": 7}
