@@ -7,7 +7,8 @@ rows (plain dicts, one per feature, with ``lon``/``lat`` in WGS84 and an
 CRS are reprojected on read. Every read stays within :mod:`abcd.limits`: a
 file is measured before a parser works on it. Writes go to a temporary file
 first and are then renamed, so a failed export never leaves half a file
-behind.
+behind; CSV files are written so that spreadsheets open them safely
+(:mod:`abcd._formulas`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from shapely.geometry.base import BaseGeometry
 
 from abcd import limits
 from abcd._cells import is_missing
+from abcd._formulas import neutralise_formula, restore_formula
 from abcd.errors import ImportFileError, ValidationError
 from abcd.i18n import Term
 from abcd.limits import MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_ROW_CHARS, MAX_ROWS, check_size
@@ -330,7 +332,9 @@ class CsvRecords:
 
     ``columns`` are the header's names, stripped and in lower case. Iterating
     gives ``(number, record)``: the number as a spreadsheet shows it (the
-    header is line 1) and the record as :class:`csv.DictReader` makes it.
+    header is line 1) and the record as :class:`csv.DictReader` makes it,
+    with the quote that :mod:`abcd._formulas` puts before a formula taken off
+    again.
     """
 
     def __init__(self, handle: TextIO, delimiter: str) -> None:
@@ -360,7 +364,7 @@ class CsvRecords:
                 raise ImportFileError(
                     "error.row", row=number, message=ImportFileError("error.too_many_cells", max=limits.MAX_CELLS)
                 )
-            yield number, record
+            yield number, {key: restore_formula(value) for key, value in record.items()}
 
     def count_rest(self) -> int:
         """How many more non-empty records there are, without building or keeping them."""
@@ -511,8 +515,9 @@ def write_assets(frame: gpd.GeoDataFrame, path: Path, *, html: str | None = None
     """Write an assets frame (from :func:`abcd.store.assets_to_frame`) by the file's extension.
 
     ``.html`` needs the finished document in ``html`` (built by :mod:`abcd.maps`).
-    ``private`` (the frame holds personal data) makes the file readable by its
-    owner only.
+    A ``.csv`` file is for spreadsheets: text they would evaluate as a formula
+    is neutralised (:mod:`abcd._formulas`). ``private`` (the frame holds
+    personal data) makes the file readable by its owner only.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -530,8 +535,19 @@ def write_assets(frame: gpd.GeoDataFrame, path: Path, *, html: str | None = None
             table = pd.DataFrame(out.drop(columns=out.geometry.name))
             table.insert(1, "lat", out.geometry.y.round(7))
             table.insert(2, "lon", out.geometry.x.round(7))
-            table.to_csv(tmp, index=False, encoding="utf-8")
+            write_csv(table, tmp)
         else:
             if html is None:
                 raise ValueError("an .html export needs the rendered map document")
             tmp.write_text(html, encoding="utf-8")
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """A table as a UTF-8 CSV file that spreadsheets open safely and that reads back exactly.
+
+    Every text cell goes through :func:`abcd._formulas.neutralise_formula`
+    (numbers stay numbers). Lines end in CRLF, as RFC 4180 and Excel have it:
+    with a bare LF, Python's CSV writer leaves a carriage return in a text
+    unquoted, and the row breaks in two when it is read back.
+    """
+    table.map(neutralise_formula).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")

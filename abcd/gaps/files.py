@@ -100,25 +100,21 @@ def coverage_frame_for_file(coverage: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def write_gaps(coverage: gpd.GeoDataFrame, path: Path) -> None:
-    """``.geojson``: every segment with its properties and the results; ``.csv``: the per-street summary."""
+    """``.geojson``: every segment with its properties and the results; ``.csv``: the per-street summary.
+
+    The CSV file is for spreadsheets: street names they would evaluate as a
+    formula are neutralised (:func:`abcd.io.write_csv`).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in OUT_FORMATS:
         raise ImportFileError("error.export_format", suffix=suffix or path.name, allowed=", ".join(OUT_FORMATS))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.stem}-", suffix=suffix, delete=False) as tmp:
-        tmp_path = Path(tmp.name)
-    try:
-        tmp_path.unlink()
+    with io.atomic_path(path) as tmp:
         if suffix == ".csv":
-            gaps.street_summary(coverage).to_csv(tmp_path, index=False, encoding="utf-8")
+            io.write_csv(gaps.street_summary(coverage), tmp)
         else:
             frame = coverage_frame_for_file(coverage).to_crs(WGS84)
-            pyogrio.write_dataframe(frame, tmp_path, driver="GeoJSON", layer="gaps")
-        tmp_path.replace(path)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+            pyogrio.write_dataframe(frame, tmp, driver="GeoJSON", layer="gaps")
 
 
 def gaps_bytes(coverage: gpd.GeoDataFrame, suffix: str) -> bytes:

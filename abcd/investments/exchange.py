@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import csv
 import io as _io
-import os
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,12 +20,13 @@ from typing import Any
 
 import pandas as pd
 
+from abcd._formulas import neutralise_formula, restore_formula
 from abcd.errors import AbcdError, ImportFileError, ValidationError
 from abcd.i18n import Term
 from abcd.investments.ledger import Ledger
 from abcd.investments.model import InvestmentDraft, validate_investment
 from abcd.investments.summary import SUMMARY_FIGURES
-from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow, check_file, open_csv
+from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow, atomic_path, check_file, open_csv
 from abcd.model import Asset
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store
@@ -65,7 +63,8 @@ class InvestmentImport:
 def read_investment_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> list[RawRow]:
     """Raw rows of an investment CSV; ``,``, ``;`` or tab separated, UTF-8 (with or without BOM).
 
-    Read as every CSV file is (:func:`abcd.io.open_csv`): streamed within the limits.
+    Read as every CSV file is (:func:`abcd.io.open_csv`): streamed within the
+    limits, with the quote a CSV export puts before a formula taken off again.
     """
     path = Path(path)
     if path.suffix.lower() != ".csv":
@@ -224,14 +223,16 @@ def _cell(value: Any) -> str:
 def summary_records(summary: pd.DataFrame) -> list[dict[str, str]]:
     """The summary's rows as CSV cells: slugs, plain integers, euros with a dot and two decimals.
 
-    Empty cells mean "unknown": no population, so no per-1,000 figures.
+    Empty cells mean "unknown": no population, so no per-1,000 figures. Text
+    a spreadsheet would evaluate as a formula is neutralised (numbers stay
+    numbers; :mod:`abcd._formulas`).
     """
     records = []
     for slug, row in summary.iterrows():
         record = {"wijk": str(slug)}
         for column in SUMMARY_CSV_COLUMNS[1:]:
             record[column] = _cell(row[column])
-        records.append(record)
+        records.append({column: str(neutralise_formula(cell)) for column, cell in record.items()})
     return records
 
 
@@ -244,30 +245,16 @@ def summary_csv_bytes(summary: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def write_summary_csv(summary: pd.DataFrame, path: Path) -> int:
     """Write the summary to ``path`` (replaced only once complete); returns the number of wijken."""
-    path = Path(path)
-    with _atomic(path) as temporary:
+    with atomic_path(Path(path)) as temporary:
         temporary.write_bytes(summary_csv_bytes(summary))
     return len(summary)
 
 
 def read_summary_csv(path: Path) -> pd.DataFrame:
     """A summary CSV read back with exact euros (Decimal) and integer counts; for checks and notebooks."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("wijk")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).map(restore_formula).set_index("wijk")
     out = pd.DataFrame(index=frame.index)
     for column in frame.columns:
         cells = frame[column]
