@@ -344,6 +344,8 @@ def export_assets(
     """Write the live assets (of one wijk, or all) to ``path``; returns how many.
 
     The format follows the extension; ``.html`` is a standalone offline map.
+    With ``include_personal`` the file, whatever its format, is readable by
+    its owner only (mode 0600).
     """
     path = Path(path)
     if include_personal:
@@ -360,5 +362,5 @@ def export_assets(
         public = frame[frame["category"] != "person"]  # a shared map never shows residents as points
         the_map = maps.asset_map(public, boundary=boundary, streets=streets, lang=normalise_lang(lang))
         html = maps.standalone_html(the_map)
-    io.write_assets(frame, path, html=html)
+    io.write_assets(frame, path, html=html, private=include_personal)  # personal data: readable by its owner only
     return len(frame)

@@ -4,24 +4,28 @@ This is the only module that touches asset files. Reading returns *raw*
 rows (plain dicts, one per feature, with ``lon``/``lat`` in WGS84 and an
 ``area`` geometry where a feature is a polygon or line), so that validation
 (:mod:`abcd.exchange`) can name the row of every problem. Files in another
-CRS are reprojected on read. Writes go to a temporary file first and are then
-renamed, so a failed export never leaves half a file behind.
+CRS are reprojected on read. Every read stays within :mod:`abcd.limits`: a
+file is measured before a parser works on it. Writes go to a temporary file
+first and are then renamed, so a failed export never leaves half a file
+behind; CSV files are written so that spreadsheets open them safely
+(:mod:`abcd._formulas`).
 """
 
 from __future__ import annotations
 
 import csv
-import io as _io
+import itertools
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import geopandas as gpd
 import numpy as np
@@ -31,19 +35,18 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from abcd import limits
 from abcd._cells import is_missing
-from abcd.errors import ImportFileError
+from abcd._formulas import neutralise_formula, restore_formula
+from abcd.errors import ImportFileError, ValidationError
 from abcd.i18n import Term
+from abcd.limits import MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_ROW_CHARS, MAX_ROWS, check_size
 from abcd.model import WGS84, AssetFields
 from abcd.records import field_types
 
 READ_FORMATS = (".geojson", ".json", ".gpkg", ".csv")
 WRITE_FORMATS = (".geojson", ".gpkg", ".csv", ".html")
-MAX_FILE_BYTES = 50 * 1024 * 1024  # Streamlit's server.maxUploadSize counts MB as MiB too: keep them equal
-MAX_ROWS = 20_000
-MAX_JSON_DEPTH = 64  # a FeatureCollection needs about 8; deeper is an attack or an accident
 
-_MIB = 1024 * 1024
 _SQLITE_HEADER = b"SQLite format 3\x00"  # a GeoPackage is an SQLite database
 
 LON_COLUMNS = ("lon", "lng", "longitude", "lengtegraad", "x")
@@ -57,16 +60,6 @@ class RawRow:
 
     number: int
     values: dict[str, Any]
-
-
-def check_size(size: int, *, max_bytes: int = MAX_FILE_BYTES) -> None:
-    """Refuse more than ``max_bytes`` before anything is read, in MB as Streamlit counts them (MiB).
-
-    The one size check of every file ``abcd`` reads: imports, uploads,
-    investment ledgers and gap-map files.
-    """
-    if size > max_bytes:
-        raise ImportFileError("error.file_too_large", size=f"{size / _MIB:.1f}", max=f"{max_bytes / _MIB:.0f}")
 
 
 def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> int:
@@ -84,23 +77,19 @@ def read_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MA
     """Raw rows of an asset file; refuses unknown formats, oversized and unreadable files.
 
     The size is checked before anything is parsed, and no format is read
-    beyond ``max_rows`` rows: a small file cannot unfold into a huge read (a
-    ``.zip`` is not accepted at all).
+    beyond ``max_rows`` rows or any other limit of :mod:`abcd.limits`: a
+    small file cannot unfold into a huge read, nor a deep one crash a parser
+    (a ``.zip`` is not accepted at all).
     """
     path = Path(path)
     suffix = read_format(path.name)
     check_file(path, max_bytes=max_bytes)
-    if suffix == ".csv":
-        rows = _csv_rows(path, max_rows)
-    elif suffix == ".gpkg":
-        rows = _geo_rows(path, max_rows, layer=_gpkg_layer(path, max_rows))
-    else:
-        _check_json(path, max_rows)
-        rows = _geo_rows(path, max_rows)
+    rows = _csv_rows(path, max_rows) if suffix == ".csv" else _geo_rows(read_layer(path, max_rows=max_rows), path)
     if not rows:
         raise ImportFileError("error.empty_file")
     if len(rows) > max_rows:
         raise ImportFileError("error.too_many_rows", count=len(rows), max=max_rows)
+    _check_areas(rows)
     return rows
 
 
@@ -121,90 +110,20 @@ def read_format(name: str) -> str:
     return suffix
 
 
-def _check_json(path: Path, max_rows: int = MAX_ROWS) -> None:
-    """Parse JSON ourselves first: clearer messages than GDAL's, and no unbounded nesting.
+def read_layer(path: Path, *, max_rows: int = MAX_ROWS) -> gpd.GeoDataFrame:
+    """The features of a GeoJSON or GeoPackage file (already size-checked), read within every limit.
 
-    ``json.loads`` guards its own recursion (a ``RecursionError`` at about
-    1,000 levels, raised at once); the stricter :data:`MAX_JSON_DEPTH` is then
-    counted on the parsed text at C speed (a Python loop over each character
-    took 20 s for a 48 MB file).
+    The file is measured before GDAL reads it (JSON nesting and vertices,
+    a GeoPackage's tables, columns and geometry blobs), and every geometry
+    GDAL returns is measured before anything else works on it. The asset
+    import and the gap map's street and initiative files read through here.
     """
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError("error.not_utf8") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            "error.json_syntax", path=path.name, line=exc.lineno, col=exc.colno, msg=exc.msg
-        ) from None
-    except RecursionError:
-        raise ImportFileError("error.json_too_deep", path=path.name, max=MAX_JSON_DEPTH) from None
-    if _json_depth(text) > MAX_JSON_DEPTH:
-        raise ImportFileError("error.json_too_deep", path=path.name, max=MAX_JSON_DEPTH)
-    if not isinstance(data, dict) or data.get("type") not in ("FeatureCollection", "Feature"):
-        raise ImportFileError("error.not_geojson", path=path.name)
-    if data["type"] == "FeatureCollection":
-        features = data.get("features")
-        if not isinstance(features, list):
-            raise ImportFileError("error.not_geojson", path=path.name)
-        if len(features) > max_rows:  # refused before GDAL builds a frame of them
-            raise ImportFileError("error.too_many_rows", count=len(features), max=max_rows)
-
-
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
-
-
-def _json_depth(text: str) -> int:
-    """How deeply valid JSON ``text`` nests arrays and objects: strings out, then brackets counted.
-
-    >>> _json_depth('{"a": [[1, 2], "[[[ not counted"]}')
-    3
-    """
-    brackets = _JSON_STRING.sub("", text).encode("utf-8").translate(None, _NOT_BRACKETS)
-    if not brackets:
-        return 0
-    codes = np.frombuffer(brackets, dtype=np.uint8)
-    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
-    return int(np.cumsum(steps).max())
-
-
-def _gpkg_layer(path: Path, max_rows: int) -> str:
-    """The GeoPackage layer to import, after checks that keep a small file from unfolding into a huge read.
-
-    A GeoPackage is an SQLite database, and SQLite views run queries: a
-    100 kB file whose layer is a recursive view claims 50 million features
-    (measured: 25 s just to count them, and reading them all would exhaust
-    memory). So the file must be SQLite, hold no views or virtual tables other
-    than spatial indexes, and its layer must have at most ``max_rows`` features.
-    """
-    with open(path, "rb") as handle:
-        if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
-            raise ImportFileError("error.not_gpkg", path=path.name)
-    try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as conn:
-            schema = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
-    for kind, name, sql in schema:
-        virtual = kind == "table" and (sql or "").lstrip().upper().startswith("CREATE VIRTUAL")
-        if kind == "view" or (virtual and " USING RTREE" not in " ".join((sql or "").upper().split())):
-            raise ImportFileError("error.gpkg_view", path=path.name, layer=name)
-    try:
-        layers = [str(name) for name, geometry_type in pyogrio.list_layers(path) if geometry_type]
-        features = pyogrio.read_info(path, layer=layers[0])["features"] if layers else 0
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None
-    if not layers:
-        raise ImportFileError("error.gpkg_no_layer", path=path.name)
-    if features > max_rows:
-        raise ImportFileError("error.too_many_rows", count=features, max=max_rows)
-    return layers[0]
-
-
-def _geo_rows(path: Path, max_rows: int = MAX_ROWS, *, layer: str | None = None) -> list[RawRow]:
+    path = Path(path)
+    layer = None
+    if path.suffix.lower() == ".gpkg":
+        layer = _gpkg_layer(path, max_rows)
+    else:
+        _check_json(path, max_rows)
     try:
         # max_features: a layer's stored feature count can lie; never read more than one row too many.
         frame = pyogrio.read_dataframe(path, layer=layer, max_features=max_rows + 1)
@@ -214,6 +133,155 @@ def _geo_rows(path: Path, max_rows: int = MAX_ROWS, *, layer: str | None = None)
         raise ImportFileError("error.too_many_rows", count=f"{max_rows}+", max=max_rows)
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise ImportFileError("error.not_geojson", path=path.name)
+    vertices = 0
+    for number, geometry in enumerate(frame.geometry, start=1):
+        vertices += _within_row(number, limits.check_geometry, geometry)
+    limits.check_file_vertices(vertices)
+    return frame
+
+
+def _within_row(number: int, check: Callable[..., int], value: Any, **options: Any) -> int:
+    """``check(value, **options)``, with an error it raises named by its row (as the import names every row error)."""
+    try:
+        return check(value, **options)
+    except ValidationError as exc:
+        raise ImportFileError("error.row", row=number, message=exc) from exc
+
+
+def _check_areas(rows: list[RawRow]) -> None:
+    """Measure every area given as WKT text before validation parses it, and the file's vertices in all."""
+    vertices = 0
+    for row in rows:
+        area = row.values.get("area")
+        if isinstance(area, str):
+            vertices += _within_row(row.number, limits.check_wkt, area)
+        elif isinstance(area, BaseGeometry):
+            vertices += int(shapely.get_num_coordinates(area))
+        else:
+            vertices += 1  # the point
+    limits.check_file_vertices(vertices)
+
+
+def _check_json(path: Path, max_rows: int = MAX_ROWS) -> None:
+    """Measure, then parse JSON ourselves: clearer messages than GDAL's, and no unbounded nesting or size.
+
+    Nesting and vertices are counted on the text before it is parsed (a
+    FeatureCollection of a million coordinates takes Python's parser and
+    GDAL's some hundreds of MB each); columns and cells on the parsed
+    features before GDAL builds a frame of them.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError("error.not_utf8") from None
+    depth, vertices = _json_shape(text)
+    if depth > MAX_JSON_DEPTH:
+        raise ImportFileError("error.json_too_deep", path=path.name, max=MAX_JSON_DEPTH)
+    limits.check_file_vertices(vertices)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(
+            "error.json_syntax", path=path.name, line=exc.lineno, col=exc.colno, msg=exc.msg
+        ) from None
+    except RecursionError:
+        raise ImportFileError("error.json_too_deep", path=path.name, max=MAX_JSON_DEPTH) from None
+    if not isinstance(data, dict) or data.get("type") not in ("FeatureCollection", "Feature"):
+        raise ImportFileError("error.not_geojson", path=path.name)
+    features = data.get("features") if data["type"] == "FeatureCollection" else [data]
+    if not isinstance(features, list):
+        raise ImportFileError("error.not_geojson", path=path.name)
+    if len(features) > max_rows:  # refused before GDAL builds a frame of them
+        raise ImportFileError("error.too_many_rows", count=len(features), max=max_rows)
+    properties = [f["properties"] for f in features if isinstance(f, dict) and isinstance(f.get("properties"), dict)]
+    limits.check_columns(len(set().union(*properties)))
+    limits.check_cells(sum(len(p) + 1 for p in properties))  # the geometry is a cell too
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def _json_shape(text: str) -> tuple[int, int]:
+    """How deeply JSON ``text`` nests arrays and objects, and how many vertices (innermost arrays) it has.
+
+    Strings are taken out, then only the brackets are kept: a vertex
+    ``[4.44, 51.91]`` is an ``[]`` among them.
+
+    >>> _json_shape('{"a": [[1, 2], [3, 4]], "b": "[[[ not counted"}')
+    (3, 2)
+    """
+    brackets = _JSON_STRING.sub("", text).encode("utf-8").translate(None, _NOT_BRACKETS)
+    return limits.nesting_depth(brackets, "[{", "]}"), brackets.count(b"[]")
+
+
+def _gpkg_layer(path: Path, max_rows: int) -> str:
+    """The GeoPackage layer to import, after checks that keep a small file from unfolding into a huge read.
+
+    A GeoPackage is an SQLite database, and SQLite views run queries: a
+    100 kB file whose layer is a recursive view claims 50 million features
+    (measured: 25 s just to count them, and reading them all would exhaust
+    memory). So the file must be SQLite, hold no views or virtual tables other
+    than spatial indexes, and its layer must have at most ``max_rows`` features
+    and be within the column limits; its geometry blobs are measured before
+    GDAL decodes them (GDAL returns no geometry at all for one nested more
+    than 32 deep, which would read as "empty").
+    """
+    with open(path, "rb") as handle:
+        if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            raise ImportFileError("error.not_gpkg", path=path.name)
+    try:
+        with closing(_read_only(path)) as conn:
+            schema = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
+    for kind, name, sql in schema:
+        virtual = kind == "table" and (sql or "").lstrip().upper().startswith("CREATE VIRTUAL")
+        if kind == "view" or (virtual and " USING RTREE" not in " ".join((sql or "").upper().split())):
+            raise ImportFileError("error.gpkg_view", path=path.name, layer=name)
+    try:
+        layers = [str(name) for name, geometry_type in pyogrio.list_layers(path) if geometry_type]
+        info: dict[str, Any] = pyogrio.read_info(path, layer=layers[0]) if layers else {"features": 0, "fields": []}
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None
+    if not layers:
+        raise ImportFileError("error.gpkg_no_layer", path=path.name)
+    features, columns = int(info["features"]), len(info["fields"]) + 1  # the geometry is a column too
+    if features > max_rows:
+        raise ImportFileError("error.too_many_rows", count=features, max=max_rows)
+    limits.check_columns(columns)
+    limits.check_cells(max(features, 0) * columns)
+    _check_gpkg_geometries(path, layers[0], max_rows)
+    return layers[0]
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+
+
+def _check_gpkg_geometries(path: Path, layer: str, max_rows: int) -> None:
+    """Measure the geometry blobs of a GeoPackage layer (a plain table, checked above) straight from SQLite."""
+    quoted = '"' + layer.replace('"', '""') + '"'
+    try:
+        with closing(_read_only(path)) as conn:
+            found = conn.execute(
+                "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
+            ).fetchone()
+            if found is None:
+                return  # GDAL finds no geometry either and says so
+            column = '"' + str(found[0]).replace('"', '""') + '"'
+            vertices = 0
+            blobs = conn.execute(f"SELECT {column} FROM {quoted} LIMIT ?", (max_rows + 1,))
+            for number, (blob,) in enumerate(blobs, start=1):
+                if isinstance(blob, bytes):
+                    vertices += _within_row(number, limits.check_gpkg_geometry, blob)
+                    limits.check_file_vertices(vertices)
+    except sqlite3.DatabaseError as exc:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
+
+
+def _geo_rows(frame: gpd.GeoDataFrame, path: Path) -> list[RawRow]:
+    """Raw rows of a layer read by :func:`read_layer`, in WGS84."""
     if frame.crs is not None and not CRS.from_user_input(frame.crs).equals(CRS.from_user_input(WGS84)):
         try:
             frame = frame.to_crs(WGS84)
@@ -228,37 +296,139 @@ def _geo_rows(path: Path, max_rows: int = MAX_ROWS, *, layer: str | None = None)
     return rows
 
 
-def _csv_rows(path: Path, max_rows: int = MAX_ROWS) -> list[RawRow]:
+# ------------------------------------------------------------------- CSV text
+class _RecordTooWide(Exception):
+    """A CSV record grew beyond :data:`abcd.limits.MAX_ROW_CHARS` while it was being read."""
+
+
+class _Lines:
+    """The lines of a text file as the CSV reader takes them, stopping a record that grows too wide.
+
+    Python's CSV reader builds a whole record (every cell of it) before
+    returning it; one line of 40 MB, or a quoted cell spread over a million
+    lines, would be built whole. Here no line is read beyond the limit, and
+    the reader is stopped once the current record passes it.
+    """
+
+    def __init__(self, handle: TextIO) -> None:
+        self.handle = handle
+        self.width = 0  # characters of the record being read; the reader of records resets it
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self.handle.readline(MAX_ROW_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.width += len(line)
+        if self.width > MAX_ROW_CHARS:
+            raise _RecordTooWide
+        return line
+
+
+class CsvRecords:
+    """The records of a CSV file read one at a time, within the limits; made by :func:`open_csv`.
+
+    ``columns`` are the header's names, stripped and in lower case. Iterating
+    gives ``(number, record)``: the number as a spreadsheet shows it (the
+    header is line 1) and the record as :class:`csv.DictReader` makes it,
+    with the quote that :mod:`abcd._formulas` puts before a formula taken off
+    again.
+    """
+
+    def __init__(self, handle: TextIO, delimiter: str) -> None:
+        self.delimiter = delimiter
+        self._lines = _Lines(handle)
+        self._reader = csv.DictReader(self._lines, delimiter=delimiter)
+        try:
+            header = self._reader.fieldnames or []
+        except _RecordTooWide:
+            raise _too_wide(1) from None
+        limits.check_columns(len(header))
+        self.columns = [(c or "").strip().lower() for c in header]
+        self._reader.fieldnames = self.columns
+        self._cells = 0
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str | None, Any]]]:
+        for number in itertools.count(2):
+            self._lines.width = 0
+            try:
+                record = next(self._reader)
+            except StopIteration:
+                return
+            except _RecordTooWide:
+                raise _too_wide(number) from None
+            self._cells += len(record) - (None in record) + len(record.get(None) or ())
+            if self._cells > limits.MAX_CELLS:
+                raise ImportFileError(
+                    "error.row", row=number, message=ImportFileError("error.too_many_cells", max=limits.MAX_CELLS)
+                )
+            yield number, {key: restore_formula(value) for key, value in record.items()}
+
+    def count_rest(self) -> int:
+        """How many more non-empty records there are, without building or keeping them."""
+        count = 0
+        for line in self._reader.reader:
+            self._lines.width = 0
+            count += bool(line)
+        return count
+
+
+def _too_wide(number: int) -> ImportFileError:
+    return ImportFileError("error.row", row=number, message=ImportFileError("error.row_too_wide", max=MAX_ROW_CHARS))
+
+
+@contextmanager
+def open_csv(path: Path, *, delimiter: Callable[[str], str]) -> Iterator[CsvRecords]:
+    """The records of the UTF-8 CSV file at ``path`` (with or without BOM), streamed within the limits.
+
+    ``delimiter`` picks the separator from the first 4,096 characters. Text
+    that is not UTF-8 and broken CSV are refused, wherever in the file they
+    are, while the records are being read.
+    """
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            sample = handle.read(4096)
+            handle.seek(0)
+            yield CsvRecords(handle, delimiter(sample))
     except UnicodeDecodeError:
         raise ImportFileError("error.not_utf8") from None
+    except csv.Error as exc:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
+    except _RecordTooWide:  # while counting the rest of a file with too many rows
+        raise ImportFileError("error.row_too_wide", max=MAX_ROW_CHARS) from None
+
+
+def _sniff_delimiter(sample: str) -> str:
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        delimiter = ","
-    reader = csv.DictReader(_io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = [c.strip().lower() for c in (reader.fieldnames or [])]
-    reader.fieldnames = columns
-    lon_col = next((c for c in LON_COLUMNS if c in columns), None)
-    lat_col = next((c for c in LAT_COLUMNS if c in columns), None)
-    wkt_col = next((c for c in WKT_COLUMNS if c in columns), None)
-    if not (lon_col and lat_col) and not wkt_col:
-        raise ImportFileError("error.csv_columns", columns=", ".join(columns) or "-")
+        return ","
+
+
+def _csv_rows(path: Path, max_rows: int = MAX_ROWS) -> list[RawRow]:
     rows: list[RawRow] = []
-    try:
-        for number, record in enumerate(reader, start=2):  # line 1 is the header, as in a spreadsheet
+    vertices = 0
+    with open_csv(path, delimiter=_sniff_delimiter) as records:
+        columns = records.columns
+        lon_col = next((c for c in LON_COLUMNS if c in columns), None)
+        lat_col = next((c for c in LAT_COLUMNS if c in columns), None)
+        wkt_col = next((c for c in WKT_COLUMNS if c in columns), None)
+        if not (lon_col and lat_col) and not wkt_col:
+            raise ImportFileError("error.csv_columns", columns=", ".join(columns) or "-")
+        for number, record in records:  # line 1 is the header, as in a spreadsheet
             if len(rows) >= max_rows:
                 # Count the rest without keeping it: 50 MB of short lines is millions of rows.
-                rest = 1 + sum(1 for line in reader.reader if line)
-                raise ImportFileError("error.too_many_rows", count=max_rows + rest, max=max_rows)
+                raise ImportFileError("error.too_many_rows", count=max_rows + 1 + records.count_rest(), max=max_rows)
             values: dict[str, Any] = {k: v for k, v in record.items() if k is not None}
             if wkt_col and (values.get(wkt_col) or "").strip():
+                wkt = values.pop(wkt_col)
+                vertices += _within_row(number, limits.check_wkt, wkt, field="field.geometry")
+                limits.check_file_vertices(vertices)
                 try:
-                    geometry = shapely.from_wkt(values.pop(wkt_col))
+                    geometry = shapely.from_wkt(wkt)
                 except shapely.errors.GEOSException as exc:
-                    values.pop(wkt_col, None)
                     values["_geometry_error"] = str(exc)
                 else:
                     values.update(_location(geometry))
@@ -267,8 +437,6 @@ def _csv_rows(path: Path, max_rows: int = MAX_ROWS) -> list[RawRow]:
             if "area_wkt" in values:
                 values["area"] = values.pop("area_wkt")
             rows.append(RawRow(number, _clean(values)))
-    except csv.Error as exc:
-        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
     return rows
 
 
@@ -307,18 +475,24 @@ def _location(geometry: BaseGeometry | None) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------- writing
 @contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it only when the block succeeds."""
+def atomic_path(path: Path, *, private: bool = False) -> Iterator[Path]:
+    """A temporary path for a file that replaces ``path`` only when the block succeeds.
+
+    It lies in a new folder beside ``path`` that only its owner can open, so
+    a file holding personal data (``private``) is never readable by others,
+    not even while it is written: it is made owner-only (0600) before it is
+    moved into place. Other files keep the usual mode (the umask decides).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    os.unlink(tmp)  # GDAL refuses to create a GeoPackage over an existing empty file
+    folder = Path(tempfile.mkdtemp(prefix=f".{path.stem}-", dir=path.parent))  # mode 0700
+    tmp = folder / f"new{path.suffix}"  # GDAL refuses to create a GeoPackage over an existing empty file
     try:
-        yield Path(tmp)
+        yield tmp
+        if private:
+            tmp.chmod(0o600)
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # Yes/no fields of an asset, written as booleans (declared once on the asset).
@@ -337,17 +511,20 @@ def _interchange(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def write_assets(frame: gpd.GeoDataFrame, path: Path, *, html: str | None = None) -> None:
+def write_assets(frame: gpd.GeoDataFrame, path: Path, *, html: str | None = None, private: bool = False) -> None:
     """Write an assets frame (from :func:`abcd.store.assets_to_frame`) by the file's extension.
 
     ``.html`` needs the finished document in ``html`` (built by :mod:`abcd.maps`).
+    A ``.csv`` file is for spreadsheets: text they would evaluate as a formula
+    is neutralised (:mod:`abcd._formulas`). ``private`` (the frame holds
+    personal data) makes the file readable by its owner only.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in WRITE_FORMATS:
         raise ImportFileError("error.export_format", suffix=suffix or path.name, allowed=", ".join(WRITE_FORMATS))
     out = _interchange(frame)
-    with _atomic_path(path) as tmp:
+    with atomic_path(path, private=private) as tmp:
         if suffix == ".geojson":
             pyogrio.write_dataframe(
                 out, tmp, driver="GeoJSON", layer="assets", layer_options={"COORDINATE_PRECISION": 7}
@@ -358,8 +535,19 @@ def write_assets(frame: gpd.GeoDataFrame, path: Path, *, html: str | None = None
             table = pd.DataFrame(out.drop(columns=out.geometry.name))
             table.insert(1, "lat", out.geometry.y.round(7))
             table.insert(2, "lon", out.geometry.x.round(7))
-            table.to_csv(tmp, index=False, encoding="utf-8")
+            write_csv(table, tmp)
         else:
             if html is None:
                 raise ValueError("an .html export needs the rendered map document")
             tmp.write_text(html, encoding="utf-8")
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """A table as a UTF-8 CSV file that spreadsheets open safely and that reads back exactly.
+
+    Every text cell goes through :func:`abcd._formulas.neutralise_formula`
+    (numbers stay numbers). Lines end in CRLF, as RFC 4180 and Excel have it:
+    with a bare LF, Python's CSV writer leaves a carriage return in a text
+    unquoted, and the row breaks in two when it is read back.
+    """
+    table.map(neutralise_formula).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")

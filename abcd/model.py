@@ -35,6 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from abcd._cells import is_blank, is_missing, parse_flag
 from abcd.errors import ValidationError
 from abcd.i18n import Lang, Term, t
+from abcd.limits import check_geometry, check_wkt
 from abcd.records import Versioned, declared, declared_fields, interchange_fields, plain_value, record
 
 WGS84 = "EPSG:4326"
@@ -284,12 +285,14 @@ def _area(value: Any, category: Category) -> BaseGeometry | None:
         raise ValidationError("error.not_for_category", field=Term("field.area"), category=category.value)
     geom = value
     if isinstance(value, str):
+        check_wkt(value, field="field.area")  # GEOS parses recursively: a deep text would crash the process
         try:
             geom = shapely.from_wkt(value)
         except shapely.errors.GEOSException as exc:
             raise ValidationError("error.geometry_invalid", field=Term("field.area"), reason=str(exc)) from None
     if not isinstance(geom, BaseGeometry):
         raise ValidationError("error.geometry_invalid", field=Term("field.area"), reason=type(value).__name__)
+    check_geometry(geom, field="field.area")
     if geom.is_empty:
         raise ValidationError("error.geometry_empty", field=Term("field.area"))
     if geom.geom_type not in AREA_TYPES:

@@ -138,6 +138,17 @@ class AppServer:
         msg = f"{health} did not answer within {START_TIMEOUT_S:.0f} s ({last_error}):\n{self.log_tail()}"
         raise TimeoutError(msg)
 
+    def healthy(self) -> bool:
+        """Whether the server process that was started is still running and answers its health check."""
+        if self._process is None or self._process.poll() is not None:
+            return False
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via an HTTP(S)_PROXY
+        try:
+            with direct.open(f"{self.url}/_stcore/health", timeout=5) as response:
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
     def stop(self) -> None:
         """Terminate the server; kill it if it has not exited after a few seconds."""
         process, self._process = self._process, None

@@ -5,7 +5,10 @@ system or order, NaN and infinity, impossible latitudes, empty and
 self-intersecting geometries, 3-D RD coordinates, oversized and blank names,
 control characters, non-UTF-8 text, zip bombs under every accepted extension,
 a GeoPackage whose layer is a recursive SQL view, files over the row cap and a
-200 MB upload (a sparse file: it takes no disk).
+200 MB upload (a sparse file: it takes no disk); and the files over the limits
+of :mod:`abcd.limits`: geometries nested deeper than GEOS survives (as WKT
+text and as GeoPackage bytes), too many vertices, columns, cells or
+characters in a row.
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from abcd import exchange, io
+from abcd import exchange, io, limits
 from abcd.errors import AbcdError, ImportFileError
 from abcd.model import WGS84
 from abcd.permissions import CLI_USER
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, INSIDE_BOTU, WIJKEN_DIR, make_draft, row_counts
+from tests.hostile_files import nested_area_geojson, nested_area_gpkg, nested_geometry_gpkg, nested_wkt, wide_csv
 
 LON, LAT = INSIDE_BOTU
 HEADER = "name,category,lat,lon"
@@ -138,6 +142,37 @@ def many_csv() -> str:
 
 def many_geojson() -> str:
     return fc(*[(pt(LON, LAT), story(f"V{i}")) for i in range(100_000)])
+
+
+def nested_collection(depth: int) -> dict[str, Any]:
+    geometry = pt(LON, LAT)
+    for _ in range(depth):
+        geometry = {"type": "GeometryCollection", "geometries": [geometry]}
+    return geometry
+
+
+def line_wkt(vertices: int) -> str:
+    return "LINESTRING (" + ", ".join(f"{LON + i * 1e-7:.7f} {LAT}" for i in range(vertices)) + ")"
+
+
+def million_vertices() -> str:
+    """One feature with a line of more vertices than a whole file may hold, as plain text (13 MB)."""
+    coordinates = ",".join([f"[{LON},{LAT}]"] * (limits.MAX_FILE_VERTICES + 1))
+    return fc((pt(LON, LAT), story())).replace(f"[{LON}, {LAT}]", f"[{coordinates}]").replace('"Point"', '"LineString"')
+
+
+def columns_gpkg(path: Path, count: int) -> Path:
+    frame = gpd.GeoDataFrame({f"c{i}": ["x"] for i in range(count)}, geometry=[Point(LON, LAT)], crs=WGS84)
+    frame["name"], frame["category"] = "Club", "story"
+    frame.to_file(path, layer="assets", driver="GPKG")
+    return path
+
+
+def cells_csv() -> str:
+    """400 columns of 2,600 rows: 1,040,000 cells in 2 MB."""
+    columns = 400
+    header = HEADER + "," + ",".join(f"c{i}" for i in range(columns - 4))
+    return header + "\n" + (f"C,story,{LAT},{LON}" + ",x" * (columns - 4) + "\n") * 2_600
 
 
 # (id, how to make the file, error key (of the row's error for row errors), fragment of the English message)
@@ -288,6 +323,73 @@ CORPUS: list[tuple[str, Make, str, str]] = [
         text("id.csv", f"id,{HEADER}\n1;DROP TABLE assets,Club,story,{LAT},{LON}\n"),
         "error.bad_uuid",
         "DROP TABLE",
+    ),
+    # Over the limits of abcd.limits (the security review's files and their relatives).
+    (
+        "geojson-area-wkt-nested-100000-deep",
+        made("diep.geojson", nested_area_geojson),
+        "error.geometry_too_deep",
+        "more than 16 levels",
+    ),
+    (
+        "gpkg-text-column-nested-30000-deep",
+        made("diep.gpkg", nested_area_gpkg),
+        "error.geometry_too_deep",
+        "more than 16 levels",
+    ),
+    (
+        "gpkg-geometry-blob-nested-100000-deep",
+        made("diep-blob.gpkg", nested_geometry_gpkg),
+        "error.geometry_too_deep",
+        "'location' is nested too deeply",
+    ),
+    (
+        "csv-wkt-column-nested-5000-deep",
+        text("diep.csv", f'name,category,wkt\nPlein,place,"{nested_wkt(5_000)}"\n'),
+        "error.geometry_too_deep",
+        "more than 16 levels",
+    ),
+    (
+        "geojson-geometrycollection-nested-20-deep",
+        text("diep-gc.geojson", fc((nested_collection(20), story()))),
+        "error.geometry_too_deep",
+        "more than 16 levels",
+    ),
+    (
+        "area-wkt-over-the-vertex-limit",
+        text(
+            "lang.geojson",
+            fc((pt(LON, LAT), {"name": "Route", "category": "initiative", "area_wkt": line_wkt(50_001)})),
+        ),
+        "error.geometry_too_many_vertices",
+        "50001 vertices; at most 50000",
+    ),
+    (
+        "geojson-over-the-file-vertex-limit",
+        text("veel-punten.geojson", million_vertices),
+        "error.file_too_many_vertices",
+        "at most 1000000",
+    ),
+    ("csv-10000-columns", made("breed.csv", lambda p: wide_csv(p, size=0)), "error.too_many_columns", "10000 columns"),
+    (
+        "geojson-600-properties",
+        text("breed.geojson", fc((pt(LON, LAT), {**story(), **{f"p{i}": i for i in range(600)}}))),
+        "error.too_many_columns",
+        "602 columns",
+    ),
+    ("gpkg-600-fields", made("breed.gpkg", lambda p: columns_gpkg(p, 600)), "error.too_many_columns", "603 columns"),
+    ("csv-over-a-million-cells", text("cellen.csv", cells_csv), "error.too_many_cells", "1000000 cells"),
+    (
+        "csv-row-over-a-million-characters",
+        text("rij.csv", f"{HEADER},a,b,c,d,e,f,g,h,i\nR,story,{LAT},{LON}" + f',"{"r" * 120_000}"' * 9 + "\n"),
+        "error.row_too_wide",
+        "longer than 1000000 characters",
+    ),
+    (
+        "csv-line-of-2-million-commas",
+        text("komma.csv", HEADER + "\n" + "," * 2_000_000),
+        "error.row_too_wide",
+        "1000000",
     ),
 ]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

@@ -31,6 +31,7 @@ from tests.browser_support import (
     wait_for_assets_on_map,
     write_failure_artifacts,
 )
+from tests.hostile_files import nested_area_geojson
 
 pytestmark = pytest.mark.browser
 
@@ -173,6 +174,28 @@ def test_add_on_a_phone(app_server: AppServer, phone_page: Page) -> None:
     # Nothing sticks out sideways on a 390 px screen.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+
+
+def test_a_nested_geometry_upload_is_refused_and_the_server_answers_afterwards(
+    app_server: AppServer, desktop_page: Page, tmp_path: Path
+) -> None:
+    """The security review's upload (an area_wkt nested 100,000 deep) ended the server for everyone."""
+    page = desktop_page
+    path = nested_area_geojson(tmp_path / "diep.geojson")
+    page.goto(f"{app_server.url}/lijst")
+    log_in_on_page(page, BUILDER, BUILDER_PASSWORD, check_sidebar=True)
+    main = page.get_by_test_id("stMain")
+    main.get_by_test_id("stExpander").filter(has_text="Importeren").locator("summary").click()
+    main.locator('input[type="file"]').set_input_files(path)
+    button = main.get_by_role("button", name="Importeren", exact=True)
+    expect(button).to_be_enabled()
+    button.click()
+    error = main.get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("Rij 1: 'gebied of route' is te diep genest (meer dan 16 niveaus")
+    expect(error).to_contain_text("Er is niets geïmporteerd.")
+    assert app_server.healthy()  # the same process, still answering
+    page.goto(f"{app_server.url}/")  # and serving the app: the map draws, nothing was added
+    wait_for_assets_on_map(page)
 
 
 def test_the_html_export_draws_its_map_with_the_network_off(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,42 @@ def test_export_leaves_no_temporary_files(tmp_path: Path, botu_store: Store, see
     exchange.export_assets(botu_store, out / f"assets{suffix}")
     exchange.export_assets(botu_store, out / f"assets{suffix}")
     assert [p.name for p in out.iterdir()] == [f"assets{suffix}"]
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def umask() -> int:
+    """This process's umask, read without changing it (os.umask can only set it)."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
+
+
+@pytest.mark.parametrize("suffix", [*FORMATS, ".html"])
+def test_a_personal_export_is_readable_by_its_owner_only(
+    tmp_path: Path, botu_store: Store, seeded: list[Asset], suffix: str
+) -> None:
+    botu_store.add(make_draft(category="person", name="Bewoner", contact="bewoner@example.org"), by="a")
+    out = tmp_path / "out"
+    out.mkdir()
+    public, personal = out / f"openbaar{suffix}", out / f"persoonlijk{suffix}"
+    personal.write_text("an older export, readable by everyone", encoding="utf-8")
+    personal.chmod(0o644)
+    exchange.export_assets(botu_store, public, wijk=BOTU)
+    exchange.export_assets(botu_store, personal, wijk=BOTU, include_personal=True)
+    assert mode(personal) == 0o600  # also when it replaces a file others could read
+    assert mode(public) == 0o666 & ~umask()  # other exports keep the usual mode
+    assert sorted(p.name for p in out.iterdir()) == sorted([public.name, personal.name])  # nothing left behind
+
+
+def test_the_cli_writes_a_personal_export_owner_only(tmp_path: Path, cli_env: Path) -> None:
+    from abcd.cli import main
+
+    assert main(["init", "--no-examples"]) == 0
+    out = tmp_path / "personen.gpkg"
+    assert main(["export", str(out), "--include-personal"]) == 0
+    assert mode(out) == 0o600
 
 
 # -------------------------------------------------------------- good imports

@@ -23,6 +23,7 @@ from abcd import gaps, io
 from abcd._cells import cell_flag
 from abcd.errors import ImportFileError, ValidationError
 from abcd.i18n import Term
+from abcd.limits import MAX_LAYER_FEATURES
 from abcd.model import WGS84
 
 GEO_FORMATS = (".geojson", ".json", ".gpkg")
@@ -35,12 +36,7 @@ def _read_geo(path: Path, *, max_bytes: int = io.MAX_FILE_BYTES) -> gpd.GeoDataF
     if suffix not in GEO_FORMATS:
         raise ImportFileError("error.file_format", suffix=suffix or path.name, allowed=", ".join(GEO_FORMATS))
     io.check_file(path, max_bytes=max_bytes)
-    try:
-        frame = pyogrio.read_dataframe(path)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None
-    if not isinstance(frame, gpd.GeoDataFrame):
-        raise ImportFileError("error.not_geojson", path=path.name)
+    frame = io.read_layer(path, max_rows=MAX_LAYER_FEATURES)  # the same limits as every import
     if frame.crs is None:
         minx, miny, maxx, maxy = frame.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
@@ -104,25 +100,21 @@ def coverage_frame_for_file(coverage: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def write_gaps(coverage: gpd.GeoDataFrame, path: Path) -> None:
-    """``.geojson``: every segment with its properties and the results; ``.csv``: the per-street summary."""
+    """``.geojson``: every segment with its properties and the results; ``.csv``: the per-street summary.
+
+    The CSV file is for spreadsheets: street names they would evaluate as a
+    formula are neutralised (:func:`abcd.io.write_csv`).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in OUT_FORMATS:
         raise ImportFileError("error.export_format", suffix=suffix or path.name, allowed=", ".join(OUT_FORMATS))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.stem}-", suffix=suffix, delete=False) as tmp:
-        tmp_path = Path(tmp.name)
-    try:
-        tmp_path.unlink()
+    with io.atomic_path(path) as tmp:
         if suffix == ".csv":
-            gaps.street_summary(coverage).to_csv(tmp_path, index=False, encoding="utf-8")
+            io.write_csv(gaps.street_summary(coverage), tmp)
         else:
             frame = coverage_frame_for_file(coverage).to_crs(WGS84)
-            pyogrio.write_dataframe(frame, tmp_path, driver="GeoJSON", layer="gaps")
-        tmp_path.replace(path)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+            pyogrio.write_dataframe(frame, tmp, driver="GeoJSON", layer="gaps")
 
 
 def gaps_bytes(coverage: gpd.GeoDataFrame, suffix: str) -> bytes:

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import csv
 import io as _io
-import os
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,12 +20,13 @@ from typing import Any
 
 import pandas as pd
 
+from abcd._formulas import neutralise_formula, restore_formula
 from abcd.errors import AbcdError, ImportFileError, ValidationError
 from abcd.i18n import Term
 from abcd.investments.ledger import Ledger
 from abcd.investments.model import InvestmentDraft, validate_investment
 from abcd.investments.summary import SUMMARY_FIGURES
-from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow, check_file
+from abcd.io import MAX_FILE_BYTES, MAX_ROWS, RawRow, atomic_path, check_file, open_csv
 from abcd.model import Asset
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store
@@ -63,43 +61,40 @@ class InvestmentImport:
 
 # ---------------------------------------------------------------- reading
 def read_investment_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> list[RawRow]:
-    """Raw rows of an investment CSV; ``,``, ``;`` or tab separated, UTF-8 (with or without BOM)."""
+    """Raw rows of an investment CSV; ``,``, ``;`` or tab separated, UTF-8 (with or without BOM).
+
+    Read as every CSV file is (:func:`abcd.io.open_csv`): streamed within the
+    limits, with the quote a CSV export puts before a formula taken off again.
+    """
     path = Path(path)
     if path.suffix.lower() != ".csv":
         raise ImportFileError("error.file_format", suffix=path.suffix or path.name, allowed=".csv")
     check_file(path, max_bytes=max_bytes)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError("error.not_utf8") from None
-    if not text.strip():
-        raise ImportFileError("error.empty_file")
-    header = text.splitlines()[0]
-    # Pick the separator that makes the header into known columns; amounts like
-    # "25.000,50" make sniffing the body unreliable.
-    delimiter = max(",;\t", key=lambda d: sum(c.strip().lower() in IMPORT_COLUMNS for c in header.split(d)))
-    reader = csv.DictReader(_io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
-    reader.fieldnames = columns
-    _check_columns(columns)
     rows: list[RawRow] = []
-    try:
-        for number, record in enumerate(reader, start=2):  # line 1 is the header, as in a spreadsheet
+    with open_csv(path, delimiter=_delimiter) as records:
+        _check_columns(records.columns)
+        for number, record in records:
             if None in record:  # more cells than columns: a separator inside an unquoted value
                 raise ImportFileError(
-                    "error.row", row=number, message=ImportFileError("error.extra_cells", columns=delimiter)
+                    "error.row", row=number, message=ImportFileError("error.extra_cells", columns=records.delimiter)
                 )
-            values = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}
+            values = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items() if k is not None}
             if not any(values.values()):
                 continue  # a blank line at the end of a spreadsheet export
             rows.append(RawRow(number, values))
             if len(rows) > max_rows:
                 raise ImportFileError("error.too_many_rows", count=f"> {max_rows}", max=max_rows)
-    except csv.Error as exc:
-        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
     if not rows:
         raise ImportFileError("error.empty_file")
     return rows
+
+
+def _delimiter(sample: str) -> str:
+    """The separator that makes the header into known columns (amounts like "25.000,50" mislead a sniffer)."""
+    if not sample.strip():
+        raise ImportFileError("error.empty_file")
+    header = sample.splitlines()[0]
+    return max(",;\t", key=lambda d: sum(c.strip().lower() in IMPORT_COLUMNS for c in header.split(d)))
 
 
 def _check_columns(columns: Sequence[str]) -> None:
@@ -249,14 +244,16 @@ def _cell(value: Any) -> str:
 def summary_records(summary: pd.DataFrame) -> list[dict[str, str]]:
     """The summary's rows as CSV cells: slugs, plain integers, euros with a dot and two decimals.
 
-    Empty cells mean "unknown": no population, so no per-1,000 figures.
+    Empty cells mean "unknown": no population, so no per-1,000 figures. Text
+    a spreadsheet would evaluate as a formula is neutralised (numbers stay
+    numbers; :mod:`abcd._formulas`).
     """
     records = []
     for slug, row in summary.iterrows():
         record = {"wijk": str(slug)}
         for column in SUMMARY_CSV_COLUMNS[1:]:
             record[column] = _cell(row[column])
-        records.append(record)
+        records.append({column: str(neutralise_formula(cell)) for column, cell in record.items()})
     return records
 
 
@@ -269,30 +266,16 @@ def summary_csv_bytes(summary: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def write_summary_csv(summary: pd.DataFrame, path: Path) -> int:
     """Write the summary to ``path`` (replaced only once complete); returns the number of wijken."""
-    path = Path(path)
-    with _atomic(path) as temporary:
+    with atomic_path(Path(path)) as temporary:
         temporary.write_bytes(summary_csv_bytes(summary))
     return len(summary)
 
 
 def read_summary_csv(path: Path) -> pd.DataFrame:
     """A summary CSV read back with exact euros (Decimal) and integer counts; for checks and notebooks."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("wijk")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).map(restore_formula).set_index("wijk")
     out = pd.DataFrame(index=frame.index)
     for column in frame.columns:
         cells = frame[column]
