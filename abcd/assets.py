@@ -21,7 +21,7 @@ from typing import Any
 import geopandas as gpd
 
 from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
-from abcd.model import Asset, AssetDraft, Category, Status, counted_initiatives, validate_asset, with_changes
+from abcd.model import Asset, AssetDraft, Category, Status, validate_asset, with_changes
 from abcd.permissions import Permission, User, require
 from abcd.store import Store, assets_to_frame
 from abcd.wijken import KIND_CBS_BUURT, Wijk, areas_at, areas_to_store, check_in_wijk, ensure_wijk
@@ -262,20 +262,6 @@ def visible_assets(store: Store, *, wijk: str, user: User, deleted_only: bool = 
         and (not deleted_only or may(Permission.EDIT_ASSETS, a))
     ]
     return [a if not a.contact or may(Permission.VIEW_CONTACT, a) else replace(a, contact=None) for a in shown]
-
-
-def initiatives_frame(store: Store, *, wijk: str) -> gpd.GeoDataFrame:
-    """The resident initiatives that count (:func:`abcd.model.counted_initiatives`) for the streets of ``wijk``.
-
-    Borders do not matter to a street: every counted initiative within reach
-    (:data:`abcd.gaps.MAX_DISTANCE_M`) of the wijk is in the frame, wherever
-    it lies. The gap map, its page and ``abcd gaps`` all start from this frame.
-    """
-    from abcd.gaps import MAX_DISTANCE_M
-
-    bounds = store.get_wijk(wijk).boundary.bounds
-    near = store.assets_near(bounds, margin_m=MAX_DISTANCE_M, category=Category.INITIATIVE)
-    return assets_to_frame(counted_initiatives(near))
 
 
 def map_frame(store: Store, *, wijk: str, user: User) -> gpd.GeoDataFrame:

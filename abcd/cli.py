@@ -24,7 +24,7 @@ from abcd.permissions import CLI_USER, Role
 if TYPE_CHECKING:
     from abcd.portrait.data import ReportData
     from abcd.store import Store
-    from abcd.wijken import Wijk
+    from abcd.wijken import Catalogue
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 FIRST_ACCOUNT = "beheer"
@@ -38,10 +38,11 @@ def _store(settings: Settings) -> Store:
     return Store.open(settings.database_url)
 
 
-def _catalogue(settings: Settings) -> dict[str, Wijk]:
-    from abcd.wijken import wijk_catalogue
+def _catalogue(settings: Settings, store: Store) -> Catalogue:
+    """The shipped wijken and the areas users added to this database."""
+    from abcd.wijken import full_catalogue
 
-    return wijk_catalogue(settings.wijken_dir)
+    return full_catalogue(store, settings.wijken_dir)
 
 
 def _actor(args: argparse.Namespace) -> str:
@@ -70,7 +71,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     revision = current_revision(store.engine)
     print(t("cli.db_ready", settings.lang, url=_safe_url(settings.database_url), revision=revision))
-    catalogue = _catalogue(settings)
+    catalogue = _catalogue(settings, store)
     moved = relocate_people(store, catalogue)
     if moved:
         print(t("cli.people_relocated", settings.lang, n=moved))
@@ -133,21 +134,22 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     from abcd import gaps
     from abcd.gaps import files as gap_files
 
-    if args.wijk and not (args.streets or args.assets):
-        from abcd.assets import initiatives_frame
-        from abcd.wijken import ensure_wijk
-
-        store = _store(settings)
-        wijk = ensure_wijk(store, _catalogue(settings), args.wijk, settings.wijken_dir)
-        streets = store.streets(wijk.slug)
-        initiatives = initiatives_frame(store, wijk=wijk.slug)
-    elif args.streets and args.assets and not args.wijk:
-        streets = gap_files.read_streets(Path(args.streets))
-        initiatives = gap_files.read_initiatives(Path(args.assets))
-    else:
-        raise AbcdError("error.gaps_args")
     try:
-        coverage = gaps.street_coverage(streets, initiatives, distance_m=args.distance, mode=args.mode)
+        if args.wijk and not (args.streets or args.assets):
+            from abcd.gapmap import wijk_coverage
+            from abcd.wijken import ensure_wijk
+
+            store = _store(settings)
+            wijk = ensure_wijk(store, _catalogue(settings, store), args.wijk, settings.wijken_dir)
+            if store.streets(wijk.slug).empty:
+                raise AbcdError("error.gaps_no_streets", wijk=wijk.name, slug=wijk.slug)
+            coverage = wijk_coverage(store, wijk.slug, distance_m=args.distance, mode=args.mode)
+        elif args.streets and args.assets and not args.wijk:
+            streets = gap_files.read_streets(Path(args.streets))
+            initiatives = gap_files.read_initiatives(Path(args.assets))
+            coverage = gaps.street_coverage(streets, initiatives, distance_m=args.distance, mode=args.mode)
+        else:
+            raise AbcdError("error.gaps_args")
     except gaps.GapInputError as exc:
         raise AbcdError("error.gaps_input", reason=str(exc)) from exc
     gap_files.write_gaps(coverage, Path(args.out))
@@ -188,8 +190,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from abcd.wijken import find_wijk
 
     store = _store(settings)
-    catalogue = _catalogue(settings)
-    default = find_wijk(catalogue, args.wijk).slug
+    catalogue = _catalogue(settings, store)
+    default = find_wijk(catalogue, args.wijk).slug if args.wijk else None
     try:
         result = exchange.import_assets(
             store,
@@ -203,7 +205,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         )
     except AbcdError as exc:
         raise AbcdError("error.nothing_imported", message=exc) from exc
-    names = ", ".join(catalogue[s].name for s in result.wijken)
+    names = ", ".join(catalogue[s].name if s in catalogue else s for s in result.wijken)
     print(t("cli.imported", settings.lang, n=result.created, wijk=names))
     if result.updated:
         print(t("cli.updated", settings.lang, n=result.updated))
@@ -214,13 +216,12 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from abcd import exchange
-    from abcd.wijken import ensure_wijk
+    from abcd.wijken import ensure_area
 
     store = _store(settings)
     slug = None
     if args.wijk:
-        catalogue = _catalogue(settings)
-        slug = ensure_wijk(store, catalogue, args.wijk, settings.wijken_dir).slug
+        slug = ensure_area(store, _catalogue(settings, store), args.wijk).slug
     count = exchange.export_assets(
         store, Path(args.file), wijk=slug, lang=settings.lang, include_personal=args.include_personal
     )
@@ -229,10 +230,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    from abcd.wijken import find_wijk
+    from abcd.wijken import ensure_area
 
     store = _store(settings)
-    slug = find_wijk(_catalogue(settings), args.wijk).slug if args.wijk else None
+    slug = ensure_area(store, _catalogue(settings, store), args.wijk).slug if args.wijk else None
     category = Category(args.category) if args.category else None
     for asset in store.list_assets(wijk=slug, category=category, deleted_only=args.deleted):
         name = " ".join(asset.name.split())  # one line per asset, whatever was typed
@@ -248,7 +249,7 @@ def cmd_examples(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "remove":
         print(t("cli.examples_removed", settings.lang, n=remove_examples(store)))
         return 0
-    catalogue = _catalogue(settings)
+    catalogue = _catalogue(settings, store)
     wijk = ensure_wijk(store, catalogue, DEFAULT_WIJK, settings.wijken_dir)
     added = load_examples(store, force=True)
     key = "cli.examples_loaded" if added else "cli.examples_present"
@@ -257,12 +258,41 @@ def cmd_examples(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_wijken(args: argparse.Namespace, settings: Settings) -> int:
-    catalogue = _catalogue(settings)
-    loaded = set(_store(settings).wijk_slugs()) if args.loaded else None
+    """``abcd wijken``: the selectable wijken; ``abcd wijken add``: onboard one (and print its slug)."""
+    store = _store(settings)
+    catalogue = _catalogue(settings, store)
+    if args.action == "add":
+        return _add_wijk(args, settings, store, catalogue)
+    loaded = set(store.wijk_slugs()) if args.loaded else None
     for wijk in catalogue.values():
+        if args.gemeente and (wijk.gemeente or "").casefold() != args.gemeente.strip().casefold():
+            continue
         if loaded is None or wijk.slug in loaded:
             population = "" if wijk.population is None else str(wijk.population)
             print(f"{wijk.slug}\t{wijk.code or ''}\t{wijk.kind}\t{population}\t{wijk.name}\t{wijk.gemeente or ''}")
+    return 0
+
+
+def _add_wijk(args: argparse.Namespace, settings: Settings, store: Store, catalogue: Catalogue) -> int:
+    from abcd.wijken import add_area, read_boundary, read_street_lines
+
+    boundary = read_boundary(Path(args.boundary)) if args.boundary else None
+    streets = read_street_lines(Path(args.streets)) if args.streets else None
+    wijk = add_area(
+        store,
+        catalogue,
+        args.key,
+        boundary=boundary,
+        name=args.name,
+        population=args.population,
+        streets=streets,
+        wijken_dir=settings.wijken_dir,
+    )
+    segments = len(store.streets(wijk.slug))
+    print(t("cli.wijk_added", settings.lang, name=wijk.name, n=segments, population=wijk.population or "?"))
+    if not segments:
+        print(t("error.gaps_no_streets", settings.lang, wijk=wijk.name, slug=wijk.slug))
+    print(wijk.slug)
     return 0
 
 
@@ -276,7 +306,7 @@ def cmd_investments(args: argparse.Namespace, settings: Settings) -> int:
     from abcd.wijken import find_wijk
 
     store = _store(settings)
-    catalogue = _catalogue(settings)
+    catalogue = _catalogue(settings, store)
     lang = settings.lang
     if args.action == "import":
         default = find_wijk(catalogue, args.wijk).slug
@@ -356,7 +386,7 @@ def _portrait(args: argparse.Namespace, settings: Settings, suffixes: tuple[str,
     if out.suffix.lower() not in suffixes:
         raise AbcdError("error.export_format", suffix=out.suffix or out.name, allowed=", ".join(suffixes))
     store = _store(settings)
-    catalogue = _catalogue(settings)
+    catalogue = _catalogue(settings, store)
     wijk = ensure_wijk(store, catalogue, args.wijk, settings.wijken_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     return load_report_data(store, wijk, catalogue, user=CLI_USER, since=args.since), out
@@ -399,7 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import assets from GeoJSON, GeoPackage or CSV (all rows or none)")
     p.add_argument("file")
-    p.add_argument("--wijk", default=DEFAULT_WIJK, help="wijk for rows without a 'wijk' value")
+    p.add_argument(
+        "--wijk", help="the wijk rows without a 'wijk' value lie in (checked); default: placed by their location"
+    )
     p.add_argument("--by", help="who is importing (recorded in the history)")
     p.add_argument(
         "--overwrite",
@@ -460,8 +492,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compact", help="rewrite the SQLite file (after erasures: no old copies left)")
     p.set_defaults(handler=cmd_compact)
 
-    p = sub.add_parser("wijken", help="list selectable wijken: slug, CBS code, kind, residents, name")
+    p = sub.add_parser("wijken", help="list the wijken (slug, code, kind, residents, name, gemeente), or add one")
     p.add_argument("--loaded", action="store_true", help="only wijken already in the database")
+    p.add_argument("--gemeente", help="only the wijken of this gemeente")
+    actions = p.add_subparsers(dest="action")
+    q = actions.add_parser("add", help="onboard a wijk: from the catalogue, or your own area with --boundary")
+    q.add_argument("key", help="a CBS code, a name (with its gemeente where needed: 'Centrum, Groningen') or a slug")
+    q.add_argument("--boundary", help="your own area: a polygon file (GeoJSON, GeoPackage, shapefile; any CRS)")
+    q.add_argument("--name", help="the name of your own area (default: KEY)")
+    q.add_argument("--population", type=int, help="residents of your own area (required with --boundary)")
+    q.add_argument("--streets", help="street lines: GeoJSON, GeoPackage, shapefile or an OpenStreetMap .osm/.osm.pbf")
     p.set_defaults(handler=cmd_wijken)
 
     for name, helptext, handler in (

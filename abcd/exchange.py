@@ -23,7 +23,19 @@ from abcd.i18n import Term, normalise_lang, t
 from abcd.model import Asset, AssetDraft, Consent, Source, validate_asset, with_changes
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store, assets_to_frame
-from abcd.wijken import Wijk, areas_to_store, check_in_wijk, ensure_wijk, find_wijk, wijken_at
+from abcd.wijken import (
+    KIND_CBS_BUURT,
+    KIND_CBS_WIJK,
+    KIND_CUSTOM,
+    KIND_GEBIED,
+    KIND_GEMEENTE,
+    Wijk,
+    areas_to_store,
+    check_in_wijk,
+    ensure_wijk,
+    find_wijk,
+    wijken_at,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +99,15 @@ def drafts_from_rows(
     return drafts
 
 
+# To say where an import went: a wijk as people name it before a CBS division of it.
+_HOME_KINDS = (KIND_GEBIED, KIND_CUSTOM, KIND_CBS_WIJK, KIND_CBS_BUURT, KIND_GEMEENTE)
+
+
 def _home(catalogue: Mapping[str, Wijk], draft: AssetDraft) -> str:
-    """The smallest known area a row placed by its location lies in (to say where an import went)."""
+    """The wijk a row placed by its location lies in, as people would name it (to say where an import went)."""
     found = wijken_at(catalogue, draft.lon, draft.lat)
-    return found[0].slug if found else "-"
+    ranked = sorted(found, key=lambda w: _HOME_KINDS.index(w.kind) if w.kind in _HOME_KINDS else len(_HOME_KINDS))
+    return ranked[0].slug if ranked else "-"
 
 
 _CONSENT_COLUMNS = ("consent_date", "consent_recorded_by", "consent_purpose", "consent_text_version")
@@ -297,16 +314,18 @@ def import_upload(
 
 
 def export_frame(store: Store, *, wijk: str | None = None, include_personal: bool = False) -> gpd.GeoDataFrame:
-    """The live, approved assets to export.
+    """The live, approved assets to export (those that lie in ``wijk``, when given).
 
     Without ``include_personal`` people and contact details are left out.
     With it, people come with their consent columns, so the file can be
-    imported again (the consent travels with the person).
+    imported again (the consent travels with the person). An export of one
+    wijk says so in a ``wijk`` column: imported back, each row is checked to
+    still lie there.
     """
     items = [a for a in store.list_assets(wijk=wijk) if not a.is_pending]
     if not include_personal:
-        return assets_to_frame([a for a in items if not a.is_person])
-    frame = assets_to_frame(items, include_private=True)
+        return _with_wijk(assets_to_frame([a for a in items if not a.is_person]), wijk)
+    frame = _with_wijk(assets_to_frame(items, include_private=True), wijk)
     consents = {a.id: store.consent(a.id) for a in items if a.is_person}
     for column in ("consent_date", "consent_recorded_by", "consent_purpose", "consent_text_version"):
         frame[column] = None
@@ -319,6 +338,12 @@ def export_frame(store: Store, *, wijk: str | None = None, include_personal: boo
             frame.loc[index, "consent_recorded_by"] = consent.recorded_by
             frame.loc[index, "consent_purpose"] = consent.purpose
             frame.loc[index, "consent_text_version"] = consent.text_version
+    return frame
+
+
+def _with_wijk(frame: gpd.GeoDataFrame, wijk: str | None) -> gpd.GeoDataFrame:
+    if wijk is not None:
+        frame.insert(list(frame.columns).index("description") + 1, "wijk", wijk)
     return frame
 
 

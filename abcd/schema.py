@@ -34,6 +34,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.sql.expression import true
 from sqlalchemy.types import TypeEngine
 
 from abcd.investments.model import InvestmentFields
@@ -132,6 +133,8 @@ streets = Table(
     Column("highway", String(100), nullable=True),
     Column("osm_id", String(200), nullable=True),
     Column("geometry_wkb", LargeBinary, nullable=False),
+    # False: a segment within walking reach around the wijk, kept so a walk may cross its border.
+    Column("in_wijk", Boolean, nullable=False, default=True, server_default=true()),
     Index("ix_streets_wijk", "wijk"),
 )
 

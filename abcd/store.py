@@ -125,6 +125,7 @@ class Store:
         with self.db.write() as conn:
             conn.execute(delete(schema.streets).where(schema.streets.c.wijk == wijk.slug))
             frame = street_frame.to_crs(WGS84)
+            in_wijk = frame["in_wijk"].astype(bool).tolist() if "in_wijk" in frame.columns else [True] * len(frame)
             rows = [
                 {
                     "wijk": wijk.slug,
@@ -132,12 +133,14 @@ class Store:
                     "highway": _opt_text(highway),
                     "osm_id": _opt_text(osm_id),
                     "geometry_wkb": wkb,
+                    "in_wijk": own,
                 }
-                for name, highway, osm_id, wkb in zip(
+                for name, highway, osm_id, wkb, own in zip(
                     _column(frame, "name"),
                     _column(frame, "highway"),
                     _column(frame, "osm_id"),
                     shapely.to_wkb(frame.geometry.values),
+                    in_wijk,
                     strict=True,
                 )
             ]
@@ -242,20 +245,24 @@ class Store:
                 ).scalars()
             )
 
-    def streets(self, slug: str) -> gpd.GeoDataFrame:
-        """The street segments stored for wijk ``slug`` (WGS84; ``name`` may be null)."""
+    def streets(self, slug: str, *, reach: bool = False) -> gpd.GeoDataFrame:
+        """The street segments of wijk ``slug`` (WGS84; ``name`` may be null).
+
+        With ``reach`` also the segments within walking reach around it, and a
+        column ``in_wijk`` that tells them apart (for walks across the border).
+        """
+        query = select(schema.streets).where(schema.streets.c.wijk == slug)
+        if not reach:
+            query = query.where(schema.streets.c.in_wijk.is_(True))
         with self.db.read() as conn:
-            rows = (
-                conn.execute(select(schema.streets).where(schema.streets.c.wijk == slug).order_by(schema.streets.c.id))
-                .mappings()
-                .all()
-            )
+            rows = conn.execute(query.order_by(schema.streets.c.id)).mappings().all()
         geometry = shapely.from_wkb([r["geometry_wkb"] for r in rows]) if rows else []
         return gpd.GeoDataFrame(
             {
                 "name": [r["name"] for r in rows],
                 "highway": [r["highway"] for r in rows],
                 "osm_id": [r["osm_id"] for r in rows],
+                **({"in_wijk": [bool(r["in_wijk"]) for r in rows]} if reach else {}),
             },
             geometry=gpd.GeoSeries(geometry, crs=WGS84),
             crs=WGS84,

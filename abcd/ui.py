@@ -298,26 +298,32 @@ def map_frame(ctx: PageContext) -> gpd.GeoDataFrame:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _initiatives(slug: str, version: str, url: str) -> gpd.GeoDataFrame:
+    from abcd.gapmap import initiatives_near
+
     del version, url  # cache keys only
-    return assets.initiatives_frame(store(), wijk=slug)
+    return initiatives_near(store(), slug)
 
 
 def initiatives(ctx: PageContext) -> gpd.GeoDataFrame:
-    """The wijk's resident initiatives that count (:func:`abcd.model.counted_initiatives`), cached until a change."""
-    return _initiatives(ctx.wijk.slug, ctx.store.data_version(ctx.wijk.slug), settings().database_url)
+    """The resident initiatives that count for the wijk's streets, wherever they lie; cached until an asset changes.
+
+    Keyed on every asset's change, not the wijk's: an initiative just across
+    the border counts too.
+    """
+    return _initiatives(ctx.wijk.slug, ctx.store.data_version(), settings().database_url)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _coverage(slug: str, version: str, url: str, distance_m: float, mode: str) -> gpd.GeoDataFrame:
-    from abcd import gaps
+    from abcd.gapmap import wijk_coverage
 
-    counted = _initiatives(slug, version, url)
-    return gaps.street_coverage(store().streets(slug), counted, distance_m=distance_m, mode=mode)  # type: ignore[arg-type]
+    del version, url
+    return wijk_coverage(store(), slug, distance_m=distance_m, mode=mode)  # type: ignore[arg-type]
 
 
 def coverage(ctx: PageContext, *, distance_m: float, mode: str) -> gpd.GeoDataFrame:
-    """The wijk's street coverage by resident initiatives, cached until an asset changes."""
-    return _coverage(ctx.wijk.slug, ctx.store.data_version(ctx.wijk.slug), settings().database_url, distance_m, mode)
+    """The wijk's street coverage by resident initiatives (:func:`abcd.gapmap.wijk_coverage`), cached until a change."""
+    return _coverage(ctx.wijk.slug, ctx.store.data_version(), settings().database_url, distance_m, mode)
 
 
 FLASH = "flash"

@@ -28,12 +28,14 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from abcd.errors import OutsideWijkError, UnknownWijkError
-from abcd.model import WGS84
+from abcd.errors import ImportFileError, OutsideWijkError, UnknownWijkError, ValidationError
+from abcd.i18n import Term
+from abcd.model import NL_BOUNDS, RD_NEW, WGS84
 from abcd.places import TOLERANCE_M, Area, AreaIndex, rd_geometry, rd_points
 from abcd.store import KIND_CUSTOM, Store, WijkRecord
 
@@ -284,11 +286,29 @@ def check_in_wijk(catalogue: Mapping[str, Wijk], wijk: Wijk | WijkRecord, lon: f
     raise OutsideWijkError("error.outside_wijk_in", wijk=wijk.name, actual=actual.name, actual_slug=actual.slug)
 
 
-def streets_in(wijk: Wijk, wijken_dir: Path) -> gpd.GeoDataFrame:
-    """OSM street segments that touch the wijk (whole segments, so boundary streets count too)."""
-    city = _city_streets(wijken_dir)
-    hits = city.sindex.query(wijk.boundary, predicate="intersects")
-    return city.iloc[sorted(hits)].reset_index(drop=True)
+REACH_M = 2000.0
+"""How far around a wijk its streets are kept: a walk may cross the border (``abcd.gaps.MAX_DISTANCE_M``)."""
+
+
+def streets_in(wijk: Wijk, wijken_dir: Path, *, reach_m: float = 0.0) -> gpd.GeoDataFrame:
+    """OSM street segments that touch the wijk (whole segments, so boundary streets count too).
+
+    With ``reach_m`` also those within that distance around it, marked
+    ``in_wijk=False`` (the wijk's own are ``True``).
+    """
+    return streets_touching(_city_streets(wijken_dir), wijk.boundary, reach_m=reach_m)
+
+
+def streets_touching(streets: gpd.GeoDataFrame, boundary: BaseGeometry, *, reach_m: float = 0.0) -> gpd.GeoDataFrame:
+    """The segments of ``streets`` (WGS84) that touch ``boundary``, or with ``reach_m`` also come within it."""
+    own = streets.sindex.query(boundary, predicate="intersects")
+    if reach_m <= 0:
+        return streets.iloc[sorted(own)].reset_index(drop=True)
+    ring = gpd.GeoSeries([rd_geometry(boundary).buffer(reach_m)], crs=RD_NEW).to_crs(WGS84).iloc[0]
+    near = sorted(streets.sindex.query(ring, predicate="intersects"))
+    out = streets.iloc[near].reset_index(drop=True)
+    out["in_wijk"] = np.isin(near, own)
+    return out
 
 
 @lru_cache(maxsize=2)
@@ -356,9 +376,115 @@ def onboard_wijk(store: Store, wijk: Wijk, wijken_dir: Path) -> int:
 
     Safe to repeat: the wijk's streets are replaced, its assets are untouched.
     """
-    streets = streets_in(wijk, wijken_dir)
+    streets = streets_in(wijk, wijken_dir, reach_m=REACH_M)
     store.save_wijk(wijk.record(), streets)
-    return len(streets)
+    return int(streets["in_wijk"].sum()) if "in_wijk" in streets.columns else len(streets)
+
+
+BOUNDARY_FORMATS = (".geojson", ".json", ".gpkg", ".shp")
+
+
+def read_boundary(path: Path) -> BaseGeometry:
+    """The area of a polygon file (GeoJSON, GeoPackage, shapefile; any CRS) as one WGS84 geometry.
+
+    All polygons in the file together make the area. A file without a CRS is
+    read as WGS84 when its numbers are degrees, and refused otherwise.
+    """
+    from abcd import io, limits
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in BOUNDARY_FORMATS:
+        raise ImportFileError("error.file_format", suffix=suffix or path.name, allowed=", ".join(BOUNDARY_FORMATS))
+    io.check_file(path)
+    if suffix == ".shp":  # a flat format: no nesting to fear, but every geometry is still measured
+        frame = gpd.read_file(path, engine="pyogrio")
+        for geometry in frame.geometry:
+            limits.check_geometry(geometry)
+    else:
+        frame = io.read_layer(path)
+    if frame.crs is None:
+        minx, miny, maxx, maxy = frame.total_bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise ImportFileError("error.no_crs")
+        frame = frame.set_crs(WGS84)
+    polygons = [g for g in frame.to_crs(WGS84).geometry if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
+    if not polygons:
+        kinds = ", ".join(sorted(set(frame.geometry.geom_type.dropna()))) or "-"
+        raise ImportFileError("error.geometry_type", field="geometry", expected="Polygon", value=kinds)
+    area = shapely.make_valid(shapely.union_all(polygons))
+    minx, miny, maxx, maxy = area.bounds
+    if not (NL_BOUNDS[0] <= minx and maxx <= NL_BOUNDS[2] and NL_BOUNDS[1] <= miny and maxy <= NL_BOUNDS[3]):
+        raise ImportFileError("error.boundary_not_in_nl", path=path.name)
+    return area
+
+
+def read_street_lines(path: Path) -> gpd.GeoDataFrame:
+    """The street lines of a file for a wijk: what a pedestrian can use, in WGS84 (see :mod:`abcd.streets`)."""
+    from abcd.streets import read_street_file, walkable
+
+    return walkable(read_street_file(path))
+
+
+def add_area(
+    store: Store,
+    catalogue: Catalogue,
+    key: str,
+    *,
+    boundary: BaseGeometry | None = None,
+    name: str | None = None,
+    population: int | None = None,
+    streets: gpd.GeoDataFrame | None = None,
+    wijken_dir: Path,
+) -> Wijk:
+    """Onboard a wijk: one of the catalogue (``key`` a code, name or slug), or a new area with its own ``boundary``.
+
+    A new area needs a ``name`` (else ``key`` is its name) and a
+    ``population``; it lies in the gemeente around its centre. ``streets``
+    (WGS84 lines) replace what the shipped street file has for it; the ones
+    touching the area are its own, those within :data:`REACH_M` around it
+    are kept for walks across the border. Returns the wijk; its slug is
+    what the other commands take.
+    """
+    if boundary is None:
+        wijk = find_wijk(catalogue, key)
+    else:
+        label = " ".join((name or key).split())
+        slug = slugify(label)
+        if not slug:
+            raise ValidationError("error.blank", field=Term("field.name"))
+        shipped = slug in catalogue and catalogue[slug].kind != KIND_CUSTOM
+        if shipped:
+            raise ValidationError("error.area_exists", value=slug)
+        if population is None:
+            raise ValidationError("error.population_missing", name=label)
+        if population < 0:
+            raise ValidationError("error.negative", field=Term("field.population"), value=population)
+        centre = boundary.point_on_surface()
+        around = [w for w in catalogue.areas_at(centre.x, centre.y) if w.kind == KIND_GEMEENTE]
+        wijk = Wijk(
+            slug=slug,
+            name=label,
+            kind=KIND_CUSTOM,
+            code=None,
+            population=population,
+            boundary=boundary,
+            gemeente=around[0].name if around else None,
+        )
+    if streets is None:
+        lines = streets_in(wijk, wijken_dir, reach_m=REACH_M)
+    else:
+        lines = streets_touching(streets.to_crs(WGS84), wijk.boundary, reach_m=REACH_M)
+    store.save_wijk(wijk.record(), lines)
+    return wijk
+
+
+def ensure_area(store: Store, catalogue: Mapping[str, Wijk], key: str) -> Wijk:
+    """The wijk ``key``, its boundary stored if it was not (which places the assets in it); no streets."""
+    wijk = find_wijk(catalogue, key)
+    if not store.known_areas([wijk.slug]):
+        store.save_areas([wijk.record()])
+    return wijk
 
 
 def ensure_wijk(store: Store, catalogue: Mapping[str, Wijk], key: str, wijken_dir: Path) -> Wijk:

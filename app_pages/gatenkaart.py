@@ -29,7 +29,7 @@ mode = col_mode.radio(
 
 streets = ui.streets(ctx)
 if streets.empty:
-    st.info(tr("gaps.no_streets"))
+    st.info(tr("gaps.no_streets", slug=ctx.wijk.slug))
     st.stop()
 coverage = ui.coverage(ctx, distance_m=float(distance), mode=mode)
 figures = gaps.wijk_figures(coverage)

@@ -47,9 +47,11 @@ cells = tables.cell_formats(ctx.lang)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _summary(level: str, year: int | None, assets_version: str, ledger_version: str, url: str) -> pd.DataFrame:
+def _summary(
+    level: str, year: int | None, gemeente: str, assets_version: str, ledger_version: str, url: str
+) -> pd.DataFrame:
     del assets_version, ledger_version, url  # cache keys only
-    return level_summary(ui.store(), ui.catalogue(), level=level, year=year)
+    return level_summary(ui.store(), ui.catalogue(), level=level, year=year, gemeente=gemeente)
 
 
 def _config(columns: Iterable[str]) -> dict[str, Any]:
@@ -139,15 +141,25 @@ year = st.selectbox(
 # --- the wijk next to the city --------------------------------------------
 level = level_of(ctx.wijk)
 with ui.guard():
-    summary = _summary(level.value, year, ctx.store.data_version(), ledger.data_version(), ui.settings().database_url)
-row = summary.loc[ctx.wijk.slug]
-average = city_average(summary)
+    summary = _summary(
+        level.value,
+        year,
+        ctx.wijk.gemeente or "Rotterdam",
+        ctx.store.data_version(),
+        ledger.data_version(),
+        ui.settings().database_url,
+    )
 st.subheader(tr("invest.figures_title"))
-comparison = tables.comparison_table(row, average, ctx.lang)
-st.dataframe(_table(comparison), hide_index=True, width="stretch", column_config=_config(comparison.columns))
-st.caption(tr("invest.average_help", level=level.label(ctx.lang)))
-for signal in tables.signals(row, ctx.lang):
-    st.warning(signal, icon=":material/flag:")
+if ctx.wijk.slug in summary.index:
+    row = summary.loc[ctx.wijk.slug]
+    average = city_average(summary)
+    comparison = tables.comparison_table(row, average, ctx.lang)
+    st.dataframe(_table(comparison), hide_index=True, width="stretch", column_config=_config(comparison.columns))
+    st.caption(tr("invest.average_help", level=level.label(ctx.lang)))
+    for signal in tables.signals(row, ctx.lang):
+        st.warning(signal, icon=":material/flag:")
+else:  # a gemeente, or an area of one's own: not one of a level that divides the gemeente
+    st.info(tr("invest.no_level", wijk=ui.plain(ctx.wijk.name)), icon=":material/info:")
 
 # --- a new entry: pick the place on the map or in the list -----------------
 st.subheader(tr("invest.entry_title") if may_edit else tr("invest.map_title"))

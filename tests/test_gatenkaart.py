@@ -131,7 +131,7 @@ def test_cli_refuses_mixed_arguments(db_url: str, capsys: pytest.CaptureFixture[
 
 
 def test_page_and_cli_count_the_same_initiatives_and_never_one_awaiting_approval(db_url: str, tmp_path: Path) -> None:
-    from abcd.assets import initiatives_frame
+    from abcd.gapmap import initiatives_near
     from tests.helpers import make_draft
 
     store = Store.open(db_url)
@@ -140,7 +140,7 @@ def test_page_and_cli_count_the_same_initiatives_and_never_one_awaiting_approval
         replace(make_draft(name="Wacht op goedkeuring", category="initiative"), status=Status.PENDING), by="ans"
     )
     assert pending.is_pending and not pending.counts_as_initiative
-    counted = initiatives_frame(store, wijk="bospolder-tussendijken")
+    counted = initiatives_near(store, "bospolder-tussendijken")
     assert pending.id not in set(counted["id"]) and len(counted) > 0  # the examples' initiatives count
 
     at = _page(Role.BUILDER)  # a builder sees the pending one on the map, but it is not an initiative yet

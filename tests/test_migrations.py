@@ -118,3 +118,43 @@ def test_accounts_from_before_versioning_upgrade_to_version_1_and_keep_their_log
         "beheer",
         ["role"],
     )
+
+
+def test_assets_typed_into_one_wijk_belong_where_they_lie_after_the_upgrade(tmp_path: Path) -> None:
+    # Before 0004 an asset was stored *in* the wijk it was entered in; after, its areas follow its location.
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = _database_at("0003_versioned_accounts", url)
+    botu = box(4.430, 51.903, 4.450, 51.917)
+    elsewhere = box(4.460, 51.915, 4.480, 51.925)
+    with engine.begin() as conn:
+        for slug, shape in (("botu", botu), ("oude-westen", elsewhere)):
+            conn.exec_driver_sql(
+                "INSERT INTO wijken (slug, name, kind, cbs_code, population, boundary_wkb, loaded_at, "
+                "requires_approval) VALUES (?, ?, 'gebied', NULL, 100, ?, '2026-01-01T00:00:00+00:00', 0)",
+                (slug, slug, shapely.to_wkb(shape)),
+            )
+        for number, (wijk, lon, lat) in enumerate([("botu", 4.44, 51.91), ("botu", 4.47, 51.92)], start=1):
+            conn.exec_driver_sql(
+                "INSERT INTO assets (id, name, category, description, lon, lat, wijk, source, version, created_by, "
+                "created_at, updated_by, updated_at, status) VALUES (?, ?, 'story', '', ?, ?, ?, 'field', 1, 'a', "
+                "'2026-01-01T00:00:00+00:00', 'a', '2026-01-01T00:00:00+00:00', 'approved')",
+                (f"00000000-0000-4000-8000-00000000000{number}", f"Verhaal {number}", lon, lat, wijk),
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO consents (asset_id, consent_date, recorded_by, purpose, text_version, under_16, "
+            "parent_consent, recorded_at) VALUES ('00000000-0000-4000-8000-000000000001', '2026-01-01', 'a', 'p', "
+            "'v1', 0, 0, '2026-01-01T00:00:00+00:00')"
+        )
+    engine.dispose()
+
+    store = Store.open(url)
+    first, second = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
+    areas = store.areas_of([first, second])
+    assert areas[first] == {"botu"}
+    assert areas[second] == {"oude-westen"}  # typed into BoTu, lies in Oude Westen
+    assert [a.name for a in store.list_assets(wijk="botu")] == ["Verhaal 1"]
+    assert store.get_meta("areas_changed") is None
+    with store.engine.connect() as conn:  # copying the assets table cascaded into nothing
+        assert conn.exec_driver_sql("SELECT count(*) FROM consents").scalar_one() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert "wijk" not in [c[1] for c in conn.exec_driver_sql("PRAGMA table_info(assets)")]

@@ -9,7 +9,9 @@ holds every area an asset lies in, derived from its location. This revision
 seeds it with the old wijk of every asset and asks the store to recompute it
 from the locations (``meta.areas_changed``), which :meth:`abcd.store.Store.open`
 does right after the upgrade. ``wijken`` learns each area's gemeente and when
-its streets were loaded (areas can now be known without streets).
+its streets were loaded (areas can now be known without streets); ``streets``
+marks the segments of the wijk itself apart from those within walking reach
+around it (for walking distances that do not stop at the border).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("wijken", sa.Column("gemeente", sa.String(200), nullable=True))
+    # Streets within walking reach around a wijk are kept too, so a walk may leave the wijk.
+    op.add_column("streets", sa.Column("in_wijk", sa.Boolean, nullable=False, server_default=sa.true()))
     op.add_column("wijken", sa.Column("streets_loaded_at", sa.String(32), nullable=True))
     op.execute("UPDATE wijken SET streets_loaded_at = loaded_at")
     op.create_table(
@@ -54,6 +58,8 @@ def downgrade() -> None:
     op.create_index("ix_assets_wijk_category", "assets", ["wijk", "category"])
     op.drop_index("ix_asset_areas_wijk", table_name="asset_areas")
     op.drop_table("asset_areas")
+    with op.batch_alter_table("streets") as batch:
+        batch.drop_column("in_wijk")
     with op.batch_alter_table("wijken") as batch:
         batch.drop_column("streets_loaded_at")
         batch.drop_column("gemeente")

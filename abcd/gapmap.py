@@ -1,0 +1,50 @@
+"""The gap map of a stored wijk: its streets, and every counted initiative within reach wherever it lies.
+
+Streets and residents do not stop at administrative lines. A street of the
+wijk counts every resident-led initiative within the distance, also one just
+across the border, and a walk to it may leave the wijk (the store keeps the
+streets within walking reach around each wijk, :data:`abcd.wijken.REACH_M`).
+So the gap maps of BoTu, of the buurt Tussendijken and of the CBS wijk
+Delfshaven around them agree on every street they share. This is the I/O edge
+of :func:`abcd.gaps.street_coverage`; the page and ``abcd gaps --wijk`` both
+call it.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from abcd import gaps
+from abcd.model import Category, counted_initiatives
+from abcd.store import Store, assets_to_frame
+
+
+def initiatives_near(store: Store, wijk: str) -> gpd.GeoDataFrame:
+    """The resident initiatives that count (:func:`abcd.model.counted_initiatives`) for the streets of ``wijk``.
+
+    Every counted initiative within the largest reach (:data:`abcd.gaps.MAX_DISTANCE_M`)
+    of the wijk is in the frame, wherever it lies.
+    """
+    bounds = store.get_wijk(wijk).boundary.bounds
+    near = store.assets_near(bounds, margin_m=gaps.MAX_DISTANCE_M, category=Category.INITIATIVE)
+    return assets_to_frame(counted_initiatives(near))
+
+
+def wijk_coverage(store: Store, wijk: str, *, distance_m: float, mode: gaps.Mode) -> gpd.GeoDataFrame:
+    """:func:`abcd.gaps.street_coverage` for the streets of ``wijk``, borders ignored (see the module docstring).
+
+    Walking uses the streets around the wijk too; the result has the wijk's
+    own segments only, and ``below_average`` is measured against their mean.
+    """
+    streets = store.streets(wijk, reach=mode == "network")
+    coverage = gaps.street_coverage(streets, initiatives_near(store, wijk), distance_m=distance_m, mode=mode)
+    if "in_wijk" in coverage.columns:
+        attrs = dict(coverage.attrs)
+        coverage = coverage[coverage["in_wijk"]].drop(columns="in_wijk").reset_index(drop=True)
+        coverage.attrs.update(attrs)
+        mean = float(coverage["initiatives"].mean()) if len(coverage) else 0.0
+        coverage["below_average"] = coverage["initiatives"] < mean
+    return coverage
+
+
+__all__ = ["initiatives_near", "wijk_coverage"]
