@@ -133,16 +133,19 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     from abcd import gaps
     from abcd.gaps import files as gap_files
 
+    wijk_name = None
+    not_walkable = 0
     if args.wijk and not (args.streets or args.assets):
         from abcd.assets import initiatives_frame
         from abcd.wijken import ensure_wijk
 
         store = _store(settings)
         wijk = ensure_wijk(store, _catalogue(settings), args.wijk, settings.wijken_dir)
+        wijk_name = wijk.name
         streets = store.streets(wijk.slug)
         initiatives = initiatives_frame(store, wijk=wijk.slug)
     elif args.streets and args.assets and not args.wijk:
-        streets = gap_files.read_streets(Path(args.streets))
+        streets, not_walkable = gap_files.read_streets(Path(args.streets))
         initiatives = gap_files.read_initiatives(Path(args.assets))
     else:
         raise AbcdError("error.gaps_args")
@@ -150,7 +153,8 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
         coverage = gaps.street_coverage(streets, initiatives, distance_m=args.distance, mode=args.mode)
     except gaps.GapInputError as exc:
         raise AbcdError("error.gaps_input", reason=str(exc)) from exc
-    gap_files.write_gaps(coverage, Path(args.out))
+    run = gap_files.GapRun.of(coverage, wijk=wijk_name)
+    gap_files.write_gaps(coverage, Path(args.out), run=run, lang=args.lang or settings.lang)
     figures = gaps.wijk_figures(coverage)
     print(
         t(
@@ -163,6 +167,8 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
             path=args.out,
         )
     )
+    if not_walkable:
+        print(t("cli.gaps_not_walkable", settings.lang, n=not_walkable))
     return 0
 
 
@@ -443,11 +449,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("gaps", help="streets without a resident initiative nearby (gap map) to .geojson or .csv")
     p.add_argument("--wijk", help="a wijk in the database (slug or CBS code)")
-    p.add_argument("--streets", help="your own street-line file (GeoJSON/GeoPackage), with --assets")
+    p.add_argument(
+        "--streets", help="your own street file (GeoJSON, GeoPackage, shapefile, .osm, .osm.pbf), with --assets"
+    )
     p.add_argument("--assets", help="your own initiatives or asset file (GeoJSON/GeoPackage/CSV), with --streets")
     p.add_argument("--distance", type=float, default=250.0, help="metres, 25..2000 (default 250)")
     p.add_argument("--mode", choices=["straight", "network"], default="straight", help="straight line or walking")
     p.add_argument("--out", required=True, help=".geojson (every segment) or .csv (per street)")
+    p.add_argument("--lang", choices=LANGUAGES, help="language of the CSV (default: ABCD_LANG, else nl)")
     p.set_defaults(handler=cmd_gaps)
 
     p = sub.add_parser("compact", help="rewrite the SQLite file (after erasures: no old copies left)")
