@@ -145,7 +145,11 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
         streets = store.streets(wijk.slug)
         initiatives = initiatives_frame(store, wijk=wijk.slug)
     elif args.streets and args.assets and not args.wijk:
+        from abcd.model import RD_NEW
+
         streets, not_walkable = gap_files.read_streets(Path(args.streets))
+        if streets.crs is not None and not streets.crs.equals(RD_NEW):
+            streets = streets.to_crs(RD_NEW)  # once: the analysis, the summary and the figures all measure in RD New
         initiatives = gap_files.read_initiatives(Path(args.assets))
     else:
         raise AbcdError("error.gaps_args")

@@ -290,24 +290,15 @@ def walkable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _walkable_mask(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    n = len(frame)
     column = "highway" if "highway" in frame.columns else "road_class" if "road_class" in frame.columns else None
-    if column is None:
-        road = np.full(n, True)
-        never = np.full(n, False)
-        needs_foot = np.full(n, False)
-    else:
-        classes = _per_value(frame[column], _road_verdict)
-        never = classes == "never"
-        road = classes == "walk"
-        needs_foot = classes == "foot"
-    foot = _per_value(_tag(frame, "foot"), _first_value)
-    access = _per_value(_tag(frame, "access"), _first_value)
-    motorroad = _per_value(_tag(frame, "motorroad"), _first_value)
+    road = _per_value(frame, column, _road_verdict)
+    foot = _per_value(frame, "foot", _first_value)
+    access = _per_value(frame, "access", _first_value)
+    motorroad = _per_value(frame, "motorroad", _first_value)
     foot_allowed = np.isin(foot, list(FOOT_ALLOWED))
     denied = np.isin(foot, list(FOOT_DENIED)) | (np.isin(access, list(ACCESS_DENIED)) & ~foot_allowed)
-    never = never | (motorroad == "yes")
-    return np.asarray(~never & ~denied & (road | (needs_foot & foot_allowed)), dtype=bool)
+    never = (road == "never") | (motorroad == "yes")
+    return np.asarray(~never & ~denied & ((road == "walk") | ((road == "foot") & foot_allowed)), dtype=bool)
 
 
 def _road_verdict(value: str) -> str:
@@ -329,10 +320,16 @@ def _first_value(value: str) -> str:
     return value.split(";")[0].strip()
 
 
-def _per_value(values: pd.Series, verdict: Callable[[str], str]) -> npt.NDArray[np.object_]:
-    """Apply ``verdict`` once per distinct value (a million rows hold a few dozen values)."""
-    codes, uniques = pd.factorize(values.map(_normalised, na_action="ignore"), use_na_sentinel=True)
-    answers = np.array([verdict(str(u)) for u in uniques] + [verdict("")], dtype=object)
+def _per_value(frame: pd.DataFrame, key: str | None, verdict: Callable[[str], str]) -> npt.NDArray[np.object_]:
+    """``verdict`` of the tag ``key`` per row, decided once per distinct value (a million rows hold a few dozen)."""
+    values = _tag(frame, key) if key is not None else None
+    if values is None:
+        return np.full(len(frame), verdict(""), dtype=object)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells: OSMnx lists
+        codes, uniques = pd.factorize(values.map(_normalised, na_action="ignore"), use_na_sentinel=True)
+    answers = np.array([verdict(str(_normalised(u))) for u in uniques] + [verdict("")], dtype=object)
     return np.asarray(answers[codes], dtype=object)  # code -1 (missing) takes the last answer
 
 
@@ -345,14 +342,14 @@ def _normalised(value: object) -> Hashable:
     return cell_text(value).lower()
 
 
-def _tag(frame: pd.DataFrame, key: str) -> pd.Series:
-    """The tag ``key`` per row: its column, else parsed from OSM ``other_tags``, else empty."""
+def _tag(frame: pd.DataFrame, key: str) -> pd.Series | None:
+    """The tag ``key`` per row: its column, else parsed from OSM ``other_tags``; ``None`` when neither has it."""
     if key in frame.columns:
         return frame[key]
     if "other_tags" in frame.columns:
         pattern = rf'(?:^|,)"{re.escape(key)}"=>"((?:[^"\\]|\\.)*)"'
         return frame["other_tags"].astype("string").str.extract(pattern, expand=False)
-    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -471,8 +468,10 @@ def _street_attributes(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _is_set(values: pd.Series) -> npt.NDArray[np.bool_]:
+def _is_set(values: pd.Series | None, n: int) -> npt.NDArray[np.bool_]:
     """A yes/no tag such as ``bridge``: set unless missing, empty, ``no`` or false."""
+    if values is None:
+        return np.zeros(n, dtype=bool)
     return np.asarray([_normalised(v) not in ("", "no", "false", "0") for v in values.to_numpy(dtype=object)])
 
 
@@ -481,7 +480,7 @@ def _without_duplicates(paths: gpd.GeoDataFrame, streets: npt.NDArray[np.object_
     geoms = np.asarray(paths.geometry.values)
     if geoms.size == 0 or streets.size == 0:
         return paths
-    crossing = _is_set(_tag(paths, "bridge")) | _is_set(_tag(paths, "tunnel"))
+    crossing = _is_set(_tag(paths, "bridge"), len(paths)) | _is_set(_tag(paths, "tunnel"), len(paths))
     near_path, near_street = shapely.STRtree(streets).query(geoms, predicate="dwithin", distance=width)
     touched = np.unique(near_path)
     corridors = np.empty(geoms.size, dtype=object)

@@ -219,19 +219,25 @@ def street_table(coverage: gpd.GeoDataFrame, run: GapRun, *, lang: Lang = "nl") 
     >>> list(street_table(cov, run, lang="en").columns)[:3]
     ['street', 'segments', 'length_m']
     """
+    header, cells = _street_cells(coverage, run, lang)
+    return pd.DataFrame(dict(zip(header, cells, strict=True)))
+
+
+def _street_cells(coverage: gpd.GeoDataFrame, run: GapRun, lang: Lang) -> tuple[list[str], list[list[str]]]:
+    """(headers, one list of text cells per column) of the per-street table; plain lists, fast to write."""
     from abcd.i18n.formats import decimal_mark
 
     summary = gaps.street_summary(coverage)
     mark = decimal_mark(lang)
     yes, no = t("gaps.csv.yes", lang), t("gaps.csv.no", lang)
     n = len(summary)
-    cells: dict[str, Any] = {
-        "street": summary["street"].astype(str).to_numpy(),
-        "segments": summary["segments"].astype(str).to_numpy(),
-        "initiatives": summary["initiatives"].astype(str).to_numpy(),
-        "needs_support": np.where(summary["needs_support"].to_numpy(dtype=bool), yes, no),
+    cells: dict[str, list[str]] = {
+        "street": [str(v) for v in summary["street"].to_numpy(dtype=object).tolist()],
+        "segments": [str(v) for v in summary["segments"].to_numpy(dtype=np.int64).tolist()],
+        "initiatives": [str(v) for v in summary["initiatives"].to_numpy(dtype=np.int64).tolist()],
+        "needs_support": [yes if v else no for v in summary["needs_support"].to_numpy(dtype=bool).tolist()],
         "share_needs_support": [
-            f"{v:.2f}".replace(".", mark) for v in summary["share_needs_support"].to_numpy(dtype=float)
+            f"{v:.2f}".replace(".", mark) for v in summary["share_needs_support"].to_numpy(dtype=float).tolist()
         ],
         "wijk": [run.wijk or ""] * n,
         "mode": [t(f"gaps.mode.{run.mode}", lang)] * n,
@@ -240,9 +246,7 @@ def street_table(coverage: gpd.GeoDataFrame, run: GapRun, *, lang: Lang = "nl") 
     }
     for column in _METRES:
         cells[column] = _whole_metres(summary[column].to_numpy(dtype=float))
-    return pd.DataFrame(
-        {t(_HEADER_KEYS[column], lang): cells[column] for column in STREET_TABLE_COLUMNS}, index=summary.index
-    )
+    return [t(_HEADER_KEYS[c], lang) for c in STREET_TABLE_COLUMNS], [cells[c] for c in STREET_TABLE_COLUMNS]
 
 
 def _whole_metres(values: npt.NDArray[np.float64]) -> list[str]:
@@ -259,11 +263,11 @@ def street_csv_bytes(coverage: gpd.GeoDataFrame, run: GapRun, *, lang: Lang = "n
     """The per-street CSV (see the module docstring) as UTF-8 bytes with a byte order mark."""
     from abcd.i18n.formats import csv_separator
 
-    table = street_table(coverage, run, lang=lang)
+    header, cells = _street_cells(coverage, run, lang)
     buffer = _io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=csv_separator(lang), lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.itertuples(index=False, name=None))
+    writer.writerow(header)
+    writer.writerows(zip(*cells, strict=True))
     return buffer.getvalue().encode("utf-8-sig")
 
 
