@@ -189,7 +189,8 @@ def read_street_file(
 
     io.check_file(path, max_bytes=max_bytes)
     try:
-        layer = "lines" if kind in _OSM_SUFFIXES else _line_layer(path)
+        # Only a GeoPackage holds several layers; listing a GeoJSON's would parse it twice.
+        layer = "lines" if kind in _OSM_SUFFIXES else _line_layer(path) if kind == ".gpkg" else None
         frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None

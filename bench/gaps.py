@@ -42,6 +42,7 @@ Benchmarks print figures and are never timed tests.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -240,6 +241,58 @@ GEOPANDAS_SCRIPT = textwrap.dedent(
 )
 
 
+# Where the time goes: the same steps as each side, timed inside one fresh process (CPU seconds).
+ABCD_PHASES = textwrap.dedent(
+    """\
+    import json, sys, time
+    from pathlib import Path
+    clock = time.process_time
+    marks = [("start-up", clock())]
+    from abcd import gaps
+    from abcd.gaps import files
+    from abcd.model import RD_NEW
+    marks.append(("imports", clock()))
+    streets, _ = files.read_streets(Path(sys.argv[1]))
+    streets = streets if streets.crs.equals(RD_NEW) else streets.to_crs(RD_NEW)
+    initiatives = files.read_initiatives(Path(sys.argv[2]))
+    marks.append(("read", clock()))
+    coverage = gaps.street_coverage(streets, initiatives)
+    marks.append(("analysis", clock()))
+    files.write_gaps(coverage, Path(sys.argv[3]), run=files.GapRun.of(coverage))
+    marks.append(("per street + write", clock()))
+    print(json.dumps([(name, t - before) for (name, t), (_, before) in zip(marks, [("", 0.0), *marks])]))
+    """
+)
+GEOPANDAS_PHASES = textwrap.dedent(
+    """\
+    import json, sys, time
+    clock = time.process_time
+    marks = [("start-up", clock())]
+    import geopandas as gpd
+    marks.append(("imports", clock()))
+    streets = gpd.read_file(sys.argv[1]).to_crs(28992)
+    initiatives = gpd.read_file(sys.argv[2]).to_crs(28992)
+    marks.append(("read", clock()))
+    pairs = gpd.sjoin(streets, initiatives, predicate="dwithin", distance=250)
+    streets["initiatives"] = pairs.groupby(level=0).size().reindex(streets.index, fill_value=0)
+    marks.append(("analysis", clock()))
+    streets["needs_support"] = streets["initiatives"] == 0
+    per_street = streets.groupby(streets["name"].fillna("(geen naam)")).agg(
+        segments=("initiatives", "size"), initiatives=("initiatives", "max"), needs_support=("needs_support", "all")
+    )
+    per_street.to_csv(sys.argv[3])
+    marks.append(("per street + write", clock()))
+    print(json.dumps([(name, t - before) for (name, t), (_, before) in zip(marks, [("", 0.0), *marks])]))
+    """
+)
+
+
+def phases(code: str, *paths: Path) -> dict[str, float]:
+    """CPU seconds of each step of ``code`` run in a fresh process (it prints them as JSON)."""
+    done = subprocess.run([sys.executable, "-c", code, *map(str, paths)], capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def abcd_command() -> list[str]:
     """The installed ``abcd`` command next to this interpreter, else ``python -m abcd.cli``."""
     script = Path(sys.executable).with_name("abcd")
@@ -284,6 +337,10 @@ def command_versus_geopandas(*, segments: int, initiatives: int, runs: int) -> N
             check = pd.read_csv(root / "x.csv", sep=";", encoding="utf-8-sig")
             if len(check) == 0:
                 raise RuntimeError("abcd gaps wrote an empty table")
+            for name, code in (("abcd gaps", ABCD_PHASES), ("geopandas", GEOPANDAS_PHASES)):
+                spent = phases(code, s, a, root / "phases.csv")
+                steps = ", ".join(f"{step} {seconds:.2f}" for step, seconds in spent.items())
+                print(f"{'':<22} {name:<10} where the CPU time goes: {steps}")
 
 
 def national(*, segments: int, initiatives: int, wijken: int, repeats: int) -> None:

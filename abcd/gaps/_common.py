@@ -33,7 +33,7 @@ EPS_M: Final = 1e-6
 # Pieces this much further than the nearest one still count as equally near
 # when an initiative is snapped onto the network (ties are kept, not broken).
 TIE_M: Final = 1e-9
-_CANDIDATES_PER_BATCH: Final = 4_000_000  # near_pairs measures this many at once (~200 MB of temporaries)
+_CANDIDATES_PER_BATCH: Final = 2_000_000  # near_pairs measures this many at once (~100 MB of temporaries)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -522,15 +522,18 @@ def _street_labels(coverage: gpd.GeoDataFrame, name_column: str) -> list[str]:
     if not unnamed.size:
         return names.tolist()
     road = _cell_texts(coverage["highway"].iloc[unnamed]) if "highway" in coverage else [""] * unnamed.size
-    osm = _cell_texts(coverage["osm_id"].iloc[unnamed]) if "osm_id" in coverage else None
+    osm = _cell_texts(coverage["osm_id"].iloc[unnamed]) if "osm_id" in coverage else np.full(unnamed.size, "")
+    keys = [f"osm:{o}" if o else "" for o in osm.tolist()]
     # Without an OSM id the geometry is the identity: its RD coordinates to the
     # centimetre (+0.0 folds -0.0 into 0.0), so WGS84 and RD input agree.
-    geoms = to_rd(np.asarray(coverage.geometry.values)[unnamed], coverage.crs, "coverage")
-    coords, owner = shapely.get_coordinates(geoms, return_index=True)
-    rounded = np.round(coords, 2) + 0.0
-    bounds = np.searchsorted(owner, np.arange(len(unnamed) + 1))
-    shape = [rounded[bounds[k] : bounds[k + 1]].tobytes().hex() for k in range(len(unnamed))]
-    keys = [f"osm:{osm[k]}" if osm is not None and osm[k] else f"xy:{shape[k]}" for k in range(len(unnamed))]
+    no_id = [k for k, key in enumerate(keys) if not key]
+    if no_id:
+        geoms = to_rd(np.asarray(coverage.geometry.values)[unnamed[no_id]], coverage.crs, "coverage")
+        coords, owner = shapely.get_coordinates(geoms, return_index=True)
+        rounded = np.round(coords, 2) + 0.0
+        bounds = np.searchsorted(owner, np.arange(len(no_id) + 1))
+        for m, k in enumerate(no_id):
+            keys[k] = f"xy:{rounded[bounds[m] : bounds[m + 1]].tobytes().hex()}"
     digests = {key: hashlib.blake2b(key.encode(), digest_size=8).hexdigest() for key in keys}
     width = 4  # the shortest prefix that keeps different segments apart
     while width < 16 and len({d[:width] for d in digests.values()}) < len(digests):
@@ -547,5 +550,9 @@ def _cell_texts(values: pd.Series) -> npt.NDArray[np.object_]:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable cells: OSMnx lists
         return np.array([cell_text(v) for v in values.to_numpy(dtype=object)], dtype=object)
-    texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+    if isinstance(values.dtype, pd.StringDtype):  # text only: strip in one go
+        stripped = pd.Series(uniques, dtype=values.dtype).str.strip().to_numpy(dtype=object)
+        texts = np.append(stripped, "")
+    else:
+        texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
     return np.asarray(texts[codes], dtype=object)

@@ -251,8 +251,10 @@ def _street_cells(coverage: gpd.GeoDataFrame, run: GapRun, lang: Lang) -> tuple[
 
 def _whole_metres(values: npt.NDArray[np.float64]) -> list[str]:
     """Metres rounded half up to whole metres; empty where unknown."""
-    rounded = np.floor(values + 0.5)
-    return ["" if np.isnan(v) else str(int(v)) for v in rounded.tolist()]
+    known = ~np.isnan(values)
+    text = np.full(values.size, "", dtype=object)
+    text[known] = np.floor(values[known] + 0.5).astype(np.int64).astype(str)
+    return list(text.tolist())
 
 
 def _number(value: float, mark: str) -> str:
