@@ -134,6 +134,8 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     from abcd import gaps
     from abcd.gaps import files as gap_files
 
+    wijk_name = None
+    not_walkable = 0
     try:
         if args.wijk and not (args.streets or args.assets):
             from abcd.gapmap import wijk_coverage
@@ -144,15 +146,21 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
             if store.streets(wijk.slug).empty:
                 raise AbcdError("error.gaps_no_streets", wijk=wijk.name, slug=wijk.slug)
             coverage = wijk_coverage(store, wijk.slug, distance_m=args.distance, mode=args.mode)
+            wijk_name = wijk.name
         elif args.streets and args.assets and not args.wijk:
-            streets = gap_files.read_streets(Path(args.streets))
+            from abcd.model import RD_NEW
+
+            streets, not_walkable = gap_files.read_streets(Path(args.streets))
+            if streets.crs is not None and not streets.crs.equals(RD_NEW):
+                streets = streets.to_crs(RD_NEW)  # once: analysis, summary and figures all measure in RD New
             initiatives = gap_files.read_initiatives(Path(args.assets))
             coverage = gaps.street_coverage(streets, initiatives, distance_m=args.distance, mode=args.mode)
         else:
             raise AbcdError("error.gaps_args")
     except gaps.GapInputError as exc:
         raise AbcdError("error.gaps_input", reason=str(exc)) from exc
-    gap_files.write_gaps(coverage, Path(args.out))
+    run = gap_files.GapRun.of(coverage, wijk=wijk_name)
+    gap_files.write_gaps(coverage, Path(args.out), run=run, lang=args.lang or settings.lang)
     figures = gaps.wijk_figures(coverage)
     print(
         t(
@@ -165,6 +173,8 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
             path=args.out,
         )
     )
+    if not_walkable:
+        print(t("cli.gaps_not_walkable", settings.lang, n=not_walkable))
     return 0
 
 
@@ -482,11 +492,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("gaps", help="streets without a resident initiative nearby (gap map) to .geojson or .csv")
     p.add_argument("--wijk", help="a wijk in the database (slug or CBS code)")
-    p.add_argument("--streets", help="your own street-line file (GeoJSON/GeoPackage), with --assets")
+    p.add_argument(
+        "--streets", help="your own street file (GeoJSON, GeoPackage, shapefile, .osm, .osm.pbf), with --assets"
+    )
     p.add_argument("--assets", help="your own initiatives or asset file (GeoJSON/GeoPackage/CSV), with --streets")
     p.add_argument("--distance", type=float, default=250.0, help="metres, 25..2000 (default 250)")
     p.add_argument("--mode", choices=["straight", "network"], default="straight", help="straight line or walking")
     p.add_argument("--out", required=True, help=".geojson (every segment) or .csv (per street)")
+    p.add_argument("--lang", choices=LANGUAGES, help="language of the CSV (default: ABCD_LANG, else nl)")
     p.set_defaults(handler=cmd_gaps)
 
     p = sub.add_parser("compact", help="rewrite the SQLite file (after erasures: no old copies left)")

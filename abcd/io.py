@@ -121,7 +121,7 @@ def read_layer(path: Path, *, max_rows: int = MAX_ROWS) -> gpd.GeoDataFrame:
     path = Path(path)
     layer = None
     if path.suffix.lower() == ".gpkg":
-        layer = _gpkg_layer(path, max_rows)
+        layer = gpkg_layer(path, max_rows)
     else:
         _check_json(path, max_rows)
     try:
@@ -215,8 +215,22 @@ def _json_shape(text: str) -> tuple[int, int]:
     return limits.nesting_depth(brackets, "[{", "]}"), brackets.count(b"[]")
 
 
-def _gpkg_layer(path: Path, max_rows: int) -> str:
-    """The GeoPackage layer to import, after checks that keep a small file from unfolding into a huge read.
+def check_json_depth(path: Path) -> None:
+    """Refuse a JSON file nested deeper than :data:`~abcd.limits.MAX_JSON_DEPTH`, before any parser recurses into it.
+
+    Only brackets are counted, strings included: quick enough for a street
+    file of hundreds of MB, and a bracket inside a string can only make the
+    check stricter, never let a deep file through. Files that are imported
+    get the full measure (:func:`read_layer`).
+    """
+    if limits.nesting_depth(Path(path).read_bytes().translate(None, _NOT_BRACKETS), "[{", "]}") > MAX_JSON_DEPTH:
+        raise ImportFileError("error.json_too_deep", path=Path(path).name, max=MAX_JSON_DEPTH)
+
+
+def gpkg_layer(path: Path, max_rows: int, *, max_vertices: int = limits.MAX_FILE_VERTICES, lines: bool = False) -> str:
+    """The GeoPackage layer to read (the first, or with ``lines`` the first line layer), after checks.
+
+    The checks keep a small file from unfolding into a huge read.
 
     A GeoPackage is an SQLite database, and SQLite views run queries: a
     100 kB file whose layer is a recursive view claims 50 million features
@@ -241,6 +255,9 @@ def _gpkg_layer(path: Path, max_rows: int) -> str:
             raise ImportFileError("error.gpkg_view", path=path.name, layer=name)
     try:
         layers = [str(name) for name, geometry_type in pyogrio.list_layers(path) if geometry_type]
+        if lines:  # a GeoPackage of streets may hold points and polygons too
+            line_layers = [str(n) for n, kind in pyogrio.list_layers(path) if kind and "LineString" in str(kind)]
+            layers = line_layers or layers
         info: dict[str, Any] = pyogrio.read_info(path, layer=layers[0]) if layers else {"features": 0, "fields": []}
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None
@@ -251,7 +268,7 @@ def _gpkg_layer(path: Path, max_rows: int) -> str:
         raise ImportFileError("error.too_many_rows", count=features, max=max_rows)
     limits.check_columns(columns)
     limits.check_cells(max(features, 0) * columns)
-    _check_gpkg_geometries(path, layers[0], max_rows)
+    _check_gpkg_geometries(path, layers[0], max_rows, max_vertices)
     return layers[0]
 
 
@@ -259,7 +276,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
 
 
-def _check_gpkg_geometries(path: Path, layer: str, max_rows: int) -> None:
+def _check_gpkg_geometries(path: Path, layer: str, max_rows: int, max_vertices: int) -> None:
     """Measure the geometry blobs of a GeoPackage layer (a plain table, checked above) straight from SQLite."""
     quoted = '"' + layer.replace('"', '""') + '"'
     try:
@@ -275,7 +292,7 @@ def _check_gpkg_geometries(path: Path, layer: str, max_rows: int) -> None:
             for number, (blob,) in enumerate(blobs, start=1):
                 if isinstance(blob, bytes):
                     vertices += _within_row(number, limits.check_gpkg_geometry, blob)
-                    limits.check_file_vertices(vertices)
+                    limits.check_file_vertices(vertices, max_vertices)
     except sqlite3.DatabaseError as exc:
         raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
 

@@ -47,6 +47,11 @@ MAX_CELLS = 1_000_000
 """Rows times columns per file (20,000 rows of 50 columns): every cell becomes a Python object."""
 MAX_FILE_VERTICES = 1_000_000
 """Vertices of all geometries of a file together: 13 times all of Rotterdam's streets (77,606)."""
+MAX_STREET_FEATURES = 2_000_000
+"""Lines of an officer's own street file (``abcd gaps --streets``, ``abcd wijken add --streets``, on the
+command line only): every walkable street segment of the Netherlands is about 1.5 million."""
+MAX_STREET_VERTICES = 20_000_000
+"""Vertices of such a street file together: about three times the country's."""
 
 # --- one row or value ------------------------------------------------------------------------------
 MAX_ROW_CHARS = 1_000_000
@@ -88,10 +93,10 @@ def check_cells(count: int) -> None:
         raise ImportFileError("error.too_many_cells", max=MAX_CELLS)
 
 
-def check_file_vertices(count: int) -> None:
-    """Refuse a file whose geometries hold more than :data:`MAX_FILE_VERTICES` vertices together."""
-    if count > MAX_FILE_VERTICES:
-        raise ImportFileError("error.file_too_many_vertices", count=count, max=MAX_FILE_VERTICES)
+def check_file_vertices(count: int, maximum: int = MAX_FILE_VERTICES) -> None:
+    """Refuse a file whose geometries hold more than ``maximum`` vertices together."""
+    if count > maximum:
+        raise ImportFileError("error.file_too_many_vertices", count=count, max=maximum)
 
 
 def nesting_depth(text: str | bytes, opening: str, closing: str) -> int:

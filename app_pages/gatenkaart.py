@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from abcd import gaps, maps, ui
-from abcd.gaps.files import gaps_bytes
+from abcd.gaps.files import GapRun, gaps_bytes
 from abcd.i18n.formats import format_number
 from abcd.permissions import Permission
 
@@ -61,11 +61,12 @@ st.dataframe(
     },
 )
 name = f"gatenkaart-{ctx.wijk.slug}-{mode}-{distance}m"
+run = GapRun.of(coverage, wijk=ctx.wijk.name)  # the wijk, mode, distance and date go into the files
 col_csv, col_geojson = st.columns(2)
 # The files are written only when someone downloads them, not on every move of the slider.
 col_csv.download_button(
     tr("gaps.download_csv"),
-    lambda: gaps_bytes(coverage, ".csv"),
+    lambda: gaps_bytes(coverage, ".csv", run=run, lang=ctx.lang),
     file_name=f"{name}.csv",
     mime="text/csv",
     key="gaps_csv",
@@ -73,7 +74,7 @@ col_csv.download_button(
 )
 col_geojson.download_button(
     tr("gaps.download_geojson"),
-    lambda: gaps_bytes(coverage, ".geojson"),
+    lambda: gaps_bytes(coverage, ".geojson", run=run, lang=ctx.lang),
     file_name=f"{name}.geojson",
     mime="application/geo+json",
     key="gaps_geojson",

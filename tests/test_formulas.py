@@ -27,7 +27,7 @@ from shapely.geometry import LineString, Point
 from abcd import exchange, io
 from abcd._formulas import _NUMBER, FORMULA_STARTS, neutralise_formula, restore_formula
 from abcd.gaps import street_coverage
-from abcd.gaps.files import gaps_bytes, write_gaps
+from abcd.gaps.files import GapRun, gaps_bytes, read_street_csv, write_gaps
 from abcd.investments.exchange import (
     SUMMARY_CSV_COLUMNS,
     read_investment_rows,
@@ -58,7 +58,7 @@ HARMLESS = ["'t Hoekje", "'s-Gravendijkwal", "Buurthuis = ontmoeten", "-12"]
 
 def spreadsheet_cells(data: bytes) -> list[dict[str, str]]:
     """The cells as a spreadsheet gets them from the CSV text (quotes of the CSV format removed)."""
-    return list(csv.DictReader(_io.StringIO(data.decode("utf-8"), newline="")))
+    return list(csv.DictReader(_io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def assert_opens_as_text(cell: str, text: str) -> None:
@@ -229,12 +229,16 @@ def test_the_gap_map_csv_opens_street_names_as_text(tmp_path: Path) -> None:
     )
     assets = gpd.GeoDataFrame({"category": ["initiative"], "resident_led": [True]}, geometry=[Point(50, 10)], crs=28992)
     coverage = street_coverage(streets, assets, distance_m=100)
-    rows = {r["street"].lstrip("'"): r for r in spreadsheet_cells(gaps_bytes(coverage, ".csv"))}
+    run = GapRun.of(coverage)
+    rows = {r["street"].lstrip("'"): r for r in spreadsheet_cells(gaps_bytes(coverage, ".csv", run=run, lang="en"))}
     assert_opens_as_text(next(r["street"] for r in rows.values() if evil in r["street"]), evil)
     assert rows["Schiedamseweg"]["street"] == "Schiedamseweg"
     assert float(rows[evil]["length_m"]) == pytest.approx(100.0)
+    table = tmp_path / "gaten.csv"
+    write_gaps(coverage, table, run=run)  # read back, the name is what it was
+    assert set(read_street_csv(table)[0]["street"]) == {evil, "Schiedamseweg"}
     out = tmp_path / "gaten.geojson"
-    write_gaps(coverage, out)  # GeoJSON is not a spreadsheet: the name as it is
+    write_gaps(coverage, out, run=run)  # GeoJSON is not a spreadsheet: the name as it is
     assert {f["properties"]["name"] for f in json.loads(out.read_text())["features"]} == {evil, "Schiedamseweg"}
 
 

@@ -29,6 +29,7 @@ from abcd.gaps import (
     street_coverage,
     street_summary,
     wijk_figures,
+    wijk_figures_by,
 )
 from tests.helpers import INSIDE_BOTU, INSIDE_BOTU_2, OUDE_WESTEN, POLYGON_IN_BOTU
 
@@ -775,3 +776,52 @@ def test_translation_changes_nothing(scene: Any, dx: int, dy: int, distance: flo
     assert (a["needs_support"] == b["needs_support"]).all()
     assert (a["below_average"] == b["below_average"]).all()
     np.testing.assert_allclose(a["nearest_initiative_m"], b["nearest_initiative_m"], atol=1e-6, rtol=0)
+
+
+# --------------------------------------------------------------------------
+# Many wijken at once; the numpy pair search
+# --------------------------------------------------------------------------
+
+
+def test_below_average_per_wijk_and_figures_of_every_wijk() -> None:
+    streets = grid3()
+    streets["wijk"] = ["west" if g.centroid.x < 100 else "oost" for g in streets.geometry]
+    assets = grid_assets()
+    cov = street_coverage(streets, assets, distance_m=100, by="wijk")
+    for wijk, rows in cov.groupby("wijk"):
+        alone = street_coverage(streets[streets["wijk"] == wijk], assets, distance_m=100)
+        # The counts do not change (initiatives across the border still count); the average is the wijk's own.
+        assert rows["initiatives"].tolist() == alone["initiatives"].tolist()
+        assert rows["below_average"].tolist() == alone["below_average"].tolist()
+    figures = wijk_figures_by(cov, by="wijk")
+    assert list(figures.index) == ["west", "oost"]  # in order of appearance
+    for wijk in figures.index:
+        one = wijk_figures(cov[cov["wijk"] == wijk])
+        row = figures.loc[wijk]
+        assert row["segments"] == one.segments and row["segments_needs_support"] == one.segments_needs_support
+        assert row["segments_below_average"] == one.segments_below_average
+        assert row["length_m"] == pytest.approx(one.length_m)
+        assert row["share_length_needs_support"] == pytest.approx(one.share_length_needs_support)
+        assert row["mean_initiatives_per_segment"] == pytest.approx(one.mean_initiatives_per_segment)
+        assert (row["distance_m"], row["mode"]) == (100.0, "straight")
+    with pytest.raises(GapInputError, match="by='buurt'"):
+        street_coverage(streets, assets, by="buurt")
+    with pytest.raises(GapInputError, match="by='buurt'"):
+        wijk_figures_by(cov, by="buurt")
+
+
+@pytest.mark.parametrize("batch", [7, 4_000_000])
+def test_near_pairs_finds_exactly_the_pairs_within_reach(monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    from abcd.gaps import _common
+
+    monkeypatch.setattr(_common, "_CANDIDATES_PER_BATCH", batch)
+    rng = np.random.default_rng(3)
+    points = rng.uniform(0, 1000, (300, 2))
+    targets = np.concatenate([rng.uniform(-200, 1200, (500, 2)), points[:5]])  # some exactly on a point
+    i, j, d = _common.near_pairs(points, targets, 75.0)
+    full = np.hypot(*(points[:, None, :] - targets[None, :, :]).transpose(2, 0, 1))
+    expected = set(zip(*np.nonzero(full <= 75.0), strict=True))
+    assert set(zip(i.tolist(), j.tolist(), strict=True)) == expected and len(i) == len(expected)
+    np.testing.assert_allclose(d, full[i, j], rtol=0, atol=1e-9)
+    none = _common.near_pairs(points[:0], targets, 75.0)
+    assert all(a.size == 0 for a in none)

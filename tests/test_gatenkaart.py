@@ -81,13 +81,15 @@ def test_downloads_parse_back_and_match_the_cli(db_url: str, tmp_path: Path) -> 
         from_cli.columns
     )
     csv_out = tmp_path / "botu.csv"
-    assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--out", str(csv_out)]) == 0
-    table = pd.read_csv(csv_out)
-    assert list(table.columns) == list(gaps.street_summary(gaps.street_coverage(from_cli, from_cli.iloc[0:0])).columns)
+    # English: the summary's own column names, then the run (wijk, mode, distance, date) on every row.
+    assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--out", str(csv_out), "--lang", "en"]) == 0
+    table = pd.read_csv(csv_out, encoding="utf-8-sig")
+    summary_columns = list(gaps.street_summary(gaps.street_coverage(from_cli, from_cli.iloc[0:0])).columns)
+    assert list(table.columns) == [*summary_columns, "wijk", "mode", "distance_m", "date"]
     page_table = at.dataframe[0].value
     assert sorted(table["street"]) == sorted(page_table["street"])
     assert json.loads(out.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
-    assert io.StringIO(csv_out.read_text(encoding="utf-8")).readline().startswith("street,segments")
+    assert io.StringIO(csv_out.read_text(encoding="utf-8-sig")).readline().startswith("street,segments")
 
 
 def test_file_mode_keeps_input_properties(db_url: str, tmp_path: Path) -> None:
@@ -150,3 +152,45 @@ def test_page_and_cli_count_the_same_initiatives_and_never_one_awaiting_approval
     from_cli = gpd.read_file(out)
     expected = gaps.street_coverage(store.streets("bospolder-tussendijken"), counted)
     assert from_cli["initiatives"].tolist() == expected["initiatives"].tolist()
+
+
+def test_cli_csv_is_dutch_by_default_with_the_run_and_reads_back(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from abcd.gaps.files import read_run, read_street_csv
+
+    out = tmp_path / "botu.csv"
+    assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--mode", "network", "--out", str(out)]) == 0
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("straat;straatdelen;lengte_m;") and header.endswith(";wijk;modus;afstand_m;datum")
+    summary, run = read_street_csv(out)
+    assert run is not None and (run.wijk, run.mode, run.distance_m) == ("Bospolder-Tussendijken", "network", 250.0)
+    from abcd.gapmap import wijk_coverage
+
+    store = Store.open(db_url)
+    expected = gaps.street_summary(wijk_coverage(store, "bospolder-tussendijken", distance_m=250.0, mode="network"))
+    assert summary["street"].tolist() == expected["street"].tolist()
+    assert summary["needs_support"].tolist() == expected["needs_support"].tolist()
+    geojson = tmp_path / "botu.geojson"
+    assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--distance", "300", "--out", str(geojson)]) == 0
+    assert read_run(geojson) == replace(run, mode="straight", distance_m=300.0)
+
+
+def test_cli_walks_only_on_the_walkable_lines_of_an_osm_extract(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ABCD_LANG", raising=False)
+    initiatives = gpd.GeoDataFrame({"naam": ["Moestuin"]}, geometry=gpd.points_from_xy([4.4416], [51.9105]), crs=4326)
+    initiatives.to_file(tmp_path / "initiatieven.geojson")
+    out = tmp_path / "uit.geojson"
+    streets = ROOT / "tests" / "data" / "streets.osm"
+    code = cli_main(
+        ["gaps", "--streets", str(streets), "--assets", str(tmp_path / "initiatieven.geojson"), "--out", str(out)]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "3 straatdelen geanalyseerd" in printed and "4 lijnen zijn niet beloopbaar" in printed
+    result = gpd.read_file(out)
+    assert sorted(result["osm_id"]) == ["101", "102", "104"]
+    assert "other_tags" in result.columns  # the file's own properties stay
+    assert (result["initiatives"] == 1).all()

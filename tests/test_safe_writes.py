@@ -294,8 +294,8 @@ def _kill_an_import(db: Path, csv_path: Path, mode: str, delay: float) -> KillOu
             time.sleep(0.002)
         if mode == "during":
             time.sleep(delay)
-        else:  # "after-commit": the moment the transaction is over
-            while write_locked(db) and proc.poll() is None:
+        else:  # "after-commit": the moment the commit is visible (a lock seen early may be WAL recovery)
+            while row_counts_of(db)[0] == before[0] and proc.poll() is None:
                 time.sleep(0.0005)
         locked = write_locked(db)
         os.kill(proc.pid, signal.SIGKILL)

@@ -4,7 +4,8 @@ Rotterdam works "from the average": normal effort everywhere and *more* effort
 where residents have no initiative of their own. :func:`street_coverage`
 answers, street segment by street segment, whether a resident-led initiative
 is within reach; :func:`street_summary` rolls that up per street and
-:func:`wijk_figures` gives the headline figures. Everything is pure
+:func:`wijk_figures` gives the headline figures (:func:`wijk_figures_by` for many
+wijken at once). Everything is pure
 (GeoDataFrames in, frames out); reading and writing gap files is
 :mod:`abcd.gaps.files`.
 
@@ -26,6 +27,7 @@ from abcd.gaps.coverage import (
     street_coverage,
     street_summary,
     wijk_figures,
+    wijk_figures_by,
 )
 from abcd.gaps.errors import GapInputError
 
@@ -43,4 +45,5 @@ __all__ = [
     "street_coverage",
     "street_summary",
     "wijk_figures",
+    "wijk_figures_by",
 ]

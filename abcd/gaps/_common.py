@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, Final, cast
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import geopandas as gpd
 import numpy as np
@@ -13,9 +13,11 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import CRS
-from scipy.spatial import cKDTree
 
 from abcd.gaps.errors import GapInputError
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 RD_NEW_EPSG: Final = 28992
 """Amersfoort / RD New: the metric CRS all distances are measured in."""
@@ -31,6 +33,7 @@ EPS_M: Final = 1e-6
 # Pieces this much further than the nearest one still count as equally near
 # when an initiative is snapped onto the network (ties are kept, not broken).
 TIE_M: Final = 1e-9
+_CANDIDATES_PER_BATCH: Final = 2_000_000  # near_pairs measures this many at once (~100 MB of temporaries)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -115,6 +118,54 @@ def expand_ranges(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArra
     return owner, items
 
 
+def near_pairs(xy: FloatArray, targets: FloatArray, reach: float) -> tuple[IntArray, IntArray, FloatArray]:
+    """(point, target, distance) of every pair of points closer than ``reach``, in numpy alone.
+
+    A fixed-radius search on a grid of square cells of ``reach / 2``: a
+    point's partners lie in the 5 x 5 cells around its own. Targets are
+    sorted by (column, row) of their cell, so each of the five columns is one
+    run found by binary search. About twice as many candidates as pairs are
+    measured; that costs less than loading a KD-tree library at start-up.
+    Points are taken in batches of at most ``_CANDIDATES_PER_BATCH`` candidates, so memory stays bounded.
+    """
+    if xy.shape[0] == 0 or targets.shape[0] == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    size = reach / 2.0
+    origin = np.minimum(xy.min(axis=0), targets.min(axis=0)) - 3 * size
+    target_cell = np.floor((targets - origin) / size).astype(np.int64)
+    point_cell = np.floor((xy - origin) / size).astype(np.int64)
+    rows = int(max(target_cell[:, 1].max(), point_cell[:, 1].max())) + 5  # room for the +-2 neighbours
+    target_key = target_cell[:, 0] * rows + target_cell[:, 1]
+    order = np.argsort(target_key, kind="stable")
+    sorted_key = target_key[order]
+    sorted_x, sorted_y = targets[order, 0], targets[order, 1]
+    point_key = point_cell[:, 0] * rows + point_cell[:, 1]
+    columns = np.arange(-2, 3) * rows
+
+    centre = point_key[:, None] + columns
+    lo = np.searchsorted(sorted_key, centre - 2, side="left")
+    hi = np.searchsorted(sorted_key, centre + 2, side="right")
+    per_point = (hi - lo).sum(axis=1)
+    # Batches of at most _CANDIDATES_PER_BATCH candidates (a dense city centre has many per point).
+    cut = np.searchsorted(
+        np.cumsum(per_point), np.arange(1, 1 + per_point.sum() // _CANDIDATES_PER_BATCH) * _CANDIDATES_PER_BATCH
+    )
+    bounds = np.unique(np.concatenate([[0], cut, [xy.shape[0]]]))
+    found_i: list[IntArray] = []
+    found_j: list[IntArray] = []
+    found_d: list[FloatArray] = []
+    for start, stop in itertools.pairwise(bounds.tolist()):
+        run, item = expand_ranges(lo[start:stop].ravel(), (hi[start:stop] - lo[start:stop]).ravel())
+        dx = np.repeat(xy[start:stop, 0], per_point[start:stop]) - sorted_x[item]
+        dy = np.repeat(xy[start:stop, 1], per_point[start:stop]) - sorted_y[item]
+        square = dx * dx + dy * dy
+        keep = np.flatnonzero(square <= reach * reach)
+        found_i.append(start + run[keep] // columns.size)
+        found_j.append(order[item[keep]])
+        found_d.append(np.sqrt(square[keep]))
+    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_d)
+
+
 def flatten(lists: npt.NDArray[np.object_]) -> tuple[IntArray, IntArray]:
     """(owner, value) for an object array of int lists, as KD-tree ball queries return."""
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
@@ -131,9 +182,9 @@ def point_piece_distance(p: FloatArray, a: FloatArray, b: FloatArray) -> tuple[F
     return np.hypot(apx - t * abx, apy - t * aby), t
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Pieces:
-    """Street lines as single parts, cut into straight pieces with a KD-tree on their midpoints.
+    """Street lines as single parts, cut into straight pieces (with a KD-tree on their midpoints when asked).
 
     Pure numpy on the pieces is what makes the hot paths fast: no shapely
     geometry objects are created and no GEOS call is made per pair.
@@ -150,12 +201,37 @@ class Pieces:
     length: FloatArray  # (Q,)
     piece_part: IntArray  # (Q,) part of each piece, ascending
     along: FloatArray  # (Q,) distance along the part where the piece starts
-    mid_tree: cKDTree
     half: float  # the largest half length of a piece
 
     @property
     def piece_seg(self) -> IntArray:
         return self.part_seg[self.piece_part]
+
+    @cached_property
+    def columns(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        """(start x, start y, direction x, direction y, 1 / squared length or 0) of every piece, contiguous."""
+        ab = self.b - self.a
+        den = ab[:, 0] * ab[:, 0] + ab[:, 1] * ab[:, 1]
+        inverse = np.divide(1.0, den, out=np.zeros_like(den), where=den > 0)
+        return (
+            np.ascontiguousarray(self.a[:, 0]),
+            np.ascontiguousarray(self.a[:, 1]),
+            np.ascontiguousarray(ab[:, 0]),
+            np.ascontiguousarray(ab[:, 1]),
+            inverse,
+        )
+
+    @cached_property
+    def mid_tree(self) -> cKDTree:
+        """A KD-tree on the pieces' midpoints, built on first use.
+
+        Straight-line counting of points needs no KD-tree (see :func:`near_pairs`),
+        and importing ``scipy.spatial`` alone costs about half a second of a
+        command's start-up, so scipy is loaded only here and in network mode.
+        """
+        from scipy.spatial import cKDTree
+
+        return cKDTree((self.a + self.b) * 0.5, balanced_tree=False, compact_nodes=False)
 
 
 def pieces_of(geoms: GeomArray, max_len: float) -> Pieces:
@@ -187,7 +263,6 @@ def pieces_of(geoms: GeomArray, max_len: float) -> Pieces:
         length=length,
         piece_part=piece_part,
         along=before - before[first_piece][piece_part],
-        mid_tree=cKDTree((a + b) * 0.5, balanced_tree=False, compact_nodes=False),
         half=0.5 * float(length.max(initial=0.0)),
     )
 

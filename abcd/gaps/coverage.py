@@ -33,6 +33,7 @@ from typing import Any, Final, Literal, get_args
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 
@@ -46,7 +47,6 @@ from abcd.gaps._common import (
     row_labels,
     to_rd,
 )
-from abcd.gaps._network import network_coverage
 from abcd.gaps._straight import straight_coverage
 from abcd.gaps.errors import GapInputError
 
@@ -124,6 +124,7 @@ def street_coverage(
     *,
     distance_m: float = DEFAULT_DISTANCE_M,
     mode: Mode = "straight",
+    by: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Count the resident-led initiatives within reach of every street segment.
 
@@ -147,6 +148,11 @@ def street_coverage(
         Reach in metres, between :data:`MIN_DISTANCE_M` and :data:`MAX_DISTANCE_M`.
     mode : {"straight", "network"}, default "straight"
         Straight-line distance, or walking distance along the street lines.
+    by : str, optional
+        A column of ``streets`` that groups segments, e.g. ``"wijk"`` when
+        many wijken are analysed at once (initiatives across a wijk border
+        count on both sides): ``below_average`` then compares a segment with
+        the mean of its own group. By default, with the mean of all segments.
 
     Returns
     -------
@@ -155,14 +161,16 @@ def street_coverage(
         ``initiatives`` (int), ``nearest_initiative_m`` (float, NaN when no
         initiative is within :data:`NEAREST_CUTOFF_M`), ``needs_support`` (no
         initiative within reach) and ``below_average`` (fewer initiatives than
-        the mean over all segments). ``attrs`` records the distance and mode.
+        the mean over all segments, or over the segment's ``by`` group).
+        ``attrs`` records the distance and mode.
         Existing columns with these names are replaced.
 
     Raises
     ------
     GapInputError
         For a distance outside the accepted range, an unknown mode, a frame
-        without CRS, wrong geometry types or unusable ``resident_led`` values.
+        without CRS, wrong geometry types, unusable ``resident_led`` values or
+        a ``by`` column ``streets`` does not have.
 
     Notes
     -----
@@ -173,6 +181,8 @@ def street_coverage(
     if mode not in get_args(Mode):
         raise GapInputError(f"mode must be 'straight' or 'network', got {mode!r}")
     geoms = _street_geometries(streets)
+    if by is not None and by not in streets.columns:
+        raise GapInputError(f"by={by!r} is not a column of streets")
     inits = _counted_initiatives(assets)
 
     if len(geoms) == 0 or inits.size == 0:
@@ -181,14 +191,20 @@ def street_coverage(
     elif mode == "straight":
         counts, nearest = straight_coverage(geoms, inits, distance)
     else:
+        from abcd.gaps._network import network_coverage  # scipy's graph code only when walking
+
         counts, nearest = network_coverage(geoms, inits, distance)
 
     out = streets.copy()
     out["initiatives"] = counts
     out["nearest_initiative_m"] = nearest
     out["needs_support"] = counts == 0
-    mean = float(counts.mean()) if counts.size else 0.0
-    out["below_average"] = counts < mean
+    if by is None:
+        out["below_average"] = counts < (float(counts.mean()) if counts.size else 0.0)
+    else:
+        group, _ = pd.factorize(streets[by], use_na_sentinel=False)
+        mean = np.bincount(group, weights=counts) / np.maximum(np.bincount(group), 1)
+        out["below_average"] = counts < mean[group]
     out.attrs[_ATTR_DISTANCE] = distance
     out.attrs[_ATTR_MODE] = mode
     return out
@@ -230,26 +246,25 @@ def street_summary(coverage: gpd.GeoDataFrame, *, name_column: str = "name") -> 
     _check_coverage(coverage)
     lengths = shapely.length(_geometries_rd(coverage, what="coverage"))
     needs = coverage["needs_support"].to_numpy(dtype=bool)
-    frame = pd.DataFrame(
+    # Grouped with numpy on the factorised labels (in order of first appearance, as groupby(sort=False)).
+    group, streets = pd.factorize(np.asarray(_street_labels(coverage, name_column), dtype=object))
+    n = len(streets)
+    segments = np.bincount(group, minlength=n)
+    initiatives = np.zeros(n, dtype=np.int64)
+    np.maximum.at(initiatives, group, coverage["initiatives"].to_numpy(dtype=np.int64))
+    nearest = np.full(n, np.nan)
+    np.fmin.at(nearest, group, coverage["nearest_initiative_m"].to_numpy(dtype=np.float64))
+    summary = pd.DataFrame(
         {
-            "street": _street_labels(coverage, name_column),
-            "segments": 1,
-            "length_m": lengths,
-            "length_needs_support_m": np.where(needs, lengths, 0.0),
-            "initiatives": coverage["initiatives"].to_numpy(dtype=np.int64),
-            "nearest_initiative_m": coverage["nearest_initiative_m"].to_numpy(dtype=np.float64),
-            "needs_support": needs,
+            "street": pd.array(streets, dtype=object),
+            "segments": segments.astype(np.int64),
+            "length_m": np.bincount(group, weights=lengths, minlength=n),
+            "length_needs_support_m": np.bincount(group, weights=np.where(needs, lengths, 0.0), minlength=n),
+            "initiatives": initiatives,
+            "nearest_initiative_m": nearest,
+            "needs_support": np.bincount(group, weights=needs, minlength=n) == segments,
         }
     )
-    summary = frame.groupby("street", sort=False).agg(
-        segments=("segments", "sum"),
-        length_m=("length_m", "sum"),
-        length_needs_support_m=("length_needs_support_m", "sum"),
-        initiatives=("initiatives", "max"),
-        nearest_initiative_m=("nearest_initiative_m", "min"),
-        needs_support=("needs_support", "all"),
-    )
-    summary = summary.reset_index()
     total = summary["length_m"].to_numpy(dtype=np.float64)
     share_by_length = summary["length_needs_support_m"].to_numpy(dtype=np.float64) / np.where(total > 0, total, 1.0)
     # A street of zero length has no length to share: fall back to all-or-nothing.
@@ -304,6 +319,65 @@ def wijk_figures(coverage: gpd.GeoDataFrame) -> GapFigures:
         segments_below_average=int(coverage["below_average"].to_numpy(dtype=bool).sum()),
         distance_m=None if distance is None else float(distance),
         mode=None if mode is None else str(mode),
+    )
+
+
+def wijk_figures_by(coverage: gpd.GeoDataFrame, *, by: str = "wijk") -> pd.DataFrame:
+    """The :class:`GapFigures` of every group of segments at once, e.g. every wijk of a country.
+
+    The same numbers as :func:`wijk_figures` on each group's rows (the mean,
+    and so ``segments_below_average``, follow ``below_average`` as
+    :func:`street_coverage` set it: pass it the same ``by``), in one pass.
+
+    Parameters
+    ----------
+    coverage : geopandas.GeoDataFrame
+        Output of :func:`street_coverage` with a ``by`` column.
+    by : str, default "wijk"
+        The column that names each segment's group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (index: the group, in order of appearance), one
+        column per :class:`GapFigures` field.
+
+    Raises
+    ------
+    GapInputError
+        When ``coverage`` lacks the coverage columns, a CRS or the ``by`` column.
+    """
+    _check_coverage(coverage)
+    if by not in coverage.columns:
+        raise GapInputError(f"by={by!r} is not a column of coverage")
+    group, names = pd.factorize(coverage[by], use_na_sentinel=False)
+    lengths = shapely.length(_geometries_rd(coverage, what="coverage"))
+    needs = coverage["needs_support"].to_numpy(dtype=bool)
+    n = len(names)
+
+    def total(weights: npt.NDArray[Any] | None = None) -> FloatArray:
+        return np.bincount(group, weights=weights, minlength=n).astype(np.float64)
+
+    segments = total()
+    length = total(lengths)
+    needs_length = total(np.where(needs, lengths, 0.0))
+    needs_segments = total(needs.astype(np.float64))
+    distance = coverage.attrs.get(_ATTR_DISTANCE)
+    mode = coverage.attrs.get(_ATTR_MODE)
+    return pd.DataFrame(
+        {
+            "segments": segments.astype(np.int64),
+            "length_m": length,
+            "share_length_needs_support": np.where(
+                length > 0, needs_length / np.where(length > 0, length, 1.0), needs_segments > 0
+            ).astype(np.float64),
+            "mean_initiatives_per_segment": total(coverage["initiatives"].to_numpy(dtype=np.float64)) / segments,
+            "segments_needs_support": needs_segments.astype(np.int64),
+            "segments_below_average": total(coverage["below_average"].to_numpy(dtype=np.float64)).astype(np.int64),
+            "distance_m": None if distance is None else float(distance),
+            "mode": None if mode is None else str(mode),
+        },
+        index=pd.Index(names, name=by),
     )
 
 
@@ -443,31 +517,42 @@ def _check_coverage(coverage: object) -> None:
 def _street_labels(coverage: gpd.GeoDataFrame, name_column: str) -> list[str]:
     """Street name per segment, or a readable stable label for unnamed ones."""
     n = len(coverage)
-    names = (
-        [cell_text(v) for v in coverage[name_column].to_numpy(dtype=object)] if name_column in coverage else [""] * n
-    )
-    unnamed = [i for i, name in enumerate(names) if not name]
-    if not unnamed:
-        return names
-    road = (
-        [cell_text(v) for v in coverage["highway"].to_numpy(dtype=object)[unnamed]]
-        if "highway" in coverage
-        else [""] * len(unnamed)
-    )
-    osm = [cell_text(v) for v in coverage["osm_id"].to_numpy(dtype=object)[unnamed]] if "osm_id" in coverage else None
+    names = _cell_texts(coverage[name_column]) if name_column in coverage else np.full(n, "", dtype=object)
+    unnamed = np.flatnonzero(names == "")
+    if not unnamed.size:
+        return names.tolist()
+    road = _cell_texts(coverage["highway"].iloc[unnamed]) if "highway" in coverage else [""] * unnamed.size
+    osm = _cell_texts(coverage["osm_id"].iloc[unnamed]) if "osm_id" in coverage else np.full(unnamed.size, "")
+    keys = [f"osm:{o}" if o else "" for o in osm.tolist()]
     # Without an OSM id the geometry is the identity: its RD coordinates to the
     # centimetre (+0.0 folds -0.0 into 0.0), so WGS84 and RD input agree.
-    geoms = to_rd(np.asarray(coverage.geometry.values)[unnamed], coverage.crs, "coverage")
-    coords, owner = shapely.get_coordinates(geoms, return_index=True)
-    rounded = np.round(coords, 2) + 0.0
-    bounds = np.searchsorted(owner, np.arange(len(unnamed) + 1))
-    shape = [rounded[bounds[k] : bounds[k + 1]].tobytes().hex() for k in range(len(unnamed))]
-    keys = [f"osm:{osm[k]}" if osm and osm[k] else f"xy:{shape[k]}" for k in range(len(unnamed))]
+    no_id = [k for k, key in enumerate(keys) if not key]
+    if no_id:
+        geoms = to_rd(np.asarray(coverage.geometry.values)[unnamed[no_id]], coverage.crs, "coverage")
+        coords, owner = shapely.get_coordinates(geoms, return_index=True)
+        rounded = np.round(coords, 2) + 0.0
+        bounds = np.searchsorted(owner, np.arange(len(no_id) + 1))
+        for m, k in enumerate(no_id):
+            keys[k] = f"xy:{rounded[bounds[m] : bounds[m + 1]].tobytes().hex()}"
     digests = {key: hashlib.blake2b(key.encode(), digest_size=8).hexdigest() for key in keys}
     width = 4  # the shortest prefix that keeps different segments apart
     while width < 16 and len({d[:width] for d in digests.values()}) < len(digests):
         width += 1
-    for k, i in enumerate(unnamed):
+    for k, i in enumerate(unnamed.tolist()):
         kind = f" ({road[k]})" if road[k] else ""
         names[i] = f"naamloze weg{kind} #{digests[keys[k]][:width]}"
-    return names
+    return names.tolist()
+
+
+def _cell_texts(values: pd.Series) -> npt.NDArray[np.object_]:
+    """:func:`abcd._cells.cell_text` of every cell, computed once per distinct value."""
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells: OSMnx lists
+        return np.array([cell_text(v) for v in values.to_numpy(dtype=object)], dtype=object)
+    if isinstance(values.dtype, pd.StringDtype):  # text only: strip in one go
+        stripped = pd.Series(uniques, dtype=values.dtype).str.strip().to_numpy(dtype=object)
+        texts = np.append(stripped, "")
+    else:
+        texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+    return np.asarray(texts[codes], dtype=object)

@@ -70,6 +70,26 @@ def format_number(value: float | Decimal | None, lang: Lang = "nl", *, digits: i
     return format_decimal(exact, format=pattern, locale=_locale(lang)).translate(_SPACES)
 
 
+def decimal_mark(lang: Lang = "nl") -> str:
+    """The decimal mark of ``lang``.
+
+    >>> decimal_mark("nl"), decimal_mark("en")
+    (',', '.')
+    """
+    from babel import Locale
+
+    return str(Locale.parse(_locale(lang)).number_symbols["latn"]["decimal"])
+
+
+def csv_separator(lang: Lang = "nl") -> str:
+    """The field separator a spreadsheet in ``lang`` expects: ``;`` where the decimal mark is a comma (Excel's rule).
+
+    >>> csv_separator("nl"), csv_separator("en")
+    (';', ',')
+    """
+    return ";" if decimal_mark(lang) == "," else ","
+
+
 def format_eur(euros: Decimal | int, lang: Lang = "nl") -> str:
     """Euros to the cent (rounded half up) as the language writes them; an ``int`` means whole euros.
 
@@ -168,6 +188,8 @@ def chart_locale(lang: Lang = "nl") -> dict[str, Any]:
 __all__ = [
     "AMSTERDAM",
     "chart_locale",
+    "csv_separator",
+    "decimal_mark",
     "format_date",
     "format_datetime",
     "format_eur",
