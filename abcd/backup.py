@@ -97,8 +97,13 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
                 leftover.unlink()
 
 
-def _copy(source: sqlite3.Connection, tmp: Path) -> None:
-    """Copy ``source`` into the new file ``tmp`` in one backup step, as a self-contained file."""
+def _copy(source: sqlite3.Connection, tmp: Path, *, restoring: str | None = None) -> None:
+    """Copy ``source`` into the new file ``tmp`` in one backup step, as a self-contained file.
+
+    A copy that fails the integrity check is ``error.backup_failed``; when
+    ``restoring`` (the backup file's name), ``error.restore_corrupt``: then it
+    is the backup that is broken.
+    """
     with closing(sqlite3.connect(tmp)) as dest:
         # One step (pages=-1) reads a single snapshot; in steps, every write by
         # another connection would restart the copy.
@@ -106,6 +111,8 @@ def _copy(source: sqlite3.Connection, tmp: Path) -> None:
         dest.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
         problems = [row[0] for row in dest.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
+            if restoring is not None:
+                raise BackupError("error.restore_corrupt", path=restoring, reason="; ".join(problems[:3]))
             raise BackupError("error.backup_failed", reason="; ".join(problems[:3]))
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
@@ -211,7 +218,7 @@ def restore_database(source: Path, url: str) -> Path | None:
                 if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
                     raise BackupError("error.restore_not_sqlite", path=source.name)
             with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as original:
-                _copy(original, tmp)
+                _copy(original, tmp, restoring=source.name)
             describe_database(tmp)
             if not live.exists():
                 os.replace(tmp, live)
