@@ -377,6 +377,51 @@ def _tag(frame: pd.DataFrame, key: str) -> pd.Series | None:
 
 
 # --------------------------------------------------------------------------
+# Junctions
+# --------------------------------------------------------------------------
+
+
+def split_at_junctions(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The lines cut wherever they share a vertex with another line; every column kept on each piece.
+
+    OpenStreetMap ways meet at shared nodes anywhere along them, not only at
+    their ends (a side street joins the middle of a long way), while the
+    walking graph of :func:`abcd.gaps.street_coverage` joins lines at their
+    ends only. Cutting at shared vertices makes each junction an end. A file
+    that is already split at junctions (OSMnx, most GIS layers) comes back
+    unchanged; multi-lines come back as their parts.
+
+    >>> from shapely import LineString
+    >>> ways = gpd.GeoDataFrame(
+    ...     {"name": ["Lang", "Zij"]},
+    ...     geometry=[LineString([(0, 0), (5, 0), (10, 0)]), LineString([(5, 0), (5, 5)])],
+    ... )
+    >>> [(r.name, len(r.geometry.coords)) for r in split_at_junctions(ways).itertuples()]
+    [('Lang', 2), ('Lang', 2), ('Zij', 2)]
+    """
+    lines = frame.explode(index_parts=False) if (shapely.get_type_id(frame.geometry.values) != 1).any() else frame
+    lines = lines.reset_index(drop=True)
+    coords, line = shapely.get_coordinates(np.asarray(lines.geometry.values), return_index=True)
+    if not len(coords):
+        return lines
+    first = np.r_[True, line[1:] != line[:-1]]
+    last = np.r_[line[1:] != line[:-1], True]
+    vertices = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "line": line})
+    lines_at = vertices.groupby(["x", "y"], sort=False)["line"].transform("nunique").to_numpy()
+    cut = (lines_at > 1) & ~first & ~last
+    if not cut.any():
+        return lines
+    copies = np.where(cut, 2, 1)  # a cut vertex ends one piece and starts the next
+    starts = np.repeat(first, copies)
+    starts[(np.cumsum(copies) - 1)[cut]] = True
+    piece = np.cumsum(starts) - 1
+    geometry = shapely.linestrings(np.repeat(coords, copies, axis=0), indices=piece)
+    out = lines.iloc[np.repeat(line, copies)[starts]].reset_index(drop=True)
+    out[lines.geometry.name] = gpd.GeoSeries(geometry, crs=lines.crs)
+    return out
+
+
+# --------------------------------------------------------------------------
 # Joining a named network with footpaths
 # --------------------------------------------------------------------------
 
@@ -686,6 +731,7 @@ __all__ = [
     "STREET_COLUMNS",
     "STREET_FORMATS",
     "read_street_file",
+    "split_at_junctions",
     "walkable",
     "walking_network",
 ]

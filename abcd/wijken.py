@@ -15,7 +15,8 @@ slug is, and so is a name, with its gemeente where the name alone is not
 unique (``Centrum, Groningen``). Areas a user adds (``abcd wijken add``) live
 in the database and join the catalogue there (:func:`full_catalogue`).
 A wijk is *onboarded* into the store (boundary, population, streets) the first
-time it is used; streets come from the city-wide OpenStreetMap file.
+time it is used; its streets come from the shipped OpenStreetMap files
+(:func:`walking_streets`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from abcd.store import KIND_CUSTOM, Store, WijkRecord
 BOTU_SLUG = "bospolder-tussendijken"
 BOUNDARY_TOLERANCE_M = TOLERANCE_M  # the CBS boundaries are generalised; a kerb-side point still counts
 STREETS_FILE = "rotterdam_streets_osm.geojson"
+FOOTPATHS_FILE = "delfshaven_roads_osm_unnamed.geojson"
 
 KIND_GEBIED = "gebied"  # Rotterdam's own wijk (gebiedsindeling)
 KIND_CBS_WIJK = "cbs_wijk"
@@ -291,17 +293,23 @@ REACH_M = 2000.0
 
 
 def streets_in(wijk: Wijk, wijken_dir: Path, *, reach_m: float = 0.0) -> gpd.GeoDataFrame:
-    """OSM street segments that touch the wijk (whole segments, so boundary streets count too).
+    """The walking network's street segments that touch the wijk (whole segments, so boundary streets count too).
 
-    With ``reach_m`` also those within that distance around it, marked
-    ``in_wijk=False`` (the wijk's own are ``True``).
+    With ``reach_m`` also every line within that distance around it, footpaths
+    included, marked ``in_wijk=False`` (the wijk's own streets are ``True``).
     """
-    return streets_touching(_city_streets(wijken_dir), wijk.boundary, reach_m=reach_m)
+    return streets_touching(walking_streets(wijken_dir), wijk.boundary, reach_m=reach_m)
 
 
 def streets_touching(streets: gpd.GeoDataFrame, boundary: BaseGeometry, *, reach_m: float = 0.0) -> gpd.GeoDataFrame:
-    """The segments of ``streets`` (WGS84) that touch ``boundary``, or with ``reach_m`` also come within it."""
+    """The segments of ``streets`` (WGS84) that touch ``boundary``, or with ``reach_m`` also come within it.
+
+    Lines of a footpath layer (``origin == "paths"``, :func:`abcd.streets.walking_network`)
+    are walked on but are not streets of the wijk: they are never its own.
+    """
     own = streets.sindex.query(boundary, predicate="intersects")
+    if "origin" in streets.columns:
+        own = own[(streets["origin"].to_numpy()[own] != "paths")]
     if reach_m <= 0:
         return streets.iloc[sorted(own)].reset_index(drop=True)
     ring = gpd.GeoSeries([rd_geometry(boundary).buffer(reach_m)], crs=RD_NEW).to_crs(WGS84).iloc[0]
@@ -312,9 +320,25 @@ def streets_touching(streets: gpd.GeoDataFrame, boundary: BaseGeometry, *, reach
 
 
 @lru_cache(maxsize=2)
-def _city_streets(wijken_dir: Path) -> gpd.GeoDataFrame:
-    frame = gpd.read_file(wijken_dir / STREETS_FILE, columns=["name", "highway", "osm_id"], use_arrow=True)
-    return frame.set_crs(WGS84, allow_override=True)
+def walking_streets(wijken_dir: Path) -> gpd.GeoDataFrame:
+    """The shipped streets as one network to walk on (WGS84, with ``origin``), built once per process.
+
+    Rotterdam's named streets are OSM's drive network: it lacks footways,
+    paths and pedestrian streets. Where the shipped footpath file reaches
+    (Delfshaven and 250 m around it, so BoTu), the two are joined by
+    :func:`abcd.streets.walking_network`: a footpath within 3 m of a named
+    street is that street, and a loose end within 5 m of a line is joined to
+    it. Both are cut to what a pedestrian may use (:func:`abcd.streets.walkable`).
+    Takes about a second for the whole city.
+    """
+    from abcd.streets import walkable, walking_network
+
+    named = gpd.read_file(wijken_dir / STREETS_FILE, columns=["name", "highway", "osm_id"], use_arrow=True)
+    named = named.set_crs(WGS84, allow_override=True)
+    footpaths = wijken_dir / FOOTPATHS_FILE
+    if not footpaths.exists():
+        return walkable(named).assign(origin="streets").reset_index(drop=True)
+    return walking_network(named, gpd.read_file(footpaths, use_arrow=True))
 
 
 def gemeenten(catalogue: Mapping[str, Wijk]) -> list[str]:
@@ -420,10 +444,13 @@ def read_boundary(path: Path) -> BaseGeometry:
 
 
 def read_street_lines(path: Path) -> gpd.GeoDataFrame:
-    """The street lines of a file for a wijk: what a pedestrian can use, in WGS84 (see :mod:`abcd.streets`)."""
-    from abcd.streets import read_street_file, walkable
+    """The street lines of a file for a wijk: what a pedestrian can use, cut at junctions, in WGS84.
 
-    return walkable(read_street_file(path))
+    See :mod:`abcd.streets`; an OSM extract's ways meet halfway, and a walk must be able to turn there.
+    """
+    from abcd.streets import read_street_file, split_at_junctions, walkable
+
+    return split_at_junctions(walkable(read_street_file(path)))
 
 
 def add_area(

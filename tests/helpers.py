@@ -66,3 +66,10 @@ def catalogue_keys() -> set[str]:
     from abcd.i18n.catalogues import load_catalogue
 
     return set.intersection(*(set(load_catalogue(lang).messages) for lang in LANGUAGES))
+
+
+def botu_street_count() -> int:
+    """BoTu's own street segments in the shipped walking network (what onboarding stores and reports)."""
+    from abcd.wijken import streets_in, wijk_catalogue
+
+    return len(streets_in(wijk_catalogue(WIJKEN_DIR)[BOTU], WIJKEN_DIR))

@@ -16,7 +16,7 @@ from abcd.io import read_rows
 from abcd.model import Category, Source
 from abcd.store import Store
 from abcd.wijken import Wijk, check_in_wijk
-from tests.helpers import BOTU, HOSTILE_NAME, INSIDE_BOTU, OUDE_WESTEN, make_draft
+from tests.helpers import BOTU, HOSTILE_NAME, INSIDE_BOTU, OUDE_WESTEN, botu_street_count, make_draft
 
 HEADER = "name,category,lat,lon"
 
@@ -59,13 +59,13 @@ def test_init_creates_the_database_onboards_botu_and_loads_examples(
     assert (code, err) == (0, "")
     assert cli_env.is_file()
     assert "Database klaar" in out and head_revision() in out
-    assert "216 straatsegmenten, 14950 inwoners" in out
+    assert f"{botu_street_count()} straatsegmenten, 14950 inwoners" in out
     assert f"{len(example_drafts())} voorbeeldassets geladen" in out
 
     store = open_store(cli_env)
     assert current_revision(store.engine) == head_revision()
     assert store.get_wijk(BOTU).population == 14950
-    assert len(store.streets(BOTU)) == 216
+    assert len(store.streets(BOTU)) == botu_street_count()
     examples = store.list_assets()
     assert len(examples) == len(example_drafts()) > 0
     assert all(a.source is Source.EXAMPLE and a.name.endswith(EXAMPLE_SUFFIX) for a in examples)
@@ -218,7 +218,7 @@ def test_english_messages_with_abcd_lang_en(
 ) -> None:
     monkeypatch.setenv("ABCD_LANG", "en")
     code, out, _ = run(capsys, "init", "--no-examples")
-    assert code == 0 and "Database ready" in out and "216 street segments" in out
+    assert code == 0 and "Database ready" in out and f"{botu_street_count()} street segments" in out
     path = tmp_path / "bad.csv"
     path.write_text(
         f"{HEADER}\nGoed,association,{INSIDE_BOTU[1]},{INSIDE_BOTU[0]}\nX,club,{INSIDE_BOTU[1]},{INSIDE_BOTU[0]}\n",

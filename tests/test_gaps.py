@@ -23,6 +23,7 @@ from abcd.gaps import (
     MAX_DISTANCE_M,
     MIN_DISTANCE_M,
     NEAREST_CUTOFF_M,
+    SNAP_TOLERANCE_M,
     GapFigures,
     GapInputError,
     Mode,
@@ -601,6 +602,18 @@ def oracle_straight(
     return counts, nearest
 
 
+def _snapped_nodes(ends: list[tuple[float, ...]]) -> dict[tuple[float, ...], int]:
+    """End points within :data:`SNAP_TOLERANCE_M` of each other (in chains) are one junction, by brute force."""
+    unique = list(dict.fromkeys(ends))
+    near = nx.Graph()
+    near.add_nodes_from(range(len(unique)))
+    for i, a in enumerate(unique):
+        for j in range(i + 1, len(unique)):
+            if math.dist(a[:2], unique[j][:2]) <= SNAP_TOLERANCE_M:
+                near.add_edge(i, j)
+    return {unique[i]: k for k, group in enumerate(nx.connected_components(near)) for i in group}
+
+
 def oracle_network(
     streets: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, distance: float
 ) -> tuple[list[int], list[float]]:
@@ -609,9 +622,10 @@ def oracle_network(
     for s, geom in enumerate(streets.geometry):
         for part in getattr(geom, "geoms", [geom]):
             parts.append((s, part))
+    node = _snapped_nodes([c for _, part in parts for c in (part.coords[0], part.coords[-1])])
     graph = nx.Graph()
     for _, part in parts:
-        u, v = part.coords[0], part.coords[-1]
+        u, v = node[part.coords[0]], node[part.coords[-1]]
         if u != v and (not graph.has_edge(u, v) or graph[u][v]["weight"] > part.length):
             graph.add_edge(u, v, weight=part.length)
     n_seg = len(streets)
@@ -637,13 +651,15 @@ def oracle_network(
         graph.add_node("S")
         for s, p, off, to_u, to_v in entries:
             seg_dist[s] = min(seg_dist[s], off)
-            for node, w in ((p.coords[0], off + to_u), (p.coords[-1], off + to_v)):
-                if not graph.has_edge("S", node) or graph["S"][node]["weight"] > w:
-                    graph.add_edge("S", node, weight=w)
+            for end, w in ((node[p.coords[0]], off + to_u), (node[p.coords[-1]], off + to_v)):
+                if not graph.has_edge("S", end) or graph["S"][end]["weight"] > w:
+                    graph.add_edge("S", end, weight=w)
         reach = nx.single_source_dijkstra_path_length(graph, "S", weight="weight")
         graph.remove_node("S")
         for s, p in parts:
-            seg_dist[s] = min(seg_dist[s], reach.get(p.coords[0], math.inf), reach.get(p.coords[-1], math.inf))
+            seg_dist[s] = min(
+                seg_dist[s], reach.get(node[p.coords[0]], math.inf), reach.get(node[p.coords[-1]], math.inf)
+            )
         for s in range(n_seg):
             counts[s] += seg_dist[s] <= distance + 1e-6
             nearest[s] = min(nearest[s], seg_dist[s])

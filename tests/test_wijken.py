@@ -14,6 +14,7 @@ from abcd import schema
 from abcd.errors import OutsideWijkError, UnknownWijkError
 from abcd.model import NL_BOUNDS, RD_NEW, WGS84
 from abcd.store import Store
+from abcd.streets import WALKABLE
 from abcd.wijken import (
     KIND_CBS_BUURT,
     KIND_CBS_WIJK,
@@ -206,13 +207,27 @@ def test_wijken_at_lists_the_smallest_area_first(catalogue: dict[str, Wijk]) -> 
 
 # -------------------------------------------------------------------- streets
 def test_streets_in_botu(botu: Wijk, botu_streets: gpd.GeoDataFrame) -> None:
-    assert len(botu_streets) == 216  # SOURCES.md section 6: "216 touch Bospolder-Tussendijken"
+    named = gpd.read_file(WIJKEN_DIR / "rotterdam_streets_osm.geojson")
+    touching = named[named.intersects(botu.boundary)]
+    assert len(touching) == 216  # SOURCES.md section 6: "216 touch Bospolder-Tussendijken"
+    # The walking network splits them where footpaths join: every one keeps a piece in BoTu, and no
+    # footpath is a street of the wijk (paths are walked on, not judged).
+    assert set(botu_streets["osm_id"]) == set(touching["osm_id"])
+    assert (botu_streets["origin"] == "streets").all() and len(botu_streets) >= 216
+    assert botu_streets.to_crs(RD_NEW).length.sum() <= touching.to_crs(RD_NEW).length.sum() + 1e-6
     assert botu_streets["name"].isna().sum() >= 1  # junction connectors have no name
     assert botu_streets.geometry.intersects(botu.boundary).all()
     assert str(botu_streets.crs) == "EPSG:4326"
     names = set(botu_streets["name"].dropna())
     assert {"Schiedamseweg", "Grote Visserijstraat"} <= names  # spot checks from SOURCES.md
     assert list(botu_streets.index) == list(range(len(botu_streets)))
+
+
+def test_walks_around_botu_use_the_footpaths(botu: Wijk) -> None:
+    around = streets_in(botu, WIJKEN_DIR, reach_m=500)
+    paths = around[around["origin"] == "paths"]
+    assert len(paths) > 100 and not paths["in_wijk"].any()
+    assert "footway" in set(paths["highway"]) and set(paths["highway"]) <= WALKABLE
 
 
 def test_streets_in_a_small_buurt_are_a_subset_of_the_city(
@@ -226,20 +241,20 @@ def test_streets_in_a_small_buurt_are_a_subset_of_the_city(
 # ----------------------------------------------------------------- onboarding
 def test_onboarding_stores_boundary_population_and_streets(store: Store, botu: Wijk) -> None:
     count = onboard_wijk(store, botu, WIJKEN_DIR)
-    assert count == 216
+    assert count == len(streets_in(botu, WIJKEN_DIR)) >= 216
     record = store.get_wijk(BOTU)
     assert (record.name, record.population, record.cbs_code) == ("Bospolder-Tussendijken", 14950, None)
     assert record.boundary.equals_exact(botu.boundary, 1e-9)
     streets = store.streets(BOTU)
-    assert len(streets) == 216
+    assert len(streets) == count
     assert streets["name"].isna().any()  # stored without a name, not dropped
 
 
 def test_onboarding_twice_replaces_streets_and_keeps_assets(store: Store, botu: Wijk) -> None:
     onboard_wijk(store, botu, WIJKEN_DIR)
     asset = store.add(make_draft(), by="a")
-    assert onboard_wijk(store, botu, WIJKEN_DIR) == 216
-    assert len(store.streets(BOTU)) == 216
+    count = onboard_wijk(store, botu, WIJKEN_DIR)
+    assert count == len(store.streets(BOTU)) == len(streets_in(botu, WIJKEN_DIR))
     assert store.get(asset.id) == asset
 
 

@@ -22,7 +22,7 @@ Output, each with the run (wijk, mode, distance, date) in the file itself:
     UTF-8 byte order mark so Excel shows ``é`` and ``ë`` in street names.
     :func:`read_street_csv` reads either language back.
 ``.geojson``
-    Every input segment with all its properties plus ``initiatives``,
+    Every input segment (cut at junctions) with all its properties plus ``initiatives``,
     ``nearest_initiative_m``, ``needs_support`` and ``below_average``. The run
     is one foreign member of the FeatureCollection, ``"abcd_gaps": {"wijk":
     ..., "mode": "straight", "distance_m": 250, "date": "2026-11-22"}`` (RFC
@@ -128,21 +128,23 @@ class GapRun:
 def read_streets(path: Path) -> tuple[gpd.GeoDataFrame, int]:
     """The walkable lines of a street file in the file's own CRS (no needless round trip), and how many were not.
 
+    Lines are cut where they share a vertex with another line
+    (:func:`abcd.streets.split_at_junctions`): an OSM way that a side street
+    joins halfway becomes two segments, so a walk can turn there.
+
     Raises
     ------
     ImportFileError
         For a file :func:`abcd.streets.read_street_file` refuses, or one with
         no walkable line at all.
     """
-    from abcd.streets import read_street_file, walkable
+    from abcd.streets import read_street_file, split_at_junctions, walkable
 
     frame = read_street_file(path, crs=None)
     walk = walkable(frame)
     if len(frame) and walk.empty:
         raise ImportFileError("error.no_walkable_streets", path=Path(path).name, n=len(frame))
-    if len(walk) < len(frame):
-        walk = walk.reset_index(drop=True)
-    return walk, len(frame) - len(walk)
+    return split_at_junctions(walk), len(frame) - len(walk)
 
 
 def _read_geo(path: Path, *, max_bytes: int = io.MAX_FILE_BYTES) -> gpd.GeoDataFrame:
@@ -223,7 +225,7 @@ def _street_cells(coverage: gpd.GeoDataFrame, run: GapRun, lang: Lang) -> tuple[
     """(headers, one list of text cells per column) of the per-street table; plain lists, fast to write."""
     from abcd.i18n.formats import decimal_mark
 
-    summary = gaps.street_summary(coverage)
+    summary = gaps.street_summary(coverage, unnamed=t("gaps.unnamed_road", lang))
     mark = decimal_mark(lang)
     yes, no = t("gaps.csv.yes", lang), t("gaps.csv.no", lang)
     n = len(summary)
