@@ -46,7 +46,7 @@ layers = maps.coverage_layers(coverage, lang=ctx.lang) + maps.asset_layers(initi
 ui.show_map(the_map, key="gaps_map", layers=layers, height=520)
 
 st.subheader(tr("gaps.streets"))
-summary = gaps.street_summary(coverage)
+summary = gaps.street_summary(coverage, unnamed=tr("gaps.unnamed_road"))
 metres = ["length_m", "length_needs_support_m", "nearest_initiative_m"]
 st.dataframe(
     # Metres written the reader's way (1.250 / 1,250); the numbers stay, so the columns sort by value.

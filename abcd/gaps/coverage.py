@@ -210,7 +210,9 @@ def street_coverage(
     return out
 
 
-def street_summary(coverage: gpd.GeoDataFrame, *, name_column: str = "name") -> pd.DataFrame:
+def street_summary(
+    coverage: gpd.GeoDataFrame, *, name_column: str = "name", unnamed: str = "naamloze weg"
+) -> pd.DataFrame:
     """Roll segment coverage up to streets, the unit officers talk about.
 
     Segments are grouped by street name. Unnamed segments (null/empty name, or
@@ -226,6 +228,9 @@ def street_summary(coverage: gpd.GeoDataFrame, *, name_column: str = "name") -> 
     name_column : str, default "name"
         Column with the street name. OSMnx-style list values are joined with
         ``" / "``.
+    unnamed : str, default "naamloze weg"
+        The start of the label of an unnamed segment, in the reader's language
+        (the catalogue's ``gaps.unnamed_road``).
 
     Returns
     -------
@@ -247,7 +252,7 @@ def street_summary(coverage: gpd.GeoDataFrame, *, name_column: str = "name") -> 
     lengths = shapely.length(_geometries_rd(coverage, what="coverage"))
     needs = coverage["needs_support"].to_numpy(dtype=bool)
     # Grouped with numpy on the factorised labels (in order of first appearance, as groupby(sort=False)).
-    group, streets = pd.factorize(np.asarray(_street_labels(coverage, name_column), dtype=object))
+    group, streets = pd.factorize(np.asarray(_street_labels(coverage, name_column, unnamed), dtype=object))
     n = len(streets)
     segments = np.bincount(group, minlength=n)
     initiatives = np.zeros(n, dtype=np.int64)
@@ -514,7 +519,7 @@ def _check_coverage(coverage: object) -> None:
         raise GapInputError(f"coverage lacks {missing}; pass the output of street_coverage()")
 
 
-def _street_labels(coverage: gpd.GeoDataFrame, name_column: str) -> list[str]:
+def _street_labels(coverage: gpd.GeoDataFrame, name_column: str, label: str) -> list[str]:
     """Street name per segment, or a readable stable label for unnamed ones."""
     n = len(coverage)
     names = _cell_texts(coverage[name_column]) if name_column in coverage else np.full(n, "", dtype=object)
@@ -540,7 +545,7 @@ def _street_labels(coverage: gpd.GeoDataFrame, name_column: str) -> list[str]:
         width += 1
     for k, i in enumerate(unnamed.tolist()):
         kind = f" ({road[k]})" if road[k] else ""
-        names[i] = f"naamloze weg{kind} #{digests[keys[k]][:width]}"
+        names[i] = f"{label}{kind} #{digests[keys[k]][:width]}"
     return names.tolist()
 
 
