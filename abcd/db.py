@@ -17,12 +17,12 @@ when the schema is checked or upgraded.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool, StaticPool
 
@@ -136,6 +136,18 @@ class Database:
             raise ConflictError("error.erase_busy", name="-", stored="-", given="-")
 
 
+def insert_if_absent(conn: Connection, table: Table, values: Mapping[str, Any]) -> None:
+    """Insert a row unless one with its primary key exists, also when another transaction adds it at the same time."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        conn.execute(postgresql.insert(table).values(**values).on_conflict_do_nothing())
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        conn.execute(sqlite.insert(table).values(**values).on_conflict_do_nothing())
+
+
 # ------------------------------------------------------------- migrations
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for the shipped migrations, optionally bound to ``connection``."""
@@ -194,6 +206,7 @@ __all__ = [
     "current_revision",
     "engine_from_url",
     "head_revision",
+    "insert_if_absent",
     "known_revisions",
     "upgrade_schema",
 ]
