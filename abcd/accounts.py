@@ -221,12 +221,19 @@ def set_role(
 
 
 def _keep_a_coordinator(conn: Connection, leaving: str) -> None:
-    """Refuse to remove or demote the last coordinator: nobody could manage accounts or erase data any more."""
+    """Refuse to remove or demote the last coordinator: nobody could manage accounts or erase data any more.
+
+    The coordinators' rows stay locked until the change commits (``FOR
+    UPDATE``; SQLite's ``BEGIN IMMEDIATE`` holds the whole database), so two
+    coordinators demoting each other at the same moment are decided one after
+    the other: the second sees the first's change and is refused.
+    """
     coordinators = set(
         conn.execute(
-            select(schema.users.c.username).where(
-                schema.users.c.role == Role.COORDINATOR.value, schema.users.c.deleted_at.is_(None)
-            )
+            select(schema.users.c.username)
+            .where(schema.users.c.role == Role.COORDINATOR.value, schema.users.c.deleted_at.is_(None))
+            .order_by(schema.users.c.username)  # every caller locks in the same order: no deadlock
+            .with_for_update()
         ).scalars()
     )
     if coordinators == {leaving}:

@@ -20,7 +20,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from abcd import accounts, schema
-from abcd.permissions import User
+from abcd.errors import ValidationError
+from abcd.permissions import Role, User
 from abcd.records import utcnow
 from abcd.store import Store
 from abcd.wijken import Wijk
@@ -203,3 +204,31 @@ def test_control_characters_in_a_login_name_are_refused_before_any_query(any_sto
     with pytest.raises(accounts.LoginError) as caught:
         accounts.authenticate(any_store, name, PASSWORD)
     assert caught.value.key == "error.login_failed"
+
+
+# --------------------------------------------------------- last coordinator
+def test_two_coordinators_demoting_each_other_leave_one(any_store: Store) -> None:
+    names = ("anna", "bert")
+    for name in names:
+        accounts.add_user(any_store, name, role="coordinator", password=None)
+    for _round in range(20):
+        results = in_parallel(2, lambda i: accounts.set_role(any_store, names[1 - i], "builder", by=names[i]))
+        coordinators = [a.username for a in accounts.list_accounts(any_store) if a.role is Role.COORDINATOR]
+        assert len(coordinators) == 1, (coordinators, results)
+        refused = [r for r in results if isinstance(r, Exception)]
+        assert len(refused) == 1 and isinstance(refused[0], ValidationError), results
+        assert refused[0].key == "error.last_coordinator"
+        demoted = next(n for n in names if n not in coordinators)
+        accounts.set_role(any_store, demoted, "coordinator")
+
+
+def test_two_coordinators_removing_each_other_leave_one(any_store: Store) -> None:
+    names = ("anna", "bert")
+    for _round in range(5):
+        live = {a.username for a in accounts.list_accounts(any_store)}
+        for name in names:
+            if name not in live:
+                accounts.add_user(any_store, name, role="coordinator", password=None)  # back, as coordinator
+        results = in_parallel(2, lambda i: accounts.remove_user(any_store, names[1 - i], by=names[i]))
+        coordinators = [a.username for a in accounts.list_accounts(any_store) if a.role is Role.COORDINATOR]
+        assert len(coordinators) == 1, (coordinators, results)
