@@ -79,7 +79,7 @@ ACCOUNTS: RecordKind[Account] = RecordKind(
     history_key="username",
     name_of=lambda account: account.username,
     key="username",
-    messages=Messages("error.user_not_found", "error.user_not_found", "error.user_not_found"),
+    messages=Messages("error.user_not_found", "error.user_not_found", "error.user_not_found", "error.user_exists"),
 )
 """How accounts are stored: the one versioned-record mechanism, for accounts."""
 

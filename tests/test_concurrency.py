@@ -20,11 +20,13 @@ from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from abcd import accounts, schema
-from abcd.errors import ValidationError
+from abcd.errors import ConflictError, ValidationError
 from abcd.permissions import Role, User
 from abcd.records import utcnow
 from abcd.store import Store
+from abcd.versioned import RecordKind
 from abcd.wijken import Wijk
+from tests.helpers import make_draft
 from tests.postgres_support import temporary_postgres
 
 PASSWORD = "correct horse battery"
@@ -232,3 +234,44 @@ def test_two_coordinators_removing_each_other_leave_one(any_store: Store) -> Non
         results = in_parallel(2, lambda i: accounts.remove_user(any_store, names[1 - i], by=names[i]))
         coordinators = [a.username for a in accounts.list_accounts(any_store) if a.role is Role.COORDINATOR]
         assert len(coordinators) == 1, (coordinators, results)
+
+
+# ------------------------------------------------------------ duplicate ids
+def test_two_parallel_imports_of_the_same_new_ids_end_clearly(
+    any_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both imports read "new" before either writes (the race); one lands, the other says why it stored nothing."""
+    drafts = [make_draft(name=f"Plek {n}", id=f"00000000-0000-4000-8000-00000000000{n}") for n in range(3)]
+    if any_store.engine.dialect.name == "postgresql":
+        # Both transactions have looked the ids up before either inserts them.
+        both_read = threading.Barrier(2)
+        waited: set[int] = set()
+        original = RecordKind.get_many
+
+        def get_many(self: RecordKind[Any], conn: Any, keys: Any) -> Any:
+            found = original(self, conn, keys)
+            if self.table is schema.assets and threading.get_ident() not in waited:
+                waited.add(threading.get_ident())  # the look-up before writing, not a later one
+                both_read.wait(timeout=30)
+            return found
+
+        monkeypatch.setattr(RecordKind, "get_many", get_many)
+    results = in_parallel(2, lambda i: any_store.upsert_many(drafts, by=f"import {i}"))
+    assert any_store.count_assets() == 3
+    landed = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert [len(created) for created, _ in landed].count(3) == 1, results
+    for exc in refused:
+        assert isinstance(exc, ConflictError), repr(exc)
+        assert exc.key == "error.id_taken" and "Import again" in exc.message("en")
+    if any_store.engine.dialect.name == "postgresql":
+        assert len(refused) == 1
+
+
+def test_two_parallel_additions_of_the_same_account_end_clearly(any_store: Store) -> None:
+    for name in (f"nieuw-{n}" for n in range(5)):
+        results = in_parallel(
+            2, lambda _i, name=name: accounts.add_user(any_store, name, role="builder", password=None)
+        )
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert len(errors) == 1 and getattr(errors[0], "key", None) == "error.user_exists", results
