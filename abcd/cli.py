@@ -53,6 +53,15 @@ def _actor(args: argparse.Namespace) -> str:
         return "cli"
 
 
+def _shown(text: str) -> str:
+    r"""``text`` safe for a terminal: every unprintable character (ESC, a bidi control, ...) as its escape.
+
+    >>> print(_shown("ans\x1b[2J\u202e"))
+    ans\x1b[2J\u202e
+    """
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -100,7 +109,7 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
             wijken = ",".join(sorted(account.wijken)) or "*"
             locked = account.locked_until.isoformat(timespec="minutes") if account.locked_until else ""
             kind = "sso" if account.sso_only else "password"
-            print(f"{account.username}\t{account.role.value}\t{wijken}\t{kind}\t{locked}")
+            print(f"{_shown(account.username)}\t{account.role.value}\t{_shown(wijken)}\t{kind}\t{locked}")
         return 0
     if not args.username:
         raise AbcdError("error.required", field=Term("field.username"))
@@ -117,7 +126,7 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
         accounts.set_password(store, args.username, args.password or _ask_password(settings))
     else:
         accounts.remove_user(store, args.username)
-    print(t("cli.users_done", settings.lang, username=args.username.strip().lower()))
+    print(t("cli.users_done", settings.lang, username=_shown(args.username.strip().lower())))
     return 0
 
 
@@ -233,7 +242,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     slug = find_wijk(_catalogue(settings), args.wijk).slug if args.wijk else None
     category = Category(args.category) if args.category else None
     for asset in store.list_assets(wijk=slug, category=category, deleted_only=args.deleted):
-        name = " ".join(asset.name.split())  # one line per asset, whatever was typed
+        name = _shown(" ".join(asset.name.split()))  # one line per asset, whatever was typed
         print(f"{asset.id}\t{asset.category.value}\t{name}")
     return 0
 

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool, StaticPool
 
-from abcd.errors import ConflictError
+from abcd.errors import ConflictError, ValidationError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -57,8 +57,31 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("abcd_write", False) else "BEGIN")
 
 
+def _refuse_nul(
+    _conn: Connection, _cursor: Any, _statement: str, parameters: Any, _context: Any, executemany: bool
+) -> None:
+    """Refuse text holding NUL before it reaches the driver, whichever field it came from.
+
+    PostgreSQL cannot store NUL in text and its driver raises an error that
+    quotes the SQL; SQLite would keep it and cut the text short elsewhere.
+    The pages and the CLI check what people type, field by field; this is
+    the net under all of them, so no path shows a visitor a driver error.
+    """
+    rows = parameters if executemany else [parameters]
+    for row in rows or ():
+        values = row.values() if isinstance(row, Mapping) else row
+        if any(isinstance(value, str) and "\x00" in value for value in values or ()):
+            raise ValidationError("error.nul_char")
+
+
 def engine_from_url(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, a busy timeout and immediate writes."""
+    """An engine for ``url``; SQLite files get WAL, a busy timeout and immediate writes; no engine passes on NUL."""
+    engine = _engine_from_url(url)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
+
+
+def _engine_from_url(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)

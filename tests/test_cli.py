@@ -317,3 +317,42 @@ def test_wijken_loaded_lists_only_onboarded_wijken(cli_env: Path, capsys: pytest
     code, out, _ = run(capsys, "wijken", "--loaded")
     assert code == 0
     assert [line.split("\t")[0] for line in out.splitlines()] == [BOTU]
+
+
+def test_listings_never_send_escape_sequences_to_a_terminal(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Names from before the character rules (or typed into a file) are shown with their escapes, not obeyed."""
+    from abcd import schema
+
+    run(capsys, "init", "--no-examples")
+    store = open_store(cli_env)
+    hostile = "evil\x1b[2J\x1b]0;pwned\x07\u202enimda"
+    with store.engine.begin() as conn:
+        conn.execute(
+            schema.users.insert().values(
+                username=hostile,
+                role="builder",
+                wijken="",
+                version=1,
+                created_by="x",
+                created_at="2026-01-01",
+                updated_by="x",
+                updated_at="2026-01-01",
+            )
+        )
+    store.add(make_draft(name="Club \u202eetsiw"), by="x")
+    for argv in (("users", "list"), ("list",)):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        assert not [c for c in out if not c.isprintable() and c not in "\t\n"], (argv, out)
+    _, users_out, _ = run(capsys, "users", "list")
+    assert "evil\\x1b[2J\\x1b]0;pwned\\x07\\u202enimda\tbuilder" in users_out
+
+
+@pytest.mark.parametrize("argv", [("person", "erase", "x\x00"), ("users", "remove", "a\x00b")])
+def test_a_nul_character_on_the_command_line_is_one_clear_line(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    run(capsys, "init", "--no-examples")
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -111,12 +111,18 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     return store
 
 
-def _logged_in_app(store: Store) -> AppTest:
+def _app_after_login(username: str) -> AppTest:
+    """The app after someone submitted the sidebar's login form with ``username`` and the right password."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.text_input(key="auth_username").set_value("ans")
+    at.text_input(key="auth_username").set_value(username)
     at.text_input(key="auth_password").set_value("een lang wachtwoord")
     at.button(key="FormSubmitter:auth_form-Inloggen").click().run()
+    return at
+
+
+def _logged_in_app(store: Store) -> AppTest:
+    at = _app_after_login("ans")
     assert at.session_state["user"].role is Role.BUILDER
     return at
 
@@ -164,3 +170,10 @@ def test_meeting_places_awaiting_approval_take_no_investments(botu_store: Store,
     assert pending.id not in {p.id for p in ledger.meeting_places(wijk=BOTU)}
     uc.approve_asset(botu_store, pending.id, user=User("coordinator", Role.COORDINATOR))
     assert pending.id in {p.id for p in ledger.meeting_places(wijk=BOTU)}
+
+
+def test_a_nul_in_the_login_name_gets_the_usual_answer_and_no_traceback(app_db: Store) -> None:
+    at = _app_after_login("ans\x00'; --")
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Naam of wachtwoord klopt niet\\."]
+    assert "user" not in at.session_state

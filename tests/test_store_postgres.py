@@ -86,3 +86,44 @@ def test_account_history_on_postgres(pg_store: Store) -> None:
     accounts.set_role(pg_store, "ans", "officer", by="beheer")
     assert [e.action for e in accounts.account_history(pg_store, "ans")] == ["create", "update"]
     assert accounts.get_account(pg_store, "ans").version == 2
+
+
+@pytest.mark.parametrize("typed", ["abc\x00", "\x00"])
+def test_a_nul_character_is_refused_before_it_reaches_postgresql(pg_store: Store, typed: str) -> None:
+    """PostgreSQL cannot hold NUL in text; the driver used to raise, and the page showed the SQL."""
+    from abcd.assets import erase_person
+    from abcd.errors import AbcdError
+    from abcd.investments.ledger import Ledger
+    from abcd.investments.model import validate_investment
+    from abcd.permissions import CLI_USER
+
+    accounts.add_user(pg_store, "ans", role="builder", password=None)
+    place = pg_store.add(make_draft(name="Buurthuis", category="meeting_place", meeting_place_role="resident"), by="x")
+    attempts = {
+        "login": lambda: accounts.authenticate(pg_store, typed, "een lang wachtwoord"),
+        "asset id": lambda: pg_store.get(typed),
+        "erase id": lambda: erase_person(pg_store, typed, user=CLI_USER),
+        "account": lambda: accounts.get_account(pg_store, typed),
+        "set role": lambda: accounts.set_role(pg_store, typed, "officer"),
+        "remove": lambda: accounts.remove_user(pg_store, typed),
+        "new account": lambda: accounts.add_user(pg_store, typed, role="builder", password=None),
+        "wijken": lambda: accounts.add_user(pg_store, "bob", role="builder", password=None, wijken=typed),
+        "actor": lambda: pg_store.add(make_draft(name="Plek"), by=typed),
+        "note": lambda: Ledger(pg_store).add(
+            validate_investment(
+                {
+                    "meeting_place_id": place.id,
+                    "wijk": place.wijk,
+                    "date": "2026-01-15",
+                    "amount_eur": "10",
+                    "funder": "gemeente",
+                    "note": typed,
+                }
+            ),
+            by="x",
+        ),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(AbcdError):
+            attempt()
+        assert pg_store.count_assets() == 1, what
