@@ -176,7 +176,7 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
-    """``abcd compact``: rewrite the SQLite file so erased text is gone from free pages and the log."""
+    """``abcd compact``: rewrite the database so erased text is gone from its files (SQLite: also the log)."""
     _store(settings).compact()
     print(t("cli.compacted", settings.lang))
     return 0
@@ -459,7 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help=".geojson (every segment) or .csv (per street)")
     p.set_defaults(handler=cmd_gaps)
 
-    p = sub.add_parser("compact", help="rewrite the SQLite file (after erasures: no old copies left)")
+    p = sub.add_parser("compact", help="rewrite the database (after erasures: no old copies left in its files)")
     p.set_defaults(handler=cmd_compact)
 
     p = sub.add_parser("wijken", help="list selectable wijken: slug, CBS code, kind, residents, name")

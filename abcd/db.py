@@ -17,7 +17,7 @@ when the schema is checked or upgraded.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+VACUUM_LOCK_TIMEOUT_S = 15
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -139,9 +140,18 @@ class Database:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
-    def compact(self) -> None:
-        """Rewrite the SQLite file so deleted text is gone from free pages and the WAL."""
+    def compact(self, tables: Sequence[Table] = ()) -> None:
+        """Rewrite the stored data so that deleted text is gone from the files.
+
+        SQLite: checkpoint, ``VACUUM`` and checkpoint again, so nothing is left
+        in free pages or the WAL (``tables`` does not matter: the whole file is
+        rewritten). PostgreSQL: ``VACUUM FULL`` of ``tables``, which writes them
+        anew and truncates their old files; old row versions in WAL segments,
+        archived WAL, base backups and replicas are out of its reach until they
+        are recycled or replaced.
+        """
         if not self.is_sqlite:
+            self._vacuum_full(tables)
             return
         with self.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -157,6 +167,24 @@ class Database:
             # yet. Its frames are overwritten by later writes and removed when
             # the last connection closes; say so rather than pretend.
             raise ConflictError("error.erase_busy", name="-", stored="-", given="-")
+
+    def _vacuum_full(self, tables: Sequence[Table]) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        if not tables:
+            return
+        preparer = self.engine.dialect.identifier_preparer
+        names = ", ".join(preparer.format_table(t) for t in tables)
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # VACUUM FULL waits for every open transaction on its tables; rather
+            # than hang a page, give up after a while and say it is pending.
+            conn.exec_driver_sql(f"SET lock_timeout = '{VACUUM_LOCK_TIMEOUT_S}s'")
+            try:
+                conn.exec_driver_sql(f"VACUUM FULL {names}")
+            except OperationalError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
+                    raise
+                raise ConflictError("error.erase_busy", name="-", stored="-", given="-") from None
 
 
 def insert_if_absent(conn: Connection, table: Table, values: Mapping[str, Any]) -> None:
