@@ -24,6 +24,7 @@ from abcd.store import Store
 from abcd.wijken import Wijk, ensure_wijk, wijk_catalogue
 
 if TYPE_CHECKING:
+    from abcd.backup import DatabaseHold
     from abcd.maps.clicks import Click
 
 # Session keys, in one place.
@@ -43,9 +44,22 @@ def _store(url: str) -> Store:
     return Store.open(url)
 
 
+@st.cache_resource(max_entries=4)
+def _hold(url: str) -> DatabaseHold | None:
+    from abcd.backup import hold_database
+
+    return hold_database(url)
+
+
 def store() -> Store:
-    """One store (engine) per database and server process; it hands out a connection per use."""
-    return _store(settings().database_url)
+    """One store (engine) per database and server process; it hands out a connection per use.
+
+    The process holds the database while it runs (:func:`abcd.backup.hold_database`),
+    so ``abcd restore`` refuses instead of overwriting what people just saved.
+    """
+    url = settings().database_url
+    _hold(url)
+    return _store(url)
 
 
 def catalogue() -> dict[str, Wijk]:
