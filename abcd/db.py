@@ -16,6 +16,9 @@ when the schema is checked or upgraded.
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -31,6 +34,7 @@ from abcd.errors import ConflictError, ValidationError
 if TYPE_CHECKING:
     from alembic.config import Config
 
+_log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 VACUUM_LOCK_TIMEOUT_S = 15
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -90,13 +94,35 @@ def _engine_from_url(url: str) -> Engine:
         # An in-memory database lives as long as its connection: keep one.
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
-        if parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and not parsed.database.startswith("file:"):
+            _private_file(Path(parsed.database))
         # One connection per use: SQLite connections are cheap, and a pool
         # would keep file handles across threads of the Streamlit server.
         engine = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False})
     _configure_sqlite(engine)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Make the database file readable by its owner only, before SQLite opens it; tighten an existing one.
+
+    It holds residents' names and contacts. SQLite gives its ``-wal`` and
+    ``-shm`` files the database file's mode, so they follow. A file that was
+    readable by others (made by an older version, or copied) is tightened
+    and a warning says so.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # an empty file is a new SQLite database
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                file.chmod(mode & 0o700)
+                _log.warning("abcd: %s was readable by others (%04o); now %04o", file, mode, mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            _log.warning("abcd: %s is readable by others and not ours to change; chmod 600 it", file)
 
 
 class Database:

@@ -650,3 +650,35 @@ def test_restore_works_once_the_app_has_stopped(
     assert restore_database(copy, url) is not None
     assert {a.id for a in store.list_assets()} == {a.id for a in assets}
     assert stat.S_IMODE(sqlite_file(store).with_name(f"{sqlite_file(store).name}.lock").stat().st_mode) == 0o600
+
+
+# ------------------------------------------------------------ file modes
+def test_the_database_its_wal_and_a_backup_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    old_umask = os.umask(0o022)  # the usual umask, under which SQLite makes 0644 files
+    try:
+        store = Store.open(f"sqlite:///{tmp_path}/data/abcd.db")
+        store.add_many([], by="x")
+        with store.engine.connect() as reader:  # an open connection keeps the -wal and -shm files
+            reader.exec_driver_sql("SELECT count(*) FROM assets").scalar_one()
+            live = sqlite_file(store)
+            files = [live, Path(f"{live}-wal"), Path(f"{live}-shm")]
+            assert all(f.exists() for f in files)
+            assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {f.name: 0o600 for f in files}
+        copy = backup_database(store, tmp_path / "backups" / "abcd.db")
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+        store.close()
+    finally:
+        os.umask(old_umask)
+
+
+def test_an_existing_database_readable_by_others_is_tightened_when_opened(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path}/abcd.db"
+    Store.open(url).close()
+    live = tmp_path / "abcd.db"
+    live.chmod(0o644)
+    with caplog.at_level("WARNING"):
+        Store.open(url).close()
+    assert stat.S_IMODE(live.stat().st_mode) == 0o600
+    assert "0644" in caplog.text and "0600" in caplog.text
