@@ -22,7 +22,9 @@ ui.show_flash()
 
 PAGES = Path(__file__).parent / "app_pages"
 
-with st.sidebar:
+# Whatever the sidebar or a page does not handle itself (a full disk, a database that fails) is one
+# friendly message, never a traceback that could show a visitor SQL or file paths.
+with ui.guard(), st.sidebar:
     st.segmented_control("Taal / Language", options=LANGUAGES, format_func=language_name, key=ui.LANG)
     lang = ui.lang()
     options = list(ui.catalogue())
@@ -63,4 +65,5 @@ navigation = st.navigation(
         else []
     )
 )
-navigation.run()
+with ui.guard():
+    navigation.run()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
-from abcd.errors import AbcdError
+from abcd.errors import AbcdError, storage_error
 from abcd.i18n import LANGUAGES, Term, normalise_lang, t
 from abcd.model import Category
 from abcd.permissions import CLI_USER, Role
@@ -371,22 +371,24 @@ def _portrait(args: argparse.Namespace, settings: Settings, suffixes: tuple[str,
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd report --wijk SLUG --out FILE.pdf``: the wijk's strengths portrait as an A4 PDF."""
+    from abcd.io import write_file
     from abcd.portrait.report import wijk_report
 
     data, out = _portrait(args, settings, (".pdf",))
     lang = normalise_lang(args.lang) if args.lang else settings.lang
-    out.write_bytes(wijk_report(data, lang=lang, own_strengths=args.own_strengths, help_wanted=args.help_wanted))
+    write_file(out, wijk_report(data, lang=lang, own_strengths=args.own_strengths, help_wanted=args.help_wanted))
     print(t("cli.report_saved", settings.lang, wijk=data.name, path=out))
     return 0
 
 
 def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd poster --wijk SLUG --out FILE.png|.pdf``: an A3 poster of the map and the headline figures."""
+    from abcd.io import write_file
     from abcd.portrait.poster import wijk_poster
 
     data, out = _portrait(args, settings, (".png", ".pdf"))
     lang = normalise_lang(args.lang) if args.lang else settings.lang
-    out.write_bytes(wijk_poster(data, lang=lang, fmt=out.suffix.lower().lstrip("."), dpi=args.dpi))
+    write_file(out, wijk_poster(data, lang=lang, fmt=out.suffix.lower().lstrip("."), dpi=args.dpi))
     print(t("cli.poster_saved", settings.lang, wijk=data.name, path=out))
     return 0
 
@@ -511,6 +513,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AbcdError as exc:
         print(exc.message(settings.lang), file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, no permission, a read-only file system: one clear line
+        print(storage_error(exc).message(settings.lang), file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        # Unreachable server, broken connection: the first line of the driver's message, no SQL, no values.
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(t("error.database_failed", settings.lang, reason=reason), file=sys.stderr)
+        return 2
+
+
+def _is_database_error(exc: Exception) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(exc, DBAPIError)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ when the schema is checked or upgraded.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
@@ -26,10 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.pool import NullPool, StaticPool
 
-from abcd.errors import ConflictError, ValidationError
+from abcd.errors import ConflictError, ValidationError, storage_error
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -79,10 +80,34 @@ def _refuse_nul(
             raise ValidationError("error.nul_char")
 
 
+# SQLite primary result codes and PostgreSQL SQLSTATEs that mean the disk or the file system refused,
+# as the operating-system error they amount to.
+_SQLITE_STORAGE = {13: errno.ENOSPC, 8: errno.EROFS, 3: errno.EACCES, 10: errno.EIO, 14: errno.EIO}
+_POSTGRES_STORAGE = {"53100": errno.ENOSPC, "25006": errno.EROFS, "58030": errno.EIO}
+
+
+def _storage_failure(context: ExceptionContext) -> None:
+    """A full disk, a read-only or unreadable database: one clear :class:`~abcd.errors.StorageError`.
+
+    SQLite says "database or disk is full"; the CLI and the pages say that
+    the disk is full and nothing was saved (the transaction rolled back).
+    """
+    original = context.original_exception
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        number = _SQLITE_STORAGE.get(code & 0xFF)
+    else:
+        number = _POSTGRES_STORAGE.get(str(getattr(original, "sqlstate", "")))
+    if number is not None:
+        where = (context.engine.url.database if context.engine is not None else None) or "database"
+        raise storage_error(OSError(number, str(original).splitlines()[0], where)) from None
+
+
 def engine_from_url(url: str) -> Engine:
     """An engine for ``url``; SQLite files get WAL, a busy timeout and immediate writes; no engine passes on NUL."""
     engine = _engine_from_url(url)
     event.listen(engine, "before_cursor_execute", _refuse_nul)
+    event.listen(engine, "handle_error", _storage_failure)
     return engine
 
 

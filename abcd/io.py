@@ -316,9 +316,20 @@ def _atomic_path(path: Path) -> Iterator[Path]:
     try:
         yield Path(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        if exc.errno is None or str(exc.filename) != tmp:
+            raise
+        # Name the file the user asked for, not the temporary one (a full disk, no permission).
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a full disk leaves neither half a file nor a temporary one."""
+    with _atomic_path(Path(path)) as tmp:
+        tmp.write_bytes(data)
 
 
 # Yes/no fields of an asset, written as booleans (declared once on the asset).

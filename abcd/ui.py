@@ -7,6 +7,7 @@ no logic of their own. Session keys are initialised in one place
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import streamlit as st
 
 from abcd import accounts, assets
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
-from abcd.errors import AbcdError
+from abcd.errors import AbcdError, storage_error
 from abcd.i18n import Lang, normalise_lang, t
 from abcd.permissions import PUBLIC_USER, Permission, Role, User
 from abcd.store import Store
@@ -26,6 +27,8 @@ from abcd.wijken import Wijk, ensure_wijk, wijk_catalogue
 if TYPE_CHECKING:
     from abcd.backup import DatabaseHold
     from abcd.maps.clicks import Click
+
+_log = logging.getLogger(__name__)
 
 # Session keys, in one place.
 LANG = "lang"
@@ -242,12 +245,27 @@ def context() -> PageContext:
 
 @contextmanager
 def guard() -> Iterator[None]:
-    """Show an :class:`AbcdError` as a message in the user's language and stop the page."""
+    """Show an error as one message in the user's language and stop the page; never a traceback.
+
+    An :class:`AbcdError` says what to do; a full disk or a refused file
+    (:class:`OSError`) says so plainly; any other database failure gets a
+    general message on the page and its details (which can quote SQL and
+    values) in the server's log only.
+    """
+    from sqlalchemy.exc import DBAPIError
+
     try:
         yield
     except AbcdError as exc:
         # Messages quote user values (an asset's name, a cell of an imported file): shown as text, not markdown.
         st.error(plain(exc.message(lang())))
+        st.stop()
+    except OSError as exc:
+        st.error(plain(storage_error(exc).message(lang())))
+        st.stop()
+    except DBAPIError:
+        _log.exception("database error on a page")
+        st.error(tr("error.database_page"))
         st.stop()
 
 

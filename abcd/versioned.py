@@ -194,18 +194,27 @@ class RecordKind(Generic[R]):
         rows = [self.to_row(r) for r in records]
         if extra is not None:
             rows = [{**row, **more} for row, more in zip(rows, extra, strict=True)]
+        self._insert_new_keys(conn, rows, [getattr(r, self.key) for r in records])
+        conn.execute(insert(self.history), [self.history_row(r, "create", old=None, by=by, now=now) for r in records])
+
+    def _insert_new_keys(self, conn: Connection, rows: list[dict[str, Any]], keys: list[str]) -> None:
+        """Insert rows whose keys were looked up as new; a key another transaction added meanwhile is a conflict.
+
+        That race exists on PostgreSQL only: SQLite's writers take turns
+        (``BEGIN IMMEDIATE``), so the look-up and the insert see the same data.
+        """
+        if conn.dialect.name != "postgresql":
+            conn.execute(insert(self.table), rows)
+            return
         try:
             # A savepoint keeps the transaction usable after a refused insert, to name the key that was taken.
             with conn.begin_nested():
                 conn.execute(insert(self.table), rows)
         except IntegrityError:
-            # Looked up as new, then added by another transaction before this one
-            # (PostgreSQL; SQLite writers take turns): say so instead of crashing.
-            taken = sorted(self.get_many(conn, [getattr(r, self.key) for r in records]))
+            taken = sorted(self.get_many(conn, keys))
             if not taken:
                 raise
             raise ConflictError(self.messages.duplicate, value=taken[0]) from None
-        conn.execute(insert(self.history), [self.history_row(r, "create", old=None, by=by, now=now) for r in records])
 
     def change(
         self,
