@@ -8,6 +8,7 @@ no logic of their own. Session keys are initialised in one place
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -394,14 +395,27 @@ def new_map_click(key: str) -> Click | None:
     return click
 
 
+# Streamlit's markdown turns bare web and e-mail addresses into links (GFM "autolink literals"), and it
+# finds them after resolving backslash escapes. An invisible word joiner (U+2060) inside "http://", after
+# "www" and before "@" leaves nothing for it to find; the text looks and reads the same.
+_AUTOLINK_STARTS = re.compile(r"(?i)(?<=http:)(?=//)|(?<=https:)(?=//)|(?<=www)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
+
+
 def plain(text: str) -> str:
-    """User text made safe for ``st.markdown``: no HTML, no markdown links, images or emphasis.
+    """User text made safe for ``st.markdown``: no HTML, no links (written or bare), images or emphasis.
 
     Every markdown special character is backslash-escaped, so it shows as
-    itself; ``&`` too, so ``&lt;`` stays the four characters typed.
+    itself; ``&`` too, so ``&lt;`` stays the four characters typed. Web and
+    e-mail addresses get an invisible word joiner (:data:`WORD_JOINER`) so
+    that markdown does not make them clickable: a visitor never gets a link
+    someone typed into a name or description.
 
-    >>> print(plain("![x](https://evil.example/x.png) & <b>"))
-    \\!\\[x\\]\\(https://evil\\.example/x\\.png\\) \\& \\<b\\>
+    >>> print(plain("![x](https://evil.example/x.png) & <b>").replace(WORD_JOINER, "<wj>"))
+    \\!\\[x\\]\\(https:<wj>//evil\\.example/x\\.png\\) \\& \\<b\\>
+    >>> print(plain("www.buurt.nl, ans@buurt.nl").replace(WORD_JOINER, "<wj>"))
+    www<wj>\\.buurt\\.nl, ans<wj>@buurt\\.nl
     """
     specials = "\\`*_{}[]()#+-.!|<>~$&"
-    return "".join(f"\\{c}" if c in specials else c for c in text)
+    unlinked = _AUTOLINK_STARTS.sub(WORD_JOINER, text)
+    return "".join(f"\\{c}" if c in specials else c for c in unlinked)

@@ -201,3 +201,22 @@ def test_the_html_export_draws_its_map_with_the_network_off(
         ] == []
     finally:
         context.close()
+
+
+def test_addresses_in_user_text_are_not_links_for_the_public(app_server: AppServer, desktop_page: Page) -> None:
+    """Streamlit's markdown turns bare web and e-mail addresses into links; user text must stay text."""
+    from abcd.store import Store
+    from tests.helpers import make_draft
+
+    page = desktop_page
+    store = Store.open(app_server.db_url)
+    name = unique_name("Linkclub")
+    text = "Zie https://evil.example/inloggen of www.evil.example en mail naar ans@evil.example"
+    store.add(make_draft(name=name, category="initiative", resident_led=True, description=text), by="test")
+    store.close()
+    page.goto(f"{app_server.url}/presentatie")  # public: no login; the newest initiative is highlighted
+    description = page.get_by_test_id("stMarkdownContainer").filter(has_text="mail naar ans")
+    expect(description).to_have_count(1)
+    links = [a.get_attribute("href") for a in page.get_by_test_id("stMain").locator("a[href*='evil']").all()]
+    assert links == [], links  # before: https://evil%5C.example/inloggen, http://www.evil.example, mailto:...
+    assert description.inner_text().replace("\u2060", "") == text  # it reads as typed (no stray backslash)
