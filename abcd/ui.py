@@ -37,6 +37,7 @@ WIJK = "wijk"
 USER = "user"
 TOKEN = "session_token"
 SESSION_COOKIE = "abcd_session"
+COOKIE_CLEAR = "cookie_clear"  # set at log-out: the browser still has to forget its cookie
 
 
 def settings() -> Settings:
@@ -155,6 +156,11 @@ def account_box() -> None:
             log_out()
             st.rerun()
         return
+    if st.session_state.get(COOKIE_CLEAR) or _cookie(SESSION_COOKIE):
+        # Logged out here, or the browser brought a token that no longer holds: it forgets the cookie.
+        # Drawn on every run, so a quick rerun cannot remove the frame before its script ran (an
+        # unchanged frame stays mounted and runs once).
+        _set_cookie("", max_age=0)
     with st.expander(tr("auth.login"), icon=":material/login:"):
         if sso_configured() and st.button(tr("auth.sso"), key="auth_sso"):
             st.login()
@@ -187,6 +193,7 @@ def log_in(username: str, password: str) -> User:
     st.session_state[USER] = user
     st.session_state[TOKEN] = token
     st.session_state["cookie_pending"] = True  # set by account_box on the next run
+    st.session_state.pop(COOKIE_CLEAR, None)
     return user
 
 
@@ -200,7 +207,9 @@ def log_out() -> None:
     for key in list(st.session_state.keys()):
         if key not in (LANG, WIJK):
             del st.session_state[key]
-    _set_cookie("", max_age=0)
+    # The browser's cookie is cleared by account_box from the next run on: a frame drawn here would be
+    # gone with the rerun that follows, often before its script ran (the cookie then stayed).
+    st.session_state[COOKIE_CLEAR] = True
     if sso_configured():
         try:
             if st.user.is_logged_in:

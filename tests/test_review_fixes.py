@@ -4,6 +4,7 @@ a log-out forgets the tab's data, role changes apply at once, and the last coord
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -177,3 +178,31 @@ def test_a_nul_in_the_login_name_gets_the_usual_answer_and_no_traceback(app_db: 
     assert not at.exception
     assert [e.value for e in at.error] == ["Naam of wachtwoord klopt niet\\."]
     assert "user" not in at.session_state
+
+
+def _cookie_frames(at: AppTest) -> list[str]:
+    """The scripts of the sidebar's zero-height frames that set or clear the login cookie."""
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        if getattr(node, "type", "") == "iframe":
+            found.append(node.proto.srcdoc)
+        for child in getattr(node, "children", {}).values():
+            visit(child)
+
+    visit(at.sidebar)
+    return found
+
+
+def test_logging_out_keeps_clearing_the_cookie_until_the_browser_has_done_it(app_db: Store) -> None:
+    """Drawn once before the rerun, the clearing frame was often gone before it ran: the cookie stayed."""
+    at = _logged_in_app(app_db)
+    at.button(key="auth_logout").click().run()
+    for _run in range(2):  # the run after the log-out, and any later one
+        (script,) = _cookie_frames(at)
+        assert "abcd_session=; path=/; max-age=0;" in script
+        at.run()
+    at.text_input(key="auth_username").set_value("ans")
+    at.text_input(key="auth_password").set_value("een lang wachtwoord")
+    at.button(key="FormSubmitter:auth_form-Inloggen").click().run()
+    assert [s for s in _cookie_frames(at) if "max-age=0" in s] == []  # logged in again: no clearing
