@@ -183,12 +183,17 @@ def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_person(args: argparse.Namespace, settings: Settings) -> int:
-    """``abcd person erase ID``: erase a resident and every personal field of them."""
+    """``abcd person erase ID``: erase a resident and every personal field; list where their name still stands."""
     from abcd.assets import erase_person
 
     store = _store(settings)
-    erase_person(store, args.id, user=CLI_USER)
-    print(t("cli.person_erased", settings.lang, id=args.id))
+    mentions = erase_person(store, args.id, user=CLI_USER)
+    print(t("cli.person_erased", settings.lang, id=_shown(args.id)))
+    if mentions:
+        print(t("cli.erase_mentions", settings.lang, n=len(mentions)))
+    for mention in mentions:
+        deleted = f"\t{t('mention.deleted', settings.lang)}" if mention.deleted else ""
+        print(f"  {mention.id}\t{mention.kind}\t{_shown(mention.label)}{deleted}")
     return 0
 
 
