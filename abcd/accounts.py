@@ -87,19 +87,27 @@ ACCOUNTS: RecordKind[Account] = RecordKind(
 def _clean_username(username: str, *, new: bool = False) -> str:
     """A user name as stored: whitespace folded, lower case; refused when blank, too long or unfit.
 
-    Control characters (NUL, ESC, ...) never reach the database. A *new* name
-    holds printable characters only: no bidirectional controls (U+202E shows
-    "nimda" as "admin"), no zero-width or other invisible characters.
+    A *new* name (and one that logs in) holds printable characters only: no
+    control characters (NUL, ESC), no bidirectional controls (U+202E shows
+    "nimda" as "admin"), no zero-width or other invisible characters. Looking
+    up an existing account refuses only what no database can hold (NUL, lone
+    surrogates), so an account named before these rules can still be removed.
     """
     name = " ".join(str(username).split()).lower()
     if not name:
         raise ValidationError("error.blank", field=Term("field.username"))
     if len(name) > USERNAME_MAX:
         raise ValidationError("error.too_long", field=Term("field.username"), length=len(name), max=USERNAME_MAX)
-    unfit = next((c for c in name if not c.isprintable() if new or unicodedata.category(c) in ("Cc", "Cs")), None)
+    unfit = next((c for c in name if _unfit(c, new=new)), None)
     if unfit is not None:
         raise ValidationError("error.control_chars", field=Term("field.username"), char=f"U+{ord(unfit):04X}")
     return name
+
+
+def _unfit(char: str, *, new: bool) -> bool:
+    if new:
+        return not char.isprintable()
+    return char == "\x00" or unicodedata.category(char) == "Cs"
 
 
 def _check_password(password: str) -> None:
@@ -288,7 +296,7 @@ def authenticate(store: Store, username: str, password: str, *, now: datetime | 
     """
     now = now or utcnow()
     try:
-        name = _clean_username(username)
+        name = _clean_username(username, new=True)  # only a printable name can log in
     except ValidationError:
         raise LoginError("error.login_failed") from None  # nothing unfit reaches the database
     with store.db.write() as conn:

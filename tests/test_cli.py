@@ -327,7 +327,7 @@ def test_listings_never_send_escape_sequences_to_a_terminal(cli_env: Path, capsy
 
     run(capsys, "init", "--no-examples")
     store = open_store(cli_env)
-    hostile = "evil\x1b[2J\x1b]0;pwned\x07\u202enimda"
+    hostile = "evil\x1b[2k\x1b]0;pwned\x07\u202enimda"  # as add_user stored names: lower case
     with store.engine.begin() as conn:
         conn.execute(
             schema.users.insert().values(
@@ -347,10 +347,19 @@ def test_listings_never_send_escape_sequences_to_a_terminal(cli_env: Path, capsy
         assert code == 0
         assert not [c for c in out if not c.isprintable() and c not in "\t\n"], (argv, out)
     _, users_out, _ = run(capsys, "users", "list")
-    assert "evil\\x1b[2J\\x1b]0;pwned\\x07\\u202enimda\tbuilder" in users_out
+    assert "evil\\x1b[2k\\x1b]0;pwned\\x07\\u202enimda\tbuilder" in users_out
+    # Such an old account can still be removed by its name (as a shell's $'...' passes it).
+    code, out, _ = run(capsys, "users", "remove", hostile)
+    assert code == 0 and "\x1b" not in out
+    _, users_out, _ = run(capsys, "users", "list")
+    assert "evil" not in users_out
 
 
-@pytest.mark.parametrize("argv", [("person", "erase", "x\x00"), ("users", "remove", "a\x00b")])
+@pytest.mark.parametrize(
+    "argv",
+    [("person", "erase", "x\x00"), ("users", "remove", "a\x00b"), ("users", "add", "\udcff", "--sso")],
+    ids=["nul-id", "nul-name", "undecodable-name"],  # the last: a byte that is no UTF-8, as Python passes it on
+)
 def test_a_nul_character_on_the_command_line_is_one_clear_line(
     cli_env: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
 ) -> None:
