@@ -223,3 +223,19 @@ def test_new_user_names_hold_printable_characters_only(store: Store) -> None:
     assert accounts.list_accounts(store) == []
     accounts.add_user(store, "Zoë de Vries-Öztürk", role="builder", password=None)
     assert [a.username for a in accounts.list_accounts(store)] == ["zoë de vries-öztürk"]
+
+
+def test_a_login_that_waits_too_long_for_a_password_check_is_told_to_try_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
+    monkeypatch.setattr(accounts, "ARGON2_WAIT_S", 0.05)
+    taken = [accounts._argon2_slots.acquire(timeout=5) for _ in range(accounts.ARGON2_AT_ONCE)]  # all checks busy
+    try:
+        with pytest.raises(accounts.LoginError) as caught:
+            accounts.authenticate(store, "ans", PASSWORD)
+    finally:
+        for _ in taken:
+            accounts._argon2_slots.release()
+    assert caught.value.key == "error.login_busy"
+    assert accounts.authenticate(store, "ans", PASSWORD).username == "ans"  # and then it works
