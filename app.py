@@ -17,12 +17,14 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",
 )
-ui.init_session()
-ui.show_flash()
-
 PAGES = Path(__file__).parent / "app_pages"
 
-with st.sidebar:
+# Whatever the sidebar or a page does not handle itself (a full disk, a database that fails) is one
+# friendly message, never a traceback that could show a visitor SQL or file paths.
+with ui.guard():
+    ui.init_session()  # opens the database: the wijk may come from the address
+    ui.show_flash()
+with ui.guard(), st.sidebar:
     st.segmented_control("Taal / Language", options=LANGUAGES, format_func=language_name, key=ui.LANG)
     lang = ui.lang()
     ui.wijk_picker()
@@ -56,4 +58,5 @@ navigation = st.navigation(
         else []
     )
 )
-navigation.run()
+with ui.guard():
+    navigation.run()

@@ -14,9 +14,9 @@ coordinators see people; everyone else sees counts per buurt.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 
@@ -221,15 +221,61 @@ def approve_asset(store: Store, asset_id: str, *, user: User) -> Asset:
     return store.approve(asset_id, by=user.username)
 
 
-def erase_person(store: Store, asset_id: str, *, user: User) -> None:
-    """Erase a resident and every personal field of them, for good (coordinators)."""
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Another record whose text holds a resident's name: an asset (name, description, contact) or an investment's note.
+
+    ``label`` names it for the coordinator who will edit it: the asset's name,
+    or the investment's meeting place and date.
+    """
+
+    kind: Literal["asset", "investment"]
+    id: str
+    label: str
+    deleted: bool
+
+
+def name_mentions(store: Store, asset_id: str, *, user: User) -> list[Mention]:
+    """The other records, live or deleted, whose text holds the resident's name (coordinators, before erasing).
+
+    Erasure cannot edit them (they are someone else's record); it lists them
+    so that a coordinator can (:mod:`abcd.mentions`).
+    """
+    from abcd.investments.ledger import Ledger
+    from abcd.mentions import mentioning
+
+    resident = _resident_to_erase(store, asset_id, user=user)
+    others = {a.id: a for a in store.list_assets(include_deleted=True) if a.id != resident.id}
+    texts = {a.id: "\n".join((a.name, a.description, a.contact or "")) for a in others.values()}
+    found = [Mention("asset", i, others[i].name, others[i].is_deleted) for i in mentioning(resident.name, texts)]
+    investments = {i.id: i for i in Ledger(store).list_investments(include_deleted=True)}
+    for key in mentioning(resident.name, {i.id: i.note for i in investments.values()}):
+        investment = investments[key]
+        place = others.get(investment.meeting_place_id)
+        label = f"{place.name if place else investment.meeting_place_id} · {investment.date.isoformat()}"
+        found.append(Mention("investment", key, label, investment.is_deleted))
+    return found
+
+
+def _resident_to_erase(store: Store, asset_id: str, *, user: User) -> Asset:
     from abcd.errors import NotFoundError
 
     asset = store.get(asset_id)
     require(user, Permission.ERASE, areas=store.areas_of([asset_id])[asset_id])
     if not asset.is_person:
         raise NotFoundError("error.not_a_person", value=asset_id)
+    return asset
+
+
+def erase_person(store: Store, asset_id: str, *, user: User) -> list[Mention]:
+    """Erase a resident and every personal field of them, for good (coordinators).
+
+    Returns the other records that still hold their name (:func:`name_mentions`,
+    looked up before the erasure): they are left as they are, to be edited.
+    """
+    mentions = name_mentions(store, asset_id, user=user)
     store.erase(asset_id, by=user.username)
+    return mentions
 
 
 def set_moderation(store: Store, wijk: str, required: bool, *, user: User) -> None:

@@ -13,14 +13,18 @@ it holds private contact details.
 (not SQLite, failing the integrity check, or without a known schema revision),
 keeps a consistent copy of the database it replaces as ``<name>.bak``, and
 writes the backup into the live file through the same backup API, inside
-SQLite's own locking and transaction. Stop the app before restoring: a page
-that is open keeps showing what it had read.
+SQLite's own locking and transaction. It refuses while the app runs: every
+app process holds a shared lock on ``<database>.lock`` (:func:`hold_database`)
+and a restore needs it exclusively, so writes the app has confirmed are never
+overwritten (SQLite's own locks last one transaction and cannot say that a
+server is running).
 
 PostgreSQL has its own tools: ``pg_dump`` and ``pg_restore``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import tempfile
@@ -150,6 +154,64 @@ def backup_database(store_or_url: Store | str, target: Path) -> Path:
     return target
 
 
+class DatabaseHold:
+    """A running app's shared lock on its database's lock file; released by :meth:`close` or when collected."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the file releases the lock
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def lock_path(live: Path) -> Path:
+    """The lock file beside the SQLite database ``live``: held shared by the app, exclusively by a restore."""
+    return live.with_name(f"{live.name}.lock")
+
+
+def _open_lock(live: Path) -> int:
+    live.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(lock_path(live), os.O_RDWR | os.O_CREAT, 0o600)
+
+
+def hold_database(url: str) -> DatabaseHold | None:
+    """Hold the SQLite database at ``url`` as a running app: ``abcd restore`` refuses until it is released.
+
+    Waits while a restore is under way, so the app never opens a half-restored
+    file. ``None`` for PostgreSQL or a memory database (nothing to restore).
+    """
+    try:
+        live = sqlite_path(url)
+    except BackupError:
+        return None
+    fd = _open_lock(live)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    except OSError:
+        os.close(fd)
+        raise
+    return DatabaseHold(fd)
+
+
+@contextmanager
+def _no_app_running(live: Path) -> Iterator[None]:
+    """Hold ``live``'s lock file exclusively; refuse at once while an app process holds it."""
+    fd = _open_lock(live)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupError("error.restore_in_use", path=str(live)) from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def describe_database(path: Path) -> DatabaseSummary:
     """Check that ``path`` is a sound ``abcd`` database and say what it holds.
 
@@ -176,7 +238,7 @@ def describe_database(path: Path) -> DatabaseSummary:
             revisions = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
             assets = int(conn.execute("SELECT count(*) FROM assets").fetchone()[0])
             history = int(conn.execute("SELECT count(*) FROM asset_history").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a scribbled schema is not even text
         raise BackupError("error.restore_corrupt", path=path.name, reason=str(exc)) from None
     if len(revisions) != 1:
         raise BackupError("error.restore_no_schema", path=path.name, missing="alembic_version")
@@ -194,10 +256,28 @@ def _bak_path(live: Path) -> Path:
     return live.with_name(f"{live.name}.{stamp}.bak")
 
 
+def _replace_live(tmp: Path, live: Path, url: str) -> Path | None:
+    """Write the checked copy ``tmp`` into ``live``, keeping the old database as a ``.bak``; returns that."""
+    if not live.exists():
+        os.replace(tmp, live)
+        _fsync_dir(live.parent)
+        return None
+    kept = backup_database(url, _bak_path(live))
+    with closing(sqlite3.connect(tmp)) as backup, closing(_connect_source(live)) as dest:
+        backup.backup(dest, pages=-1)
+        problems = [row[0] for row in dest.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            raise BackupError("error.backup_failed", reason="; ".join(problems[:3]))
+        dest.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return kept
+
+
 def restore_database(source: Path, url: str) -> Path | None:
     """Replace the SQLite database at ``url`` with the backup ``source``.
 
-    Stop the app first. The backup is copied and checked
+    Stop the app first: while an app process holds the database
+    (:func:`hold_database`) this raises :class:`~abcd.errors.BackupError` and
+    changes nothing. The backup is copied and checked
     (:func:`describe_database`) before anything is touched; the database it
     replaces is kept as ``<name>.bak`` (or ``<name>.<time>.bak`` when that
     exists) and its path returned, ``None`` when there was no database yet.
@@ -220,29 +300,22 @@ def restore_database(source: Path, url: str) -> Path | None:
             with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as original:
                 _copy(original, tmp, restoring=source.name)
             describe_database(tmp)
-            if not live.exists():
-                os.replace(tmp, live)
-                _fsync_dir(live.parent)
-                return None
-            kept = backup_database(url, _bak_path(live))
-            with closing(sqlite3.connect(tmp)) as backup, closing(_connect_source(live)) as dest:
-                backup.backup(dest, pages=-1)
-                problems = [row[0] for row in dest.execute("PRAGMA integrity_check")]
-                if problems != ["ok"]:
-                    raise BackupError("error.backup_failed", reason="; ".join(problems[:3]))
-                dest.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            return kept
-    except sqlite3.DatabaseError as exc:
+            with _no_app_running(live):
+                return _replace_live(tmp, live, url)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a scribbled schema is not even text
         raise BackupError("error.restore_corrupt", path=source.name, reason=str(exc)) from None
     except OSError as exc:
         raise BackupError("error.backup_failed", reason=exc.strerror or str(exc)) from None
 
 
 __all__ = [
+    "DatabaseHold",
     "DatabaseSummary",
     "backup_database",
     "describe_database",
+    "hold_database",
     "known_revisions",
+    "lock_path",
     "restore_database",
     "sqlite_path",
 ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
-from abcd.errors import AbcdError
+from abcd.errors import AbcdError, storage_error
 from abcd.i18n import LANGUAGES, Term, normalise_lang, t
 from abcd.model import Category
 from abcd.permissions import CLI_USER, Role
@@ -52,6 +52,15 @@ def _actor(args: argparse.Namespace) -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+def _shown(text: str) -> str:
+    r"""``text`` safe for a terminal: every unprintable character (ESC, a bidi control, ...) as its escape.
+
+    >>> print(_shown("ans\x1b[2J\u202e"))
+    ans\x1b[2J\u202e
+    """
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _safe_url(url: str) -> str:
@@ -101,7 +110,7 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
             wijken = ",".join(sorted(account.wijken)) or "*"
             locked = account.locked_until.isoformat(timespec="minutes") if account.locked_until else ""
             kind = "sso" if account.sso_only else "password"
-            print(f"{account.username}\t{account.role.value}\t{wijken}\t{kind}\t{locked}")
+            print(f"{_shown(account.username)}\t{account.role.value}\t{_shown(wijken)}\t{kind}\t{locked}")
         return 0
     if not args.username:
         raise AbcdError("error.required", field=Term("field.username"))
@@ -118,7 +127,7 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
         accounts.set_password(store, args.username, args.password or _ask_password(settings))
     else:
         accounts.remove_user(store, args.username)
-    print(t("cli.users_done", settings.lang, username=args.username.strip().lower()))
+    print(t("cli.users_done", settings.lang, username=_shown(args.username.strip().lower())))
     return 0
 
 
@@ -179,19 +188,24 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
-    """``abcd compact``: rewrite the SQLite file so erased text is gone from free pages and the log."""
+    """``abcd compact``: rewrite the database so erased text is gone from its files (SQLite: also the log)."""
     _store(settings).compact()
     print(t("cli.compacted", settings.lang))
     return 0
 
 
 def cmd_person(args: argparse.Namespace, settings: Settings) -> int:
-    """``abcd person erase ID``: erase a resident and every personal field of them."""
+    """``abcd person erase ID``: erase a resident and every personal field; list where their name still stands."""
     from abcd.assets import erase_person
 
     store = _store(settings)
-    erase_person(store, args.id, user=CLI_USER)
-    print(t("cli.person_erased", settings.lang, id=args.id))
+    mentions = erase_person(store, args.id, user=CLI_USER)
+    print(t("cli.person_erased", settings.lang, id=_shown(args.id)))
+    if mentions:
+        print(t("cli.erase_mentions", settings.lang, n=len(mentions)))
+    for mention in mentions:
+        deleted = f"\t{t('mention.deleted', settings.lang)}" if mention.deleted else ""
+        print(f"  {mention.id}\t{mention.kind}\t{_shown(mention.label)}{deleted}")
     return 0
 
 
@@ -246,7 +260,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     slug = ensure_area(store, _catalogue(settings, store), args.wijk).slug if args.wijk else None
     category = Category(args.category) if args.category else None
     for asset in store.list_assets(wijk=slug, category=category, deleted_only=args.deleted):
-        name = " ".join(asset.name.split())  # one line per asset, whatever was typed
+        name = _shown(" ".join(asset.name.split()))  # one line per asset, whatever was typed
         print(f"{asset.id}\t{asset.category.value}\t{name}")
     return 0
 
@@ -404,22 +418,24 @@ def _portrait(args: argparse.Namespace, settings: Settings, suffixes: tuple[str,
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd report --wijk SLUG --out FILE.pdf``: the wijk's strengths portrait as an A4 PDF."""
+    from abcd.io import write_file
     from abcd.portrait.report import wijk_report
 
     data, out = _portrait(args, settings, (".pdf",))
     lang = normalise_lang(args.lang) if args.lang else settings.lang
-    out.write_bytes(wijk_report(data, lang=lang, own_strengths=args.own_strengths, help_wanted=args.help_wanted))
+    write_file(out, wijk_report(data, lang=lang, own_strengths=args.own_strengths, help_wanted=args.help_wanted))
     print(t("cli.report_saved", settings.lang, wijk=data.name, path=out))
     return 0
 
 
 def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd poster --wijk SLUG --out FILE.png|.pdf``: an A3 poster of the map and the headline figures."""
+    from abcd.io import write_file
     from abcd.portrait.poster import wijk_poster
 
     data, out = _portrait(args, settings, (".png", ".pdf"))
     lang = normalise_lang(args.lang) if args.lang else settings.lang
-    out.write_bytes(wijk_poster(data, lang=lang, fmt=out.suffix.lower().lstrip("."), dpi=args.dpi))
+    write_file(out, wijk_poster(data, lang=lang, fmt=out.suffix.lower().lstrip("."), dpi=args.dpi))
     print(t("cli.poster_saved", settings.lang, wijk=data.name, path=out))
     return 0
 
@@ -502,7 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, help="language of the CSV (default: ABCD_LANG, else nl)")
     p.set_defaults(handler=cmd_gaps)
 
-    p = sub.add_parser("compact", help="rewrite the SQLite file (after erasures: no old copies left)")
+    p = sub.add_parser("compact", help="rewrite the database (after erasures: no old copies left in its files)")
     p.set_defaults(handler=cmd_compact)
 
     p = sub.add_parser("wijken", help="list the wijken (slug, code, kind, residents, name, gemeente), or add one")
@@ -562,6 +578,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AbcdError as exc:
         print(exc.message(settings.lang), file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, no permission, a read-only file system: one clear line
+        print(storage_error(exc).message(settings.lang), file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        # Unreachable server, broken connection: the first line of the driver's message, no SQL, no values.
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(t("error.database_failed", settings.lang, reason=reason), file=sys.stderr)
+        return 2
+
+
+def _is_database_error(exc: Exception) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(exc, DBAPIError)
 
 
 if __name__ == "__main__":

@@ -16,22 +16,28 @@ when the schema is checked or upgraded.
 
 from __future__ import annotations
 
+import errno
+import logging
+import os
+import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.pool import NullPool, StaticPool
 
-from abcd.errors import ConflictError
+from abcd.errors import ConflictError, ValidationError, storage_error
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
+_log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+VACUUM_LOCK_TIMEOUT_S = 15
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -57,8 +63,55 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("abcd_write", False) else "BEGIN")
 
 
+def _refuse_nul(
+    _conn: Connection, _cursor: Any, _statement: str, parameters: Any, _context: Any, executemany: bool
+) -> None:
+    """Refuse text holding NUL before it reaches the driver, whichever field it came from.
+
+    PostgreSQL cannot store NUL in text and its driver raises an error that
+    quotes the SQL; SQLite would keep it and cut the text short elsewhere.
+    The pages and the CLI check what people type, field by field; this is
+    the net under all of them, so no path shows a visitor a driver error.
+    """
+    rows = parameters if executemany else [parameters]
+    for row in rows or ():
+        values = row.values() if isinstance(row, Mapping) else row
+        if any(isinstance(value, str) and "\x00" in value for value in values or ()):
+            raise ValidationError("error.nul_char")
+
+
+# SQLite primary result codes and PostgreSQL SQLSTATEs that mean the disk or the file system refused,
+# as the operating-system error they amount to.
+_SQLITE_STORAGE = {13: errno.ENOSPC, 8: errno.EROFS, 3: errno.EACCES, 10: errno.EIO, 14: errno.EIO}
+_POSTGRES_STORAGE = {"53100": errno.ENOSPC, "25006": errno.EROFS, "58030": errno.EIO}
+
+
+def _storage_failure(context: ExceptionContext) -> None:
+    """A full disk, a read-only or unreadable database: one clear :class:`~abcd.errors.StorageError`.
+
+    SQLite says "database or disk is full"; the CLI and the pages say that
+    the disk is full and nothing was saved (the transaction rolled back).
+    """
+    original = context.original_exception
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        number = _SQLITE_STORAGE.get(code & 0xFF)
+    else:
+        number = _POSTGRES_STORAGE.get(str(getattr(original, "sqlstate", "")))
+    if number is not None:
+        where = (context.engine.url.database if context.engine is not None else None) or "database"
+        raise storage_error(OSError(number, str(original).splitlines()[0], where)) from None
+
+
 def engine_from_url(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, a busy timeout and immediate writes."""
+    """An engine for ``url``; SQLite files get WAL, a busy timeout and immediate writes; no engine passes on NUL."""
+    engine = _engine_from_url(url)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    event.listen(engine, "handle_error", _storage_failure)
+    return engine
+
+
+def _engine_from_url(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
@@ -66,13 +119,35 @@ def engine_from_url(url: str) -> Engine:
         # An in-memory database lives as long as its connection: keep one.
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
-        if parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and not parsed.database.startswith("file:"):
+            _private_file(Path(parsed.database))
         # One connection per use: SQLite connections are cheap, and a pool
         # would keep file handles across threads of the Streamlit server.
         engine = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False})
     _configure_sqlite(engine)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Make the database file readable by its owner only, before SQLite opens it; tighten an existing one.
+
+    It holds residents' names and contacts. SQLite gives its ``-wal`` and
+    ``-shm`` files the database file's mode, so they follow. A file that was
+    readable by others (made by an older version, or copied) is tightened
+    and a warning says so.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # an empty file is a new SQLite database
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                file.chmod(mode & 0o700)
+                _log.warning("abcd: %s was readable by others (%04o); now %04o", file, mode, mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            _log.warning("abcd: %s is readable by others and not ours to change; chmod 600 it", file)
 
 
 class Database:
@@ -116,9 +191,18 @@ class Database:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
-    def compact(self) -> None:
-        """Rewrite the SQLite file so deleted text is gone from free pages and the WAL."""
+    def compact(self, tables: Sequence[Table] = ()) -> None:
+        """Rewrite the stored data so that deleted text is gone from the files.
+
+        SQLite: checkpoint, ``VACUUM`` and checkpoint again, so nothing is left
+        in free pages or the WAL (``tables`` does not matter: the whole file is
+        rewritten). PostgreSQL: ``VACUUM FULL`` of ``tables``, which writes them
+        anew and truncates their old files; old row versions in WAL segments,
+        archived WAL, base backups and replicas are out of its reach until they
+        are recycled or replaced.
+        """
         if not self.is_sqlite:
+            self._vacuum_full(tables)
             return
         with self.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -134,6 +218,36 @@ class Database:
             # yet. Its frames are overwritten by later writes and removed when
             # the last connection closes; say so rather than pretend.
             raise ConflictError("error.erase_busy", name="-", stored="-", given="-")
+
+    def _vacuum_full(self, tables: Sequence[Table]) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        if not tables:
+            return
+        preparer = self.engine.dialect.identifier_preparer
+        names = ", ".join(preparer.format_table(t) for t in tables)
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # VACUUM FULL waits for every open transaction on its tables; rather
+            # than hang a page, give up after a while and say it is pending.
+            conn.exec_driver_sql(f"SET lock_timeout = '{VACUUM_LOCK_TIMEOUT_S}s'")
+            try:
+                conn.exec_driver_sql(f"VACUUM FULL {names}")
+            except OperationalError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
+                    raise
+                raise ConflictError("error.erase_busy", name="-", stored="-", given="-") from None
+
+
+def insert_if_absent(conn: Connection, table: Table, values: Mapping[str, Any]) -> None:
+    """Insert a row unless one with its primary key exists, also when another transaction adds it at the same time."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        conn.execute(postgresql.insert(table).values(**values).on_conflict_do_nothing())
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        conn.execute(sqlite.insert(table).values(**values).on_conflict_do_nothing())
 
 
 # ------------------------------------------------------------- migrations
@@ -216,6 +330,7 @@ __all__ = [
     "current_revision",
     "engine_from_url",
     "head_revision",
+    "insert_if_absent",
     "known_revisions",
     "upgrade_schema",
 ]

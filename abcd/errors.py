@@ -8,6 +8,7 @@ first language of the app and the CLI.
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from abcd.i18n import Lang, t
@@ -52,3 +53,23 @@ class OutsideWijkError(ValidationError):
 
 class BackupError(AbcdError):
     """A backup cannot be made, or a file cannot be restored; the live database was left as it was."""
+
+
+class StorageError(AbcdError):
+    """The disk or the database could not read or write (full, read-only, no permission); nothing was half-done."""
+
+
+def storage_error(exc: OSError) -> StorageError:
+    """One clear, translatable message for an operating-system error, naming the file when there is one.
+
+    >>> storage_error(OSError(errno.ENOSPC, "No space left on device")).message("en")
+    'The disk is full: nothing was written, and nothing was left half-written. Free some space and try again.'
+    """
+    path = str(exc.filename) if exc.filename else "-"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError("error.disk_full")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return StorageError("error.permission", path=path)
+    if exc.errno == errno.EROFS:
+        return StorageError("error.read_only", path=path)
+    return StorageError("error.os", path=path, reason=exc.strerror or type(exc).__name__)

@@ -508,8 +508,19 @@ def atomic_path(path: Path, *, private: bool = False) -> Iterator[Path]:
         if private:
             tmp.chmod(0o600)
         os.replace(tmp, path)
+    except OSError as exc:
+        if exc.errno is None or not str(exc.filename).startswith(str(folder)):
+            raise
+        # Name the file the user asked for, not the temporary one (a full disk, no permission).
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a full disk leaves neither half a file nor a temporary one."""
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_bytes(data)
 
 
 # Yes/no fields of an asset, written as booleans (declared once on the asset).

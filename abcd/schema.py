@@ -184,13 +184,31 @@ consents = Table(
     Column("recorded_at", String(32), nullable=False),
 )
 
-users = versioned_table("users", Column("username", String(200), primary_key=True), AccountFields)
+users = versioned_table(
+    "users",
+    Column("username", String(200), primary_key=True),
+    AccountFields,
+    # When the latest failed log-in was (abcd.accounts forgets failures a while after it); not part of the record.
+    Column("last_failed_at", String(STAMP_MAX), nullable=True),
+)
 
 # Who changed an account how (role, wijken, password reset; never the hash itself).
 user_history = history_table(
     "user_history",
     Column("username", String(200), nullable=False),
     Index("ix_user_history_username", "username", "version"),
+)
+
+# Failed log-ins for names without an account with a password (abcd.accounts): they lock out exactly like an
+# account, so the answer never tells which names exist. Keyed by a salted hash; a typed name is never stored.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("name_key", String(64), primary_key=True),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_until", String(STAMP_MAX), nullable=True),
+    Column("last_failed_at", String(STAMP_MAX), nullable=True),
+    Index("ix_login_throttle_last_failed_at", "last_failed_at"),
 )
 
 sessions = Table(

@@ -45,6 +45,8 @@ from abcd.versioned import RecordKind
 
 AREAS_CHANGED = "areas_changed"  # meta key: set by a migration when every asset must be placed again
 KIND_CUSTOM = "custom"  # an area a user added (abcd.wijken); it joins the catalogue from here
+# The tables a resident's text can be in; erasure rewrites them (PostgreSQL: VACUUM FULL).
+_PERSONAL_TABLES = (schema.assets, schema.asset_history, schema.consents)
 
 ASSETS: RecordKind[Asset] = RecordKind(
     Asset, schema.assets, schema.asset_history, history_key="asset_id", name_of=lambda asset: asset.name
@@ -564,14 +566,16 @@ class Store:
         The row and its consent go; history rows keep only the pseudonymous id,
         the action, who changed it and when; one ``erase`` row records that
         erasure happened. On SQLite the write-ahead log is checkpointed and the
-        file vacuumed, so the text is not left in free pages or the WAL.
+        file vacuumed, so the text is not left in free pages or the WAL; on
+        PostgreSQL the touched tables are rewritten (``VACUUM FULL``), so no old
+        row version keeps it in their files (see :meth:`abcd.db.Database.compact`).
         """
         with self.db.write() as conn:
             ASSETS.get(conn, asset_id)  # NotFoundError for an unknown id
             conn.execute(delete(schema.consents).where(schema.consents.c.asset_id == asset_id))
             conn.execute(delete(schema.assets).where(schema.assets.c.id == asset_id))
             ASSETS.forget_values(conn, asset_id, by=by, now=utcnow())
-        self.compact()
+        self.db.compact(_PERSONAL_TABLES)
 
     def move_person(self, asset_id: str, *, lon: float, lat: float, buurt: str) -> None:
         """Put a resident at ``(lon, lat)`` in ``buurt`` and scrub any earlier point from their history.
@@ -595,11 +599,11 @@ class Store:
                     .values(old_values=_moved(old, lon, lat, buurt), new_values=_moved(new, lon, lat, buurt))
                 )
             self._place(conn, [ASSETS.get(conn, asset_id)])
-        self.compact()
+        self.db.compact(_PERSONAL_TABLES)
 
     def compact(self) -> None:
-        """Rewrite the SQLite file so deleted text is gone from free pages and the WAL."""
-        self.db.compact()
+        """Rewrite the database so deleted text is gone from its files (SQLite: free pages and the WAL too)."""
+        self.db.compact(schema.metadata.sorted_tables)
 
     def purge_examples(self) -> int:
         """Remove every example asset and its history for good; returns how many.

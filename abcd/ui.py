@@ -7,6 +7,8 @@ no logic of their own. Session keys are initialised in one place
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ import streamlit as st
 
 from abcd import accounts, assets
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
-from abcd.errors import AbcdError
+from abcd.errors import AbcdError, storage_error
 from abcd.i18n import Lang, normalise_lang, t
 from abcd.permissions import PUBLIC_USER, Permission, Role, User
 from abcd.store import Store
@@ -33,7 +35,10 @@ from abcd.wijken import (
 )
 
 if TYPE_CHECKING:
+    from abcd.backup import DatabaseHold
     from abcd.maps.clicks import Click
+
+_log = logging.getLogger(__name__)
 
 # Session keys, in one place.
 LANG = "lang"
@@ -42,6 +47,7 @@ GEMEENTE = "gemeente"
 USER = "user"
 TOKEN = "session_token"
 SESSION_COOKIE = "abcd_session"
+COOKIE_CLEAR = "cookie_clear"  # set at log-out: the browser still has to forget its cookie
 
 
 def settings() -> Settings:
@@ -53,9 +59,22 @@ def _store(url: str) -> Store:
     return Store.open(url)
 
 
+@st.cache_resource(max_entries=4)
+def _hold(url: str) -> DatabaseHold | None:
+    from abcd.backup import hold_database
+
+    return hold_database(url)
+
+
 def store() -> Store:
-    """One store (engine) per database and server process; it hands out a connection per use."""
-    return _store(settings().database_url)
+    """One store (engine) per database and server process; it hands out a connection per use.
+
+    The process holds the database while it runs (:func:`abcd.backup.hold_database`),
+    so ``abcd restore`` refuses instead of overwriting what people just saved.
+    """
+    url = settings().database_url
+    _hold(url)
+    return _store(url)
 
 
 @st.cache_resource(max_entries=4)
@@ -179,6 +198,11 @@ def account_box() -> None:
             log_out()
             st.rerun()
         return
+    if st.session_state.get(COOKIE_CLEAR) or _cookie(SESSION_COOKIE):
+        # Logged out here, or the browser brought a token that no longer holds: it forgets the cookie.
+        # Drawn on every run, so a quick rerun cannot remove the frame before its script ran (an
+        # unchanged frame stays mounted and runs once).
+        _set_cookie("", max_age=0)
     with st.expander(tr("auth.login"), icon=":material/login:"):
         if sso_configured() and st.button(tr("auth.sso"), key="auth_sso"):
             st.login()
@@ -211,6 +235,7 @@ def log_in(username: str, password: str) -> User:
     st.session_state[USER] = user
     st.session_state[TOKEN] = token
     st.session_state["cookie_pending"] = True  # set by account_box on the next run
+    st.session_state.pop(COOKIE_CLEAR, None)
     return user
 
 
@@ -224,7 +249,9 @@ def log_out() -> None:
     for key in list(st.session_state.keys()):
         if key not in (LANG, WIJK):
             del st.session_state[key]
-    _set_cookie("", max_age=0)
+    # The browser's cookie is cleared by account_box from the next run on: a frame drawn here would be
+    # gone with the rerun that follows, often before its script ran (the cookie then stayed).
+    st.session_state[COOKIE_CLEAR] = True
     if sso_configured():
         try:
             if st.user.is_logged_in:
@@ -270,12 +297,27 @@ def context() -> PageContext:
 
 @contextmanager
 def guard() -> Iterator[None]:
-    """Show an :class:`AbcdError` as a message in the user's language and stop the page."""
+    """Show an error as one message in the user's language and stop the page; never a traceback.
+
+    An :class:`AbcdError` says what to do; a full disk or a refused file
+    (:class:`OSError`) says so plainly; any other database failure gets a
+    general message on the page and its details (which can quote SQL and
+    values) in the server's log only.
+    """
+    from sqlalchemy.exc import DBAPIError
+
     try:
         yield
     except AbcdError as exc:
         # Messages quote user values (an asset's name, a cell of an imported file): shown as text, not markdown.
         st.error(plain(exc.message(lang())))
+        st.stop()
+    except OSError as exc:
+        st.error(plain(storage_error(exc).message(lang())))
+        st.stop()
+    except DBAPIError:
+        _log.exception("database error on a page")
+        st.error(tr("error.database_page"))
         st.stop()
 
 
@@ -410,14 +452,27 @@ def new_map_click(key: str) -> Click | None:
     return click
 
 
+# Streamlit's markdown turns bare web and e-mail addresses into links (GFM "autolink literals"), and it
+# finds them after resolving backslash escapes. An invisible word joiner (U+2060) inside "http://", after
+# "www" and before "@" leaves nothing for it to find; the text looks and reads the same.
+_AUTOLINK_STARTS = re.compile(r"(?i)(?<=http:)(?=//)|(?<=https:)(?=//)|(?<=www)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
+
+
 def plain(text: str) -> str:
-    """User text made safe for ``st.markdown``: no HTML, no markdown links, images or emphasis.
+    """User text made safe for ``st.markdown``: no HTML, no links (written or bare), images or emphasis.
 
     Every markdown special character is backslash-escaped, so it shows as
-    itself; ``&`` too, so ``&lt;`` stays the four characters typed.
+    itself; ``&`` too, so ``&lt;`` stays the four characters typed. Web and
+    e-mail addresses get an invisible word joiner (:data:`WORD_JOINER`) so
+    that markdown does not make them clickable: a visitor never gets a link
+    someone typed into a name or description.
 
-    >>> print(plain("![x](https://evil.example/x.png) & <b>"))
-    \\!\\[x\\]\\(https://evil\\.example/x\\.png\\) \\& \\<b\\>
+    >>> print(plain("![x](https://evil.example/x.png) & <b>").replace(WORD_JOINER, "<wj>"))
+    \\!\\[x\\]\\(https:<wj>//evil\\.example/x\\.png\\) \\& \\<b\\>
+    >>> print(plain("www.buurt.nl, ans@buurt.nl").replace(WORD_JOINER, "<wj>"))
+    www<wj>\\.buurt\\.nl, ans<wj>@buurt\\.nl
     """
     specials = "\\`*_{}[]()#+-.!|<>~$&"
-    return "".join(f"\\{c}" if c in specials else c for c in text)
+    unlinked = _AUTOLINK_STARTS.sub(WORD_JOINER, text)
+    return "".join(f"\\{c}" if c in specials else c for c in unlinked)

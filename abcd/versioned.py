@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from abcd.errors import ConflictError, NotFoundError
 from abcd.records import (
@@ -39,11 +40,12 @@ R = TypeVar("R", bound=Versioned)
 
 @dataclass(frozen=True, slots=True)
 class Messages:
-    """The catalogue keys a kind of record uses for "no such record", "already deleted" and "not deleted"."""
+    """The catalogue keys a kind of record uses for "no such record", "already deleted", "not deleted" and "taken"."""
 
     not_found: str = "error.not_found"
     deleted: str = "error.deleted"
     not_deleted: str = "error.not_deleted"
+    duplicate: str = "error.id_taken"
 
 
 @dataclass(frozen=True)
@@ -192,8 +194,27 @@ class RecordKind(Generic[R]):
         rows = [self.to_row(r) for r in records]
         if extra is not None:
             rows = [{**row, **more} for row, more in zip(rows, extra, strict=True)]
-        conn.execute(insert(self.table), rows)
+        self._insert_new_keys(conn, rows, [getattr(r, self.key) for r in records])
         conn.execute(insert(self.history), [self.history_row(r, "create", old=None, by=by, now=now) for r in records])
+
+    def _insert_new_keys(self, conn: Connection, rows: list[dict[str, Any]], keys: list[str]) -> None:
+        """Insert rows whose keys were looked up as new; a key another transaction added meanwhile is a conflict.
+
+        That race exists on PostgreSQL only: SQLite's writers take turns
+        (``BEGIN IMMEDIATE``), so the look-up and the insert see the same data.
+        """
+        if conn.dialect.name != "postgresql":
+            conn.execute(insert(self.table), rows)
+            return
+        try:
+            # A savepoint keeps the transaction usable after a refused insert, to name the key that was taken.
+            with conn.begin_nested():
+                conn.execute(insert(self.table), rows)
+        except IntegrityError:
+            taken = sorted(self.get_many(conn, keys))
+            if not taken:
+                raise
+            raise ConflictError(self.messages.duplicate, value=taken[0]) from None
 
     def change(
         self,

@@ -5,7 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from abcd import ui
-from abcd.assets import approve_asset, delete_asset, edit_asset, erase_person, restore_asset, visible_assets
+from abcd.assets import (
+    approve_asset,
+    delete_asset,
+    edit_asset,
+    erase_person,
+    name_mentions,
+    restore_asset,
+    visible_assets,
+)
 from abcd.errors import AbcdError
 from abcd.exchange import import_upload
 from abcd.filters import filter_assets
@@ -203,6 +211,17 @@ else:
 if asset.is_person and ctx.user.can(Permission.ERASE, ctx.wijk.slug):
     with st.expander(tr("list.erase_title"), icon=":material/person_remove:"):
         st.caption(tr("list.erase_help"))
+        with ui.guard():
+            mentions = name_mentions(ctx.store, asset.id, user=ctx.user)
+        if mentions:
+            # Other records that name this resident: erasing leaves them as they are, so say which to edit.
+            st.warning(tr("list.erase_mentions", n=len(mentions)), icon=":material/warning:")
+            kinds = {"asset": tr("mention.asset"), "investment": tr("mention.investment")}
+            lines = [
+                f"- {ui.plain(m.label)} · {kinds[m.kind]}" + (f" · {tr('mention.deleted')}" if m.deleted else "")
+                for m in mentions
+            ]
+            st.markdown("\n".join(lines))
         sure = st.checkbox(tr("list.erase_confirm"), key=f"erase_sure_{asset.id}")
         if st.button(tr("list.erase"), key=f"erase_{asset.id}", type="primary", disabled=not sure):
             try:

@@ -8,6 +8,7 @@ return value (see ``abcd.ui.show_map``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -201,3 +202,47 @@ def test_every_page_file_is_named_for_its_url_path() -> None:
         named[stem] = next(ast.literal_eval(k.value) for k in page.keywords if k.arg == "url_path")
     assert named == {stem: stem for stem in named}
     assert set(named) == {path.stem for path in (ROOT / "app_pages").glob("*.py")}
+
+
+def test_a_full_disk_on_saving_is_a_friendly_message_and_saves_nothing(app: AppTest, store: Store) -> None:
+    from sqlalchemy import Engine, event
+
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM")  # no free pages left to fill
+    before = store.count_assets()
+
+    def no_growth(dbapi_connection: Any, _record: Any) -> None:  # SQLite: "database or disk is full"
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    _on(app, "app_pages/toevoegen.py")
+    app.session_state["add_map"] = {"last_clicked": {"lat": INSIDE[1], "lng": INSIDE[0]}}
+    app.run()
+    app.button_group(key="add_category").set_value("place").run()
+    app.text_input[0].set_value("Buurttuin")
+    app.text_area[0].set_value("Een lang verhaal over de tuin. " * 120)  # bigger than the free room in a page
+    event.listen(Engine, "connect", no_growth)
+    try:
+        app.button(key="FormSubmitter:add_form-Opslaan").click().run()
+    finally:
+        event.remove(Engine, "connect", no_growth)
+    assert not app.exception, app.exception
+    assert any("schijf is vol" in e.value for e in app.error), [e.value for e in app.error]
+    assert store.count_assets() == before
+
+
+def test_a_data_folder_the_app_may_not_write_is_a_friendly_message(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from abcd import backup
+
+    def refuse(url: str) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "/srv/abcd/data/abcd.db.lock")
+
+    monkeypatch.setattr(backup, "hold_database", refuse)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Geen toestemming" in e.value for e in at.error), [e.value for e in at.error]

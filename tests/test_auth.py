@@ -178,3 +178,64 @@ def test_a_stale_account_edit_is_refused(store: Store) -> None:
             conn, before, AccountFields(role=Role.COORDINATOR), by="x", now=utcnow(), expected_version=before.version
         )
     assert accounts.get_account(store, "ans").role is Role.OFFICER
+
+
+def test_failures_are_forgotten_a_while_after_the_last_one_for_every_name(store: Store) -> None:
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
+    now = utcnow()
+    later = now + accounts.FORGET_FAILURES + timedelta(seconds=1)
+    for name in ("ans", "niemand"):
+        for _attempt in range(accounts.MAX_FAILED - 1):
+            with pytest.raises(accounts.LoginError):
+                accounts.authenticate(store, name, "wrong password", now=now)
+        # A month later the earlier failures no longer count: one more wrong guess does not lock.
+        with pytest.raises(accounts.LoginError) as caught:
+            accounts.authenticate(store, name, "wrong password", now=later)
+        assert caught.value.key == "error.login_failed"
+    assert accounts.get_account(store, "ans").failed_attempts == 1
+
+
+def test_a_name_without_an_account_is_kept_only_as_a_salted_hash_and_not_for_ever(store: Store) -> None:
+    import hashlib
+
+    typed = "mijn-geheime-wachtwoord-in-het-naamveld"
+    now = utcnow()
+    with pytest.raises(accounts.LoginError):
+        accounts.authenticate(store, typed, "x", now=now)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(schema.login_throttle)).mappings().all()
+        dump = "\n".join(conn.connection.driver_connection.iterdump())  # type: ignore[union-attr]
+    assert typed not in dump and "geheim" not in dump
+    assert len(rows) == 1 and rows[0]["failed_attempts"] == 1
+    assert rows[0]["name_key"] != hashlib.sha256(typed.encode()).hexdigest()  # salted: no lookup table helps
+    # Once forgotten, the row goes at the next attempt of any name.
+    with pytest.raises(accounts.LoginError):
+        accounts.authenticate(store, "iemand anders", "x", now=now + accounts.FORGET_FAILURES + timedelta(seconds=1))
+    with store.engine.connect() as conn:
+        assert conn.execute(select(schema.login_throttle.c.failed_attempts)).scalars().all() == [1]
+
+
+def test_new_user_names_hold_printable_characters_only(store: Store) -> None:
+    for name in ("ans\x1b[2J", "ans\x00", "\u202enimda", "an\u200bs", "ans\u2066x"):
+        with pytest.raises(ValidationError) as caught:
+            accounts.add_user(store, name, role="builder", password=None)
+        assert caught.value.key == "error.control_chars"
+    assert accounts.list_accounts(store) == []
+    accounts.add_user(store, "Zoë de Vries-Öztürk", role="builder", password=None)
+    assert [a.username for a in accounts.list_accounts(store)] == ["zoë de vries-öztürk"]
+
+
+def test_a_login_that_waits_too_long_for_a_password_check_is_told_to_try_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accounts.add_user(store, "ans", role="builder", password=PASSWORD)
+    monkeypatch.setattr(accounts, "ARGON2_WAIT_S", 0.05)
+    taken = [accounts._argon2_slots.acquire(timeout=5) for _ in range(accounts.ARGON2_AT_ONCE)]  # all checks busy
+    try:
+        with pytest.raises(accounts.LoginError) as caught:
+            accounts.authenticate(store, "ans", PASSWORD)
+    finally:
+        for _ in taken:
+            accounts._argon2_slots.release()
+    assert caught.value.key == "error.login_busy"
+    assert accounts.authenticate(store, "ans", PASSWORD).username == "ans"  # and then it works

@@ -224,3 +224,52 @@ def test_the_html_export_draws_its_map_with_the_network_off(
         ] == []
     finally:
         context.close()
+
+
+def test_addresses_in_user_text_are_not_links_for_the_public(app_server: AppServer, desktop_page: Page) -> None:
+    """Streamlit's markdown turns bare web and e-mail addresses into links; user text must stay text."""
+    from abcd.store import Store
+    from tests.helpers import make_draft
+
+    page = desktop_page
+    store = Store.open(app_server.db_url)
+    name = unique_name("Linkclub")
+    text = "Zie https://evil.example/inloggen of www.evil.example en mail naar ans@evil.example"
+    store.add(make_draft(name=name, category="initiative", resident_led=True, description=text), by="test")
+    store.close()
+    page.goto(f"{app_server.url}/presentatie")  # public: no login; the newest initiative is highlighted
+    description = page.get_by_test_id("stMarkdownContainer").filter(has_text="mail naar ans")
+    expect(description).to_have_count(1)
+    links = [a.get_attribute("href") for a in page.get_by_test_id("stMain").locator("a[href*='evil']").all()]
+    assert links == [], links  # before: https://evil%5C.example/inloggen, http://www.evil.example, mailto:...
+    assert description.inner_text().replace("\u2060", "") == text  # it reads as typed (no stray backslash)
+
+
+def test_logging_out_clears_the_cookie_and_the_old_token_no_longer_logs_in(
+    chromium: Browser, app_server: AppServer, desktop_page: Page
+) -> None:
+    page = desktop_page
+    page.goto(f"{app_server.url}/over")  # no map: nothing else reruns the script
+    log_in_on_page(page, BUILDER, BUILDER_PASSWORD, check_sidebar=True)
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "abcd_session")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("button", name="Uitloggen").click()
+    expect(sidebar.get_by_text("Ingelogd als")).to_have_count(0)
+    # The browser forgets the cookie (max-age 0, same name and path) ...
+    page.wait_for_function("!document.cookie.split('; ').some(c => c.startsWith('abcd_session='))")
+    assert [c for c in page.context.cookies() if c["name"] == "abcd_session"] == []
+    page.reload()
+    expect(page.get_by_test_id("stMain").get_by_role("heading", level=2).first).to_be_visible()
+    expect(sidebar.get_by_text("Ingelogd als")).to_have_count(0)
+    # ... and a copy of the old token (kept by someone else) no longer logs in.
+    other = chromium.new_context()
+    try:
+        host = urlsplit(app_server.url).hostname or "127.0.0.1"
+        other.add_cookies([{"name": "abcd_session", "value": token, "domain": host, "path": "/"}])
+        copy = other.new_page()
+        copy.goto(f"{app_server.url}/over")
+        expect(copy.get_by_test_id("stMain").get_by_role("heading", level=2).first).to_be_visible()
+        expect(copy.get_by_test_id("stSidebar").get_by_text("Inloggen").first).to_be_visible()
+        expect(copy.get_by_test_id("stSidebar").get_by_text("Ingelogd als")).to_have_count(0)
+    finally:
+        other.close()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -318,3 +320,143 @@ def test_wijken_loaded_lists_only_onboarded_wijken(cli_env: Path, capsys: pytest
     code, out, _ = run(capsys, "wijken", "--loaded")
     assert code == 0
     assert [line.split("\t")[0] for line in out.splitlines()] == [BOTU]
+
+
+def test_listings_never_send_escape_sequences_to_a_terminal(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Names from before the character rules (or typed into a file) are shown with their escapes, not obeyed."""
+    from abcd import schema
+
+    run(capsys, "init", "--no-examples")
+    store = open_store(cli_env)
+    hostile = "evil\x1b[2k\x1b]0;pwned\x07\u202enimda"  # as add_user stored names: lower case
+    with store.engine.begin() as conn:
+        conn.execute(
+            schema.users.insert().values(
+                username=hostile,
+                role="builder",
+                wijken="",
+                version=1,
+                created_by="x",
+                created_at="2026-01-01",
+                updated_by="x",
+                updated_at="2026-01-01",
+            )
+        )
+    store.add(make_draft(name="Club \u202eetsiw"), by="x")
+    for argv in (("users", "list"), ("list",)):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        assert not [c for c in out if not c.isprintable() and c not in "\t\n"], (argv, out)
+    _, users_out, _ = run(capsys, "users", "list")
+    assert "evil\\x1b[2k\\x1b]0;pwned\\x07\\u202enimda\tbuilder" in users_out
+    # Such an old account can still be removed by its name (as a shell's $'...' passes it).
+    code, out, _ = run(capsys, "users", "remove", hostile)
+    assert code == 0 and "\x1b" not in out
+    _, users_out, _ = run(capsys, "users", "list")
+    assert "evil" not in users_out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("person", "erase", "x\x00"), ("users", "remove", "a\x00b"), ("users", "add", "\udcff", "--sso")],
+    ids=["nul-id", "nul-name", "undecodable-name"],  # the last: a byte that is no UTF-8, as Python passes it on
+)
+def test_a_nul_character_on_the_command_line_is_one_clear_line(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    run(capsys, "init", "--no-examples")
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+# ------------------------------------------------------------ disk and OS errors
+def _half_then_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file write stores half its bytes, then the disk is full (ENOSPC)."""
+    import errno
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        with open(self, "wb") as handle:
+            handle.write(bytes(data)[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+
+
+def _one_clear_line(err: str) -> str:
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err.strip()
+
+
+@pytest.mark.parametrize("command", ["report", "poster"])
+def test_a_full_disk_while_writing_a_document_is_one_clear_line_and_leaves_no_half_file(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    run(capsys, "init")
+    out = tmp_path / "docs" / f"botu.{'pdf' if command == 'report' else 'png'}"
+    _half_then_full(monkeypatch)
+    code, _, err = run(capsys, command, "--out", str(out), *(["--dpi", "20"] if command == "poster" else []))
+    assert code == 2
+    assert "schijf is vol" in _one_clear_line(err)
+    assert not out.exists() and list(out.parent.iterdir()) == []  # no half document, no temporary file
+
+
+def test_a_full_disk_while_exporting_is_one_clear_line(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import pandas as pd
+
+    run(capsys, "init")
+
+    def to_csv(self: pd.DataFrame, path: Any, *args: Any, **kwargs: Any) -> None:
+        Path(path).write_text("id,name\n1,hal", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", to_csv)
+    monkeypatch.setenv("ABCD_LANG", "en")
+    target = tmp_path / "uit" / "botu.csv"
+    code, _, err = run(capsys, "export", str(target))
+    assert code == 2 and "disk is full" in _one_clear_line(err)
+    assert list(target.parent.iterdir()) == []
+
+
+def test_permission_denied_and_a_read_only_disk_are_one_clear_line(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    run(capsys, "init")
+    for number, words in ((errno.EACCES, "Geen toestemming"), (errno.EROFS, "alleen-lezen")):
+
+        def refuse(self: Path, data: bytes, number: int = number) -> int:
+            raise OSError(number, os.strerror(number), str(self))
+
+        monkeypatch.setattr(Path, "write_bytes", refuse)
+        code, _, err = run(capsys, "report", "--out", str(tmp_path / "r.pdf"))
+        assert code == 2 and words in _one_clear_line(err) and "r.pdf" in err
+
+
+def test_a_full_database_disk_is_one_clear_line_and_imports_nothing(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """SQLite says 'database or disk is full' (here: the file may not grow); the CLI says so in one line."""
+    from sqlalchemy import Engine, event
+
+    run(capsys, "init", "--no-examples")
+    rows = [f"Club {n},association,{INSIDE_BOTU[1]},{INSIDE_BOTU[0]},{'lang verhaal ' * 80}" for n in range(300)]
+    csv_file = tmp_path / "veel.csv"
+    csv_file.write_text("\n".join([f"{HEADER},description", *rows]) + "\n", encoding="utf-8")
+
+    def no_growth(dbapi_connection: Any, _record: Any) -> None:
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(Engine, "connect", no_growth)
+    try:
+        code, _, err = run(capsys, "import", str(csv_file))
+    finally:
+        event.remove(Engine, "connect", no_growth)
+    assert code == 2 and "schijf is vol" in _one_clear_line(err)
+    assert open_store(cli_env).count_assets() == 0

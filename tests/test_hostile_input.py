@@ -418,3 +418,29 @@ def test_toevoegen_stores_every_payload_exactly_and_shows_it_escaped(app: AppTes
         assert person.contact == " ".join(payload.split())
         assert_only_escaped_in_page(app, person.name, person.description)
         assert any(plain(person.name) in t.value for t in app.toast), payload
+
+
+LINKS = "zie https://evil.example/x, HTTP://evil.example, www.evil.example of mail ans@evil.example"
+
+
+def test_web_and_mail_addresses_in_user_text_are_not_made_links() -> None:
+    """Streamlit's markdown links bare addresses (GFM autolinks) even after backslash escapes; plain() stops that."""
+    import re
+
+    shown = plain(LINKS)
+    # What GFM's autolink literal looks for, in the text markdown leaves after resolving escapes:
+    text = re.sub(r"\\(.)", r"\1", shown)
+    assert not re.search(r"(?i)https?://|www\.|[-.\w+]@", text), text
+    assert text.replace("\u2060", "") == LINKS  # it reads the same: only an invisible word joiner was added
+
+
+def test_kaart_details_for_the_public_show_an_address_as_plain_text(
+    app: AppTest, hostile_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asset = hostile_store.add(make_draft(name="Linkclub www.evil.example", description=LINKS), by="x")
+    app.session_state["user"] = User("publiek", Role.PUBLIC)
+    app.session_state["kaart_map"] = {"last_active_drawing": {"properties": {"id": asset.id}}}
+    _on(app, "app_pages/kaart.py")
+    texts = [*markdown_texts(app), *(s.value for s in app.subheader)]
+    assert any(plain(LINKS) in t for t in texts), texts
+    assert not [t for t in texts if "https://" in t.replace("\\", "") or "www." in t.replace("\\", "")]

@@ -13,7 +13,7 @@ from abcd import assets as uc
 from abcd.cli import main as cli_main
 from abcd.errors import ImportFileError, ValidationError
 from abcd.exchange import export_assets, export_frame, import_assets
-from abcd.model import Status, validate_consent
+from abcd.model import Asset, Status, validate_consent
 from abcd.permissions import CLI_USER, PermissionDeniedError, Role, User
 from abcd.store import Store
 from abcd.wijken import Wijk
@@ -223,3 +223,94 @@ def test_moderation_keeps_new_assets_pending_until_approved(botu_store: Store, c
     # A coordinator's own additions need no approval.
     direct = uc.add_asset(botu_store, catalogue, {**raw, "name": "Bank 2"}, wijken_dir=WIJKEN_DIR, user=COORDINATOR)
     assert direct.status is Status.APPROVED
+
+
+# ------------------------------------------------ the name in other records
+def _club(store: Store, catalogue: dict[str, Wijk], name: str, description: str, **more: str) -> Asset:
+    lon, lat = INSIDE_BOTU
+    raw = {"name": name, "category": "association", "description": description, "lon": lon, "lat": lat, "wijk": BOTU}
+    return uc.add_asset(store, catalogue, {**raw, **more}, wijken_dir=WIJKEN_DIR, user=BUILDER)
+
+
+def test_erasure_lists_the_other_records_that_still_name_the_resident(
+    botu_store: Store, catalogue: dict[str, Wijk]
+) -> None:
+    from abcd.investments.ledger import Ledger
+    from abcd.investments.model import validate_investment
+
+    gone = add(botu_store, catalogue)
+    naming = _club(botu_store, catalogue, "Naaiclub", "Opgezet door fatima  ZWARTBROEK, op dinsdag.")
+    in_name = _club(botu_store, catalogue, "Atelier Fatima Zwartbroek", "")
+    deleted = _club(botu_store, catalogue, "Oude club", "Met Fatima Zwartbroek")
+    botu_store.delete(deleted.id, by="ans")
+    _club(botu_store, catalogue, "Kookclub", "Fatima kookt; Zwartbroeken te koop")  # not the whole name
+    place = _club(botu_store, catalogue, "Buurthuis", "", category="meeting_place", meeting_place_role="resident")
+    ledger = Ledger(botu_store)
+    noted = ledger.add(
+        validate_investment(
+            {
+                "meeting_place_id": place.id,
+                "wijk": BOTU,
+                "date": "2026-01-15",
+                "amount_eur": "500",
+                "funder": "gemeente",
+                "note": "Aangevraagd door Fatima Zwartbroek",
+            }
+        ),
+        by="x",
+    )
+    with pytest.raises(PermissionDeniedError):
+        uc.name_mentions(botu_store, gone.id, user=BUILDER)
+    before = uc.name_mentions(botu_store, gone.id, user=COORDINATOR)
+    assert {(m.kind, m.id, m.deleted) for m in before} == {
+        ("asset", naming.id, False),
+        ("asset", in_name.id, False),
+        ("asset", deleted.id, True),
+        ("investment", noted.id, False),
+    }
+    # Erasing still works, and says the same; the listed records are left for the coordinator to edit.
+    assert uc.erase_person(botu_store, gone.id, user=COORDINATOR) == before
+    assert botu_store.assets_by_id([gone.id]) == {}
+    assert "ZWARTBROEK" in botu_store.get(naming.id).description
+
+
+def test_cli_erase_lists_where_the_name_still_stands(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from abcd.wijken import wijk_catalogue
+
+    assert cli_main(["init", "--no-examples"]) == 0
+    store = Store.open(os.environ["ABCD_DATABASE_URL"])
+    catalogue = wijk_catalogue(WIJKEN_DIR)
+    stored = add(store, catalogue)
+    club = _club(store, catalogue, "Naaiclub", f"Met {NAME}")
+    capsys.readouterr()
+    assert cli_main(["person", "erase", stored.id]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"Bewoner {stored.id} gewist")
+    assert "staat nog in 1 ander gegeven" in out[1]
+    assert out[2] == f"  {club.id}\tasset\tNaaiclub"
+
+
+def test_the_lijst_page_shows_a_coordinator_where_the_name_still_stands(
+    botu_store: Store, catalogue: dict[str, Wijk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from abcd.ui import plain
+    from tests.helpers import ROOT
+
+    stored = add(botu_store, catalogue)
+    _club(botu_store, catalogue, "Naaiclub <b>", f"Met {NAME}")
+    monkeypatch.setenv("ABCD_DATABASE_URL", str(botu_store.engine.url))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = COORDINATOR
+    at.run()
+    at.switch_page("app_pages/lijst.py")
+    at.run()
+    at.selectbox(key="list_selected").set_value(stored.id).run()
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("staat nog in 1 ander gegeven" in w for w in warnings), warnings
+    assert any(plain("Naaiclub <b>") in m.value for m in at.markdown), [m.value for m in at.markdown]
+    at.checkbox(key=f"erase_sure_{stored.id}").check().run()
+    at.button(key=f"erase_{stored.id}").click().run()
+    assert not at.exception and botu_store.assets_by_id([stored.id]) == {}

@@ -4,6 +4,7 @@ a log-out forgets the tab's data, role changes apply at once, and the last coord
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -115,12 +116,18 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     return store
 
 
-def _logged_in_app(store: Store) -> AppTest:
+def _app_after_login(username: str) -> AppTest:
+    """The app after someone submitted the sidebar's login form with ``username`` and the right password."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.text_input(key="auth_username").set_value("ans")
+    at.text_input(key="auth_username").set_value(username)
     at.text_input(key="auth_password").set_value("een lang wachtwoord")
     at.button(key="FormSubmitter:auth_form-Inloggen").click().run()
+    return at
+
+
+def _logged_in_app(store: Store) -> AppTest:
+    at = _app_after_login("ans")
     assert at.session_state["user"].role is Role.BUILDER
     return at
 
@@ -168,3 +175,38 @@ def test_meeting_places_awaiting_approval_take_no_investments(botu_store: Store,
     assert pending.id not in {p.id for p in ledger.meeting_places(wijk=BOTU)}
     uc.approve_asset(botu_store, pending.id, user=User("coordinator", Role.COORDINATOR))
     assert pending.id in {p.id for p in ledger.meeting_places(wijk=BOTU)}
+
+
+def test_a_nul_in_the_login_name_gets_the_usual_answer_and_no_traceback(app_db: Store) -> None:
+    at = _app_after_login("ans\x00'; --")
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Naam of wachtwoord klopt niet\\."]
+    assert "user" not in at.session_state
+
+
+def _cookie_frames(at: AppTest) -> list[str]:
+    """The scripts of the sidebar's zero-height frames that set or clear the login cookie."""
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        if getattr(node, "type", "") == "iframe":
+            found.append(node.proto.srcdoc)
+        for child in getattr(node, "children", {}).values():
+            visit(child)
+
+    visit(at.sidebar)
+    return found
+
+
+def test_logging_out_keeps_clearing_the_cookie_until_the_browser_has_done_it(app_db: Store) -> None:
+    """Drawn once before the rerun, the clearing frame was often gone before it ran: the cookie stayed."""
+    at = _logged_in_app(app_db)
+    at.button(key="auth_logout").click().run()
+    for _run in range(2):  # the run after the log-out, and any later one
+        (script,) = _cookie_frames(at)
+        assert "abcd_session=; path=/; max-age=0;" in script
+        at.run()
+    at.text_input(key="auth_username").set_value("ans")
+    at.text_input(key="auth_password").set_value("een lang wachtwoord")
+    at.button(key="FormSubmitter:auth_form-Inloggen").click().run()
+    assert [s for s in _cookie_frames(at) if "max-age=0" in s] == []  # logged in again: no clearing

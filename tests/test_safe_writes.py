@@ -595,3 +595,90 @@ def test_backup_and_restore_are_documented() -> None:
     for needle in ("abcd backup", "abcd restore", "Stop the app", ".bak", "integrity", "pg_dump", "pg_restore"):
         assert needle in section, needle
     assert "| `abcd backup FILE` |" in readme and "| `abcd restore FILE` |" in readme
+
+
+# ------------------------------------------------------- restore vs the app
+def _app_holding(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the app once against ``url``, as `make run` does; it keeps holding the database afterwards."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ABCD_DATABASE_URL", url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+
+
+def test_restore_refuses_while_the_app_holds_the_database_and_no_saved_write_is_lost(
+    restored_world: tuple[Store, Path, list[Asset]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review restored under a running app: 73 of 200 acknowledged saves were gone."""
+    store, copy, _ = restored_world
+    url = str(store.engine.url)
+    _app_holding(url, monkeypatch)
+    saved: list[str] = []
+    twenty = threading.Event()
+
+    def write() -> None:  # the app's users, saving while someone restores
+        for n in range(200):
+            saved.append(store.add(make_draft(name=f"Opgeslagen {n}"), by="app").id)
+            if n == 20:
+                twenty.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert twenty.wait(60)
+    with pytest.raises(BackupError) as info:
+        restore_database(copy, url)
+    writer.join(120)
+    assert info.value.key == "error.restore_in_use"
+    assert "Stop the app" in info.value.message("en") and "nothing was replaced" in info.value.message("en")
+    assert len(saved) == 200 and set(saved) <= {a.id for a in store.list_assets()}
+    live = sqlite_file(store)
+    assert not list(live.parent.glob("*.bak"))
+
+
+def test_restore_works_once_the_app_has_stopped(
+    restored_world: tuple[Store, Path, list[Asset]], tmp_path: Path
+) -> None:
+    store, copy, assets = restored_world
+    url = str(store.engine.url)
+    hold = backup_module.hold_database(url)  # what every app process does while it runs
+    assert hold is not None
+    with pytest.raises(BackupError):
+        restore_database(copy, url)
+    hold.close()  # the app stopped
+    assert restore_database(copy, url) is not None
+    assert {a.id for a in store.list_assets()} == {a.id for a in assets}
+    assert stat.S_IMODE(sqlite_file(store).with_name(f"{sqlite_file(store).name}.lock").stat().st_mode) == 0o600
+
+
+# ------------------------------------------------------------ file modes
+def test_the_database_its_wal_and_a_backup_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    old_umask = os.umask(0o022)  # the usual umask, under which SQLite makes 0644 files
+    try:
+        store = Store.open(f"sqlite:///{tmp_path}/data/abcd.db")
+        store.add_many([], by="x")
+        with store.engine.connect() as reader:  # an open connection keeps the -wal and -shm files
+            reader.exec_driver_sql("SELECT count(*) FROM assets").scalar_one()
+            live = sqlite_file(store)
+            files = [live, Path(f"{live}-wal"), Path(f"{live}-shm")]
+            assert all(f.exists() for f in files)
+            assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {f.name: 0o600 for f in files}
+        copy = backup_database(store, tmp_path / "backups" / "abcd.db")
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+        store.close()
+    finally:
+        os.umask(old_umask)
+
+
+def test_an_existing_database_readable_by_others_is_tightened_when_opened(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path}/abcd.db"
+    Store.open(url).close()
+    live = tmp_path / "abcd.db"
+    live.chmod(0o644)
+    with caplog.at_level("WARNING"):
+        Store.open(url).close()
+    assert stat.S_IMODE(live.stat().st_mode) == 0o600
+    assert "0644" in caplog.text and "0600" in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,7 +14,7 @@ from abcd.db import current_revision, head_revision
 from abcd.errors import ConflictError
 from abcd.store import Store
 from abcd.wijken import Wijk
-from tests.helpers import make_draft
+from tests.helpers import BOTU, make_draft
 from tests.postgres_support import temporary_postgres
 
 
@@ -89,3 +90,92 @@ def test_account_history_on_postgres(pg_store: Store) -> None:
     accounts.set_role(pg_store, "ans", "officer", by="beheer")
     assert [e.action for e in accounts.account_history(pg_store, "ans")] == ["create", "update"]
     assert accounts.get_account(pg_store, "ans").version == 2
+
+
+@pytest.mark.parametrize("typed", ["abc\x00", "\x00"])
+def test_a_nul_character_is_refused_before_it_reaches_postgresql(pg_store: Store, typed: str) -> None:
+    """PostgreSQL cannot hold NUL in text; the driver used to raise, and the page showed the SQL."""
+    from abcd.assets import erase_person
+    from abcd.errors import AbcdError
+    from abcd.investments.ledger import Ledger
+    from abcd.investments.model import validate_investment
+    from abcd.permissions import CLI_USER
+
+    accounts.add_user(pg_store, "ans", role="builder", password=None)
+    place = pg_store.add(make_draft(name="Buurthuis", category="meeting_place", meeting_place_role="resident"), by="x")
+    attempts = {
+        "login": lambda: accounts.authenticate(pg_store, typed, "een lang wachtwoord"),
+        "asset id": lambda: pg_store.get(typed),
+        "erase id": lambda: erase_person(pg_store, typed, user=CLI_USER),
+        "account": lambda: accounts.get_account(pg_store, typed),
+        "set role": lambda: accounts.set_role(pg_store, typed, "officer"),
+        "remove": lambda: accounts.remove_user(pg_store, typed),
+        "new account": lambda: accounts.add_user(pg_store, typed, role="builder", password=None),
+        "wijken": lambda: accounts.add_user(pg_store, "bob", role="builder", password=None, wijken=typed),
+        "actor": lambda: pg_store.add(make_draft(name="Plek"), by=typed),
+        "note": lambda: Ledger(pg_store).add(
+            validate_investment(
+                {
+                    "meeting_place_id": place.id,
+                    "wijk": BOTU,
+                    "date": "2026-01-15",
+                    "amount_eur": "10",
+                    "funder": "gemeente",
+                    "note": typed,
+                }
+            ),
+            by="x",
+        ),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(AbcdError):
+            attempt()
+        assert pg_store.count_assets() == 1, what
+
+
+def _database_files(store: Store) -> list[Path]:
+    """Every file of the test database's tables, indexes and their TOAST (the test runs its own server)."""
+    with store.engine.connect() as conn:
+        data_dir = Path(conn.execute(text("SHOW data_directory")).scalar_one())
+        oid = conn.execute(text("SELECT oid FROM pg_database WHERE datname = current_database()")).scalar_one()
+    return sorted(p for p in (data_dir / "base" / str(oid)).iterdir() if p.is_file())
+
+
+def _checkpoint(store: Store) -> None:
+    """Write every changed page to the table files, so reading them shows what the server holds."""
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("CHECKPOINT"))
+
+
+def test_erasure_leaves_no_bytes_of_the_resident_in_the_table_files(pg_store: Store) -> None:
+    name, contact = "Fatima Zwartbroek-Qx7", "fatima.qx7@example.org"
+    person = pg_store.add(make_draft(category="person", name=name, contact=contact), by="ans")
+    pg_store.update(person.id, person.draft(description="kookt voor de buren"), by="bob", expected_version=1)
+    _checkpoint(pg_store)
+
+    def files_holding(text_: str) -> list[str]:
+        return [p.name for p in _database_files(pg_store) if text_.encode() in p.read_bytes()]
+
+    assert files_holding(name) and files_holding(contact)  # the check can see them before erasure
+    pg_store.erase(person.id, by="coordinator")
+    _checkpoint(pg_store)
+    assert files_holding(name) == [] and files_holding(contact) == []
+
+
+def test_an_erasure_that_cannot_rewrite_the_tables_yet_says_so_and_compact_finishes_it(
+    pg_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from abcd import db
+
+    monkeypatch.setattr(db, "VACUUM_LOCK_TIMEOUT_S", 1)
+    person = pg_store.add(make_draft(category="person", name="Joop Qx8-Stoker"), by="ans")
+    _checkpoint(pg_store)
+    with pg_store.engine.connect() as reader, reader.begin():
+        reader.execute(text("SELECT count(*) FROM assets")).scalar_one()  # an open read holds the table
+        with pytest.raises(ConflictError) as caught:
+            pg_store.erase(person.id, by="coordinator")
+    assert caught.value.key == "error.erase_busy"
+    assert pg_store.assets_by_id([person.id]) == {}  # erased all the same; only the rewrite is pending
+    pg_store.compact()  # `abcd compact`, when nobody holds the tables
+    _checkpoint(pg_store)
+    assert not [p for p in _database_files(pg_store) if b"Qx8-Stoker" in p.read_bytes()]
