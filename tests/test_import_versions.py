@@ -173,3 +173,32 @@ def test_the_cli_refuses_a_stale_file_and_overwrites_on_request(
     write_rows(export, rows)
     assert cli_main(["import", str(export), "--overwrite"]) == 0
     assert botu_store.get(club.id).name == "Naaiclub"  # the file won, as asked
+
+
+def test_a_row_with_the_id_of_an_asset_elsewhere_cannot_pull_it_into_ones_own_wijk(
+    botu_store: Store, catalogue: dict[str, Wijk], tmp_path: Path
+) -> None:
+    """A builder of BoTu imports a row carrying the id (and version) of an Oude Westen asset, placed in BoTu."""
+    from abcd.permissions import Role, User
+    from tests.helpers import OUDE_WESTEN
+
+    elsewhere = botu_store.add(make_draft(name="Huiskamer West", lon=OUDE_WESTEN[0], lat=OUDE_WESTEN[1]), by="x")
+    before = row_counts(botu_store)
+    path = tmp_path / "overname.csv"
+    write_rows(
+        path,
+        [
+            {
+                "id": elsewhere.id,
+                "version": "1",
+                "name": "Nu van ons",
+                "category": "association",
+                "lat": str(INSIDE_BOTU[1]),
+                "lon": str(INSIDE_BOTU[0]),
+            }
+        ],
+    )
+    builder = User("ans", Role.BUILDER, frozenset({BOTU}))
+    with pytest.raises(ImportFileError, match="Rij 2: Je hebt hiervoor geen rechten"):
+        do_import(botu_store, catalogue, path, user=builder)
+    assert botu_store.get(elsewhere.id) == elsewhere and row_counts(botu_store) == before
