@@ -287,12 +287,17 @@ def _check_gpkg_geometries(path: Path, layer: str, max_rows: int, max_vertices: 
             if found is None:
                 return  # GDAL finds no geometry either and says so
             column = '"' + str(found[0]).replace('"', '""') + '"'
-            vertices = 0
+            vertices, number = 0, 0
             blobs = conn.execute(f"SELECT {column} FROM {quoted} LIMIT ?", (max_rows + 1,))
-            for number, (blob,) in enumerate(blobs, start=1):
-                if isinstance(blob, bytes):
-                    vertices += _within_row(number, limits.check_gpkg_geometry, blob)
-                    limits.check_file_vertices(vertices, max_vertices)
+            check = limits.check_gpkg_geometry
+            try:  # one try for the whole layer: a street file has a million rows
+                for number, (blob,) in enumerate(blobs, start=1):  # noqa: B007 (named in the error below)
+                    if isinstance(blob, bytes):
+                        vertices += check(blob)
+                        if vertices > max_vertices:
+                            limits.check_file_vertices(vertices, max_vertices)
+            except ValidationError as exc:
+                raise ImportFileError("error.row", row=number, message=exc) from exc
     except sqlite3.DatabaseError as exc:
         raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
 

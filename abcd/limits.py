@@ -146,6 +146,7 @@ _WKB_LINES = frozenset({2, 8, 13})  # LineString, CircularString, Curve
 _WKB_POLYGONS = frozenset({3, 17})  # Polygon, Triangle: rings of points
 _WKB_COLLECTIONS = frozenset({4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16})  # a count, then whole geometries
 _EWKB_Z, _EWKB_M, _EWKB_SRID = 0x80000000, 0x40000000, 0x20000000
+_WKB_LINE_2D_LE = b"\x01\x02\x00\x00\x00"  # little-endian WKB header of a 2D LineString
 _GPKG_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
@@ -225,7 +226,12 @@ def check_gpkg_geometry(blob: bytes, *, field: str = "field.geometry") -> int:
     """:func:`check_wkb` for a GeoPackage geometry blob: its ``GP`` header and envelope first."""
     if len(blob) < 8 or blob[:2] != b"GP" or (blob[3] >> 1) & 0x07 not in _GPKG_ENVELOPE_BYTES:
         raise ValidationError("error.geometry_invalid", field=Term(field), reason="GeoPackage")
-    return check_wkb(blob, start=8 + _GPKG_ENVELOPE_BYTES[(blob[3] >> 1) & 0x07], field=field)
+    start = 8 + _GPKG_ENVELOPE_BYTES[(blob[3] >> 1) & 0x07]
+    if blob[start : start + 5] == _WKB_LINE_2D_LE:  # the usual street: counted without the general walk
+        count = int.from_bytes(blob[start + 5 : start + 9], "little")
+        if count <= MAX_GEOMETRY_VERTICES and len(blob) >= start + 9 + 16 * count:
+            return count
+    return check_wkb(blob, start=start, field=field)
 
 
 def check_geometry(geometry: BaseGeometry | None, *, field: str = "field.geometry") -> int:
