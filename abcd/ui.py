@@ -278,6 +278,18 @@ def tr(key: str, **params: Any) -> str:
     return t(key, lang(), **params)
 
 
+def residents(wijk: Wijk) -> str | None:
+    """ "14.950 inwoners (CBS 2024)": the population with the year of the figures; ``None`` when unknown."""
+    from abcd.i18n.formats import format_integer
+
+    if wijk.population is None:
+        return None
+    population = format_integer(wijk.population, lang())
+    if wijk.figures_year is None:
+        return tr("map.residents_own", population=population)
+    return tr("map.residents", population=population, year=wijk.figures_year)
+
+
 @dataclass(frozen=True, slots=True)
 class PageContext:
     """What every page needs: the language, the store, the chosen (onboarded) wijk and the user."""

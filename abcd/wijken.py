@@ -52,6 +52,8 @@ KIND_GEMEENTE = "gemeente"
 NATIONAL_WIJKEN_FILE = "nl_wijken_cbs2022.geojson"
 GEMEENTEN_FILE = "nl_gemeenten_cbs2022.geojson"
 ROTTERDAM_CODE = "GM0599"  # its 2024 wijken and buurten replace the national 2022 ones
+ROTTERDAM_YEAR = 2024  # of the Rotterdam files' CBS figures
+NATIONAL_YEAR = 2022  # of the national wijken and gemeenten
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class Wijk:
     boundary: BaseGeometry  # WGS84
     parent: str | None = None  # the CBS wijk a buurt belongs to
     gemeente: str | None = None
+    figures_year: int | None = None  # of the CBS figures (population); None for an area a user added
 
     def record(self) -> WijkRecord:
         return WijkRecord(
@@ -150,6 +153,7 @@ def wijk_catalogue(wijken_dir: Path) -> Catalogue:
         boundary=row.geometry,
         parent=str(row["cbs_wijknaam"]),
         gemeente="Rotterdam",
+        figures_year=ROTTERDAM_YEAR,
     )
     cbs_wijken = gpd.read_file(wijken_dir / "rotterdam_wijken_cbs2024.geojson").to_crs(WGS84)
     for row in cbs_wijken.sort_values("wijknaam").itertuples():
@@ -162,6 +166,7 @@ def wijk_catalogue(wijken_dir: Path) -> Catalogue:
             population=_population(row.aantal_inwoners),
             boundary=row.geometry,
             gemeente="Rotterdam",
+            figures_year=ROTTERDAM_YEAR,
         )
     buurten = gpd.read_file(wijken_dir / "rotterdam_buurten_cbs2024.geojson").to_crs(WGS84)
     for row in buurten.sort_values("buurtnaam").itertuples():
@@ -177,6 +182,7 @@ def wijk_catalogue(wijken_dir: Path) -> Catalogue:
             boundary=row.geometry,
             parent=str(row.wijknaam),
             gemeente="Rotterdam",
+            figures_year=ROTTERDAM_YEAR,
         )
     national = gpd.read_file(wijken_dir / NATIONAL_WIJKEN_FILE, use_arrow=True).to_crs(WGS84)
     national = national[national["gemeentecode"] != ROTTERDAM_CODE]
@@ -192,6 +198,7 @@ def wijk_catalogue(wijken_dir: Path) -> Catalogue:
             population=_population(row.aantal_inwoners),
             boundary=row.geometry,
             gemeente=str(row.gemeentenaam),
+            figures_year=NATIONAL_YEAR,
         )
     gemeenten = gpd.read_file(wijken_dir / GEMEENTEN_FILE, use_arrow=True).to_crs(WGS84)
     for row in gemeenten.sort_values("gemeentenaam").itertuples():
@@ -204,6 +211,7 @@ def wijk_catalogue(wijken_dir: Path) -> Catalogue:
             population=_population(row.aantal_inwoners),
             boundary=row.geometry,
             gemeente=str(row.gemeentenaam),
+            figures_year=NATIONAL_YEAR,
         )
     return catalogue
 

@@ -6,7 +6,6 @@ import streamlit as st
 
 from abcd import assets, maps, ui
 from abcd.filters import filter_assets
-from abcd.i18n.formats import format_integer
 from abcd.model import Category, Source
 from abcd.tables import source_label
 
@@ -16,8 +15,8 @@ ctx = ui.context()
 tr = ui.tr
 
 st.header(tr("map.title", wijk=ui.plain(ctx.wijk.name)))
-if ctx.wijk.population is not None:
-    st.caption(tr("map.residents", population=format_integer(ctx.wijk.population, ctx.lang)))
+if caption := ui.residents(ctx.wijk):
+    st.caption(caption)
 
 frame = ui.map_frame(ctx)
 examples = int((frame["source"] == Source.EXAMPLE.value).sum()) if len(frame) else 0

@@ -343,8 +343,8 @@ if st.session_state[BEAMER]:
 portrait, cache_key = _load()
 st.title(tr("present.title", wijk=ui.plain(portrait.name)))
 tagline = tr("present.tagline")
-if portrait.population:
-    tagline = f"{tr('map.residents', population=format_number(portrait.population, ctx.lang))} · {tagline}"
+if portrait.population and (residents := ui.residents(ctx.wijk)):
+    tagline = f"{residents} · {tagline}"
 st.caption(tagline)
 if portrait.is_empty:
     st.info(tr("present.empty", wijk=ui.plain(portrait.name)), icon=":material/info:")

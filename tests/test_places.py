@@ -213,3 +213,11 @@ def test_the_app_opens_an_amsterdam_wijk_by_its_code(tmp_path: Path, monkeypatch
     assert at.session_state["wijk"] == "amsterdam-overtoomse-veld"
     assert at.session_state["gemeente"] == "Amsterdam"
     assert any("Overtoomse Veld" in h.value for h in at.header)
+    # Its figures are the national 2022 ones (Rotterdam's are 2024): the caption says which.
+    from abcd.i18n.formats import format_integer
+    from abcd.wijken import find_wijk, wijk_catalogue
+
+    population = find_wijk(wijk_catalogue(DATA), "WK036386").population
+    assert population is not None and population > 0
+    expected = f"{format_integer(population, 'nl')} inwoners (CBS 2022)"
+    assert [c.value for c in at.caption if "inwoners" in c.value] == [expected]
