@@ -34,6 +34,7 @@ categories = col_cats.multiselect(
     options=[c.value for c in Category],
     format_func=lambda code: Category(code).label(ctx.lang),
     key="list_categories",
+    placeholder=tr("list.categories_all"),  # Streamlit's own is English ("Choose options")
 )
 can_edit = ctx.user.can(Permission.EDIT_ASSETS, ctx.wijk.slug)
 # What was deleted is not public: only editors can look at (and restore) it.

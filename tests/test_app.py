@@ -64,6 +64,8 @@ def test_every_page_runs_in_both_languages(app: AppTest, page: str, lang: str) -
     expected = {"nl": ("Kaart", "Toevoegen", "Lijst", "Over"), "en": ("Map", "Add", "List", "About")}[lang]
     assert any(word in headers for word in expected), headers
     assert not app.error
+    # No multiselect falls back to Streamlit's own placeholder, which is English ("Choose options").
+    assert all(w.placeholder for w in app.multiselect), [w.label for w in app.multiselect]
 
 
 def test_map_page_shows_examples_marked_and_the_map(app: AppTest) -> None:
