@@ -227,12 +227,18 @@ def check_json_depth(path: Path) -> None:
         raise ImportFileError("error.json_too_deep", path=Path(path).name, max=MAX_JSON_DEPTH)
 
 
-def gpkg_layer(path: Path, max_rows: int, *, max_vertices: int = limits.MAX_FILE_VERTICES, lines: bool = False) -> str:
-    """The GeoPackage layer to read (the first, or with ``lines`` the first line layer), after checks.
+def gpkg_layer(
+    path: Path,
+    max_rows: int,
+    *,
+    max_cells: int = limits.MAX_CELLS,
+    max_vertices: int = limits.MAX_FILE_VERTICES,
+    lines: bool = False,
+) -> str:
+    """The GeoPackage layer to read (the first, or with ``lines`` the first line layer), checked first.
 
-    The checks keep a small file from unfolding into a huge read.
-
-    A GeoPackage is an SQLite database, and SQLite views run queries: a
+    The checks keep a small file from unfolding into a huge read. A
+    GeoPackage is an SQLite database, and SQLite views run queries: a
     100 kB file whose layer is a recursive view claims 50 million features
     (measured: 25 s just to count them, and reading them all would exhaust
     memory). So the file must be SQLite, hold no views or virtual tables other
@@ -254,10 +260,10 @@ def gpkg_layer(path: Path, max_rows: int, *, max_vertices: int = limits.MAX_FILE
         if kind == "view" or (virtual and " USING RTREE" not in " ".join((sql or "").upper().split())):
             raise ImportFileError("error.gpkg_view", path=path.name, layer=name)
     try:
-        layers = [str(name) for name, geometry_type in pyogrio.list_layers(path) if geometry_type]
+        listed = [(str(name), str(kind)) for name, kind in pyogrio.list_layers(path) if kind]
+        layers = [name for name, _ in listed]
         if lines:  # a GeoPackage of streets may hold points and polygons too
-            line_layers = [str(n) for n, kind in pyogrio.list_layers(path) if kind and "LineString" in str(kind)]
-            layers = line_layers or layers
+            layers = [name for name, kind in listed if "LineString" in kind] or layers
         info: dict[str, Any] = pyogrio.read_info(path, layer=layers[0]) if layers else {"features": 0, "fields": []}
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None
@@ -267,7 +273,7 @@ def gpkg_layer(path: Path, max_rows: int, *, max_vertices: int = limits.MAX_FILE
     if features > max_rows:
         raise ImportFileError("error.too_many_rows", count=features, max=max_rows)
     limits.check_columns(columns)
-    limits.check_cells(max(features, 0) * columns)
+    limits.check_cells(max(features, 0) * columns, max_cells)
     _check_gpkg_geometries(path, layers[0], max_rows, max_vertices)
     return layers[0]
 

@@ -40,7 +40,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20_000
 """Rows (features) per imported asset or investment file; a whole city's assets are a few thousand."""
 MAX_LAYER_FEATURES = 200_000
-"""Features of a street layer for the gap map: 12 times all of Rotterdam's street segments (16,672)."""
+"""Features of an initiative file for the gap map (``abcd gaps --assets``); street files have their own limits."""
 MAX_COLUMNS = 500
 """Columns (properties, fields) per file: an asset export has at most 21, a long KoboToolbox form about 100."""
 MAX_CELLS = 1_000_000
@@ -52,6 +52,8 @@ MAX_STREET_FEATURES = 2_000_000
 command line only): every walkable street segment of the Netherlands is about 1.5 million."""
 MAX_STREET_VERTICES = 20_000_000
 """Vertices of such a street file together: about three times the country's."""
+MAX_STREET_CELLS = 40_000_000
+"""Rows times columns of such a street file: its 2,000,000 lines with 20 properties each."""
 
 # --- one row or value ------------------------------------------------------------------------------
 MAX_ROW_CHARS = 1_000_000
@@ -87,10 +89,10 @@ def check_columns(count: int) -> None:
         raise ImportFileError("error.too_many_columns", count=count, max=MAX_COLUMNS)
 
 
-def check_cells(count: int) -> None:
-    """Refuse a file with more than :data:`MAX_CELLS` cells (rows times columns) in all."""
-    if count > MAX_CELLS:
-        raise ImportFileError("error.too_many_cells", max=MAX_CELLS)
+def check_cells(count: int, maximum: int = MAX_CELLS) -> None:
+    """Refuse a file with more than ``maximum`` cells (rows times columns) in all."""
+    if count > maximum:
+        raise ImportFileError("error.too_many_cells", max=maximum)
 
 
 def check_file_vertices(count: int, maximum: int = MAX_FILE_VERTICES) -> None:

@@ -192,7 +192,13 @@ def read_street_file(
     if kind in _OSM_SUFFIXES:
         layer = "lines"
     elif kind == ".gpkg":  # no views that unfold, no blobs nested beyond GDAL's reach
-        layer = io.gpkg_layer(path, limits.MAX_STREET_FEATURES, max_vertices=limits.MAX_STREET_VERTICES, lines=True)
+        layer = io.gpkg_layer(
+            path,
+            limits.MAX_STREET_FEATURES,
+            max_cells=limits.MAX_STREET_CELLS,
+            max_vertices=limits.MAX_STREET_VERTICES,
+            lines=True,
+        )
     elif kind in (".geojson", ".json"):  # no nesting deep enough to exhaust a parser's stack
         io.check_json_depth(path)
     try:

@@ -236,6 +236,24 @@ def test_street_files_get_the_same_guards_as_every_import(tmp_path: Path) -> Non
     assert read_street_file(mixed)["name"].tolist() == ["Schiedamseweg"]
 
 
+def test_a_street_geopackage_larger_than_an_import_may_be_is_read(tmp_path: Path) -> None:
+    """Street files have their own limits: more cells than an asset import may have (1,000,000) are fine."""
+    from abcd import limits
+
+    n, columns = 101_000, 9
+    x = 4.40 + np.arange(n) * 1e-6
+    big = gpd.GeoDataFrame(
+        {f"k{c}": np.arange(n) for c in range(columns)},
+        geometry=shapely.linestrings(
+            np.column_stack([np.repeat(x, 2), np.tile([51.90, 51.91], n)]), indices=np.repeat(np.arange(n), 2)
+        ),
+        crs=4326,
+    )
+    big.to_file(tmp_path / "groot.gpkg", engine="pyogrio")
+    assert n * (columns + 1) > limits.MAX_CELLS
+    assert len(read_street_file(tmp_path / "groot.gpkg")) == n
+
+
 # --------------------------------------------------------------------------
 # walking_network, on tiny literal networks
 # --------------------------------------------------------------------------
