@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -156,64 +157,83 @@ def wijk_catalogue(wijken_dir: Path) -> Catalogue:
         figures_year=ROTTERDAM_YEAR,
     )
     cbs_wijken = gpd.read_file(wijken_dir / "rotterdam_wijken_cbs2024.geojson").to_crs(WGS84)
-    for row in cbs_wijken.sort_values("wijknaam").itertuples():
-        slug = f"wijk-{slugify(str(row.wijknaam))}"
-        catalogue[slug] = Wijk(
-            slug=slug,
-            name=str(row.wijknaam),
-            kind=KIND_CBS_WIJK,
-            code=str(row.wijkcode),
-            population=_population(row.aantal_inwoners),
-            boundary=row.geometry,
-            gemeente="Rotterdam",
-            figures_year=ROTTERDAM_YEAR,
-        )
+    _add_areas(
+        catalogue,
+        cbs_wijken.sort_values("wijknaam"),
+        kind=KIND_CBS_WIJK,
+        slug=lambda row: f"wijk-{slugify(str(row.wijknaam))}",
+        name="wijknaam",
+        code="wijkcode",
+        year=ROTTERDAM_YEAR,
+        gemeente="Rotterdam",
+    )
     buurten = gpd.read_file(wijken_dir / "rotterdam_buurten_cbs2024.geojson").to_crs(WGS84)
-    for row in buurten.sort_values("buurtnaam").itertuples():
-        slug = slugify(str(row.buurtnaam))
-        if slug in catalogue:  # no clash today; keep slugs unique if CBS adds one
-            slug = f"{slug}-{str(row.buurtcode).lower()}"
-        catalogue[slug] = Wijk(
-            slug=slug,
-            name=str(row.buurtnaam),
-            kind=KIND_CBS_BUURT,
-            code=str(row.buurtcode),
-            population=_population(row.aantal_inwoners),
-            boundary=row.geometry,
-            parent=str(row.wijknaam),
-            gemeente="Rotterdam",
-            figures_year=ROTTERDAM_YEAR,
-        )
+    _add_areas(
+        catalogue,
+        buurten.sort_values("buurtnaam"),
+        kind=KIND_CBS_BUURT,
+        slug=lambda row: slugify(str(row.buurtnaam)),
+        name="buurtnaam",
+        code="buurtcode",
+        year=ROTTERDAM_YEAR,
+        gemeente="Rotterdam",
+        parent="wijknaam",
+    )
     national = gpd.read_file(wijken_dir / NATIONAL_WIJKEN_FILE, use_arrow=True).to_crs(WGS84)
-    national = national[national["gemeentecode"] != ROTTERDAM_CODE]
-    for row in national.sort_values(["gemeentenaam", "wijknaam"]).itertuples():
-        slug = slugify(f"{row.gemeentenaam} {row.wijknaam}")
-        if slug in catalogue:
-            slug = f"{slug}-{str(row.wijkcode).lower()}"
-        catalogue[slug] = Wijk(
-            slug=slug,
-            name=str(row.wijknaam),
-            kind=KIND_CBS_WIJK,
-            code=str(row.wijkcode),
-            population=_population(row.aantal_inwoners),
-            boundary=row.geometry,
-            gemeente=str(row.gemeentenaam),
-            figures_year=NATIONAL_YEAR,
-        )
+    _add_areas(
+        catalogue,
+        national[national["gemeentecode"] != ROTTERDAM_CODE].sort_values(["gemeentenaam", "wijknaam"]),
+        kind=KIND_CBS_WIJK,
+        slug=lambda row: slugify(f"{row.gemeentenaam} {row.wijknaam}"),
+        name="wijknaam",
+        code="wijkcode",
+        year=NATIONAL_YEAR,
+    )
     gemeenten = gpd.read_file(wijken_dir / GEMEENTEN_FILE, use_arrow=True).to_crs(WGS84)
-    for row in gemeenten.sort_values("gemeentenaam").itertuples():
-        slug = f"gemeente-{slugify(str(row.gemeentenaam))}"
-        catalogue[slug] = Wijk(
-            slug=slug,
-            name=str(row.gemeentenaam),
-            kind=KIND_GEMEENTE,
-            code=str(row.gemeentecode),
+    _add_areas(
+        catalogue,
+        gemeenten.sort_values("gemeentenaam"),
+        kind=KIND_GEMEENTE,
+        slug=lambda row: f"gemeente-{slugify(str(row.gemeentenaam))}",
+        name="gemeentenaam",
+        code="gemeentecode",
+        year=NATIONAL_YEAR,
+    )
+    return catalogue
+
+
+def _add_areas(
+    catalogue: Catalogue,
+    layer: gpd.GeoDataFrame,
+    *,
+    kind: str,
+    slug: Callable[[Any], str],
+    name: str,
+    code: str,
+    year: int,
+    gemeente: str | None = None,
+    parent: str | None = None,
+) -> None:
+    """Add one shipped layer's areas (columns named by ``name``, ``code``, ``parent``; ``aantal_inwoners``).
+
+    Without ``gemeente`` it is read from ``gemeentenaam``. A slug already taken
+    gets the CBS code appended, so every area stays selectable (no clash today).
+    """
+    for row in layer.itertuples():
+        key = slug(row)
+        if key in catalogue:
+            key = f"{key}-{str(getattr(row, code)).lower()}"
+        catalogue[key] = Wijk(
+            slug=key,
+            name=str(getattr(row, name)),
+            kind=kind,
+            code=str(getattr(row, code)),
             population=_population(row.aantal_inwoners),
             boundary=row.geometry,
-            gemeente=str(row.gemeentenaam),
-            figures_year=NATIONAL_YEAR,
+            parent=str(getattr(row, parent)) if parent else None,
+            gemeente=gemeente or str(row.gemeentenaam),
+            figures_year=year,
         )
-    return catalogue
 
 
 def find_wijk(catalogue: Mapping[str, Wijk], key: str) -> Wijk:
