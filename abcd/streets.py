@@ -68,6 +68,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from abcd import io, limits  # the checks shared by every file abcd reads
 from abcd._cells import cell_text
 from abcd.errors import ImportFileError, ValidationError
 from abcd.model import RD_NEW, WGS84
@@ -185,8 +186,6 @@ def read_street_file(
     """
     path = Path(path)
     kind = _street_format(path)
-    from abcd import io, limits  # the checks shared by every file abcd reads
-
     io.check_file(path, max_bytes=max_bytes)
     layer = None
     if kind in _OSM_SUFFIXES:
@@ -248,19 +247,13 @@ def _check_vertices(frame: gpd.GeoDataFrame) -> None:
     The lines are (multi)lines here, which cannot nest, so counting is enough
     and is done for all of them at once.
     """
-    from abcd import limits
-    from abcd.i18n import Term
-
     counts = shapely.get_num_coordinates(np.asarray(frame.geometry.values))
-    if len(counts) and (most := int(counts.max())) > limits.MAX_GEOMETRY_VERTICES:
-        row = int(np.argmax(counts)) + 1
-        message = ValidationError(
-            "error.geometry_too_many_vertices",
-            field=Term("field.geometry"),
-            count=most,
-            max=limits.MAX_GEOMETRY_VERTICES,
-        )
-        raise ImportFileError("error.row", row=row, message=message)
+    if len(counts) and int(counts.max()) > limits.MAX_GEOMETRY_VERTICES:
+        worst = int(np.argmax(counts))
+        try:
+            limits.check_geometry(frame.geometry.iloc[worst])  # the one message for a geometry too large
+        except ValidationError as exc:
+            raise ImportFileError("error.row", row=worst + 1, message=exc) from exc
     limits.check_file_vertices(int(counts.sum()), limits.MAX_STREET_VERTICES)
 
 
