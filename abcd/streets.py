@@ -137,8 +137,10 @@ MAX_SNAP_M: Final = 25.0
 _OSM_SUFFIXES: Final = (".osm", ".osm.pbf")
 _LINE_TYPES: Final = ("LineString", "MultiLineString")
 _DUPLICATE_SHARE: Final = 0.9  # a bridge or tunnel path this much inside a street's corridor is that street
-_ORIGIN_STREETS: Final = "streets"
-_ORIGIN_PATHS: Final = "paths"
+ORIGIN_STREETS: Final = "streets"
+"""``origin`` of a piece of the named street network in :func:`walking_network`."""
+ORIGIN_PATHS: Final = "paths"
+"""``origin`` of a footpath in :func:`walking_network`: walked on, not a street of the wijk."""
 _SAME_POINT_M: Final = 1e-6  # a join this close to a vertex uses the vertex
 
 
@@ -505,8 +507,8 @@ def walking_network(
 
     attributes = pd.concat(
         [
-            _street_attributes(streets).assign(origin=_ORIGIN_STREETS),
-            _street_attributes(paths).assign(name=None, osm_id=None, origin=_ORIGIN_PATHS),
+            _street_attributes(streets).assign(origin=ORIGIN_STREETS),
+            _street_attributes(paths).assign(name=None, osm_id=None, origin=ORIGIN_PATHS),
         ],
         ignore_index=True,
     )
@@ -727,6 +729,8 @@ __all__ = [
     "DEFAULT_DUPLICATE_M",
     "DEFAULT_SNAP_M",
     "MAX_STREET_FILE_BYTES",
+    "ORIGIN_PATHS",
+    "ORIGIN_STREETS",
     "STREET_COLUMNS",
     "STREET_FORMATS",
     "read_street_file",

@@ -40,6 +40,14 @@ from abcd.i18n import Term
 from abcd.model import NL_BOUNDS, RD_NEW, WGS84
 from abcd.places import TOLERANCE_M, Area, AreaIndex, rd_geometry, rd_points
 from abcd.store import KIND_CUSTOM, Store, WijkRecord
+from abcd.streets import (
+    ORIGIN_PATHS,
+    ORIGIN_STREETS,
+    read_street_file,
+    split_at_junctions,
+    walkable,
+    walking_network,
+)
 
 BOTU_SLUG = "bospolder-tussendijken"
 BOUNDARY_TOLERANCE_M = TOLERANCE_M  # the CBS boundaries are generalised; a kerb-side point still counts
@@ -332,12 +340,12 @@ def streets_in(wijk: Wijk, wijken_dir: Path, *, reach_m: float = 0.0) -> gpd.Geo
 def streets_touching(streets: gpd.GeoDataFrame, boundary: BaseGeometry, *, reach_m: float = 0.0) -> gpd.GeoDataFrame:
     """The segments of ``streets`` (WGS84) that touch ``boundary``, or with ``reach_m`` also come within it.
 
-    Lines of a footpath layer (``origin == "paths"``, :func:`abcd.streets.walking_network`)
+    Lines of a footpath layer (``origin`` :data:`~abcd.streets.ORIGIN_PATHS`, :func:`abcd.streets.walking_network`)
     are walked on but are not streets of the wijk: they are never its own.
     """
     own = streets.sindex.query(boundary, predicate="intersects")
     if "origin" in streets.columns:
-        own = own[(streets["origin"].to_numpy()[own] != "paths")]
+        own = own[(streets["origin"].to_numpy()[own] != ORIGIN_PATHS)]
     if reach_m <= 0:
         return streets.iloc[sorted(own)].reset_index(drop=True)
     ring = gpd.GeoSeries([rd_geometry(boundary).buffer(reach_m)], crs=RD_NEW).to_crs(WGS84).iloc[0]
@@ -359,13 +367,11 @@ def walking_streets(wijken_dir: Path) -> gpd.GeoDataFrame:
     it. Both are cut to what a pedestrian may use (:func:`abcd.streets.walkable`).
     Takes about a second for the whole city.
     """
-    from abcd.streets import walkable, walking_network
-
     named = gpd.read_file(wijken_dir / STREETS_FILE, columns=["name", "highway", "osm_id"], use_arrow=True)
     named = named.set_crs(WGS84, allow_override=True)
     footpaths = wijken_dir / FOOTPATHS_FILE
     if not footpaths.exists():
-        return walkable(named).assign(origin="streets").reset_index(drop=True)
+        return walkable(named).assign(origin=ORIGIN_STREETS).reset_index(drop=True)
     return walking_network(named, gpd.read_file(footpaths, use_arrow=True))
 
 
@@ -476,8 +482,6 @@ def read_street_lines(path: Path) -> gpd.GeoDataFrame:
 
     See :mod:`abcd.streets`; an OSM extract's ways meet halfway, and a walk must be able to turn there.
     """
-    from abcd.streets import read_street_file, split_at_junctions, walkable
-
     return split_at_junctions(walkable(read_street_file(path)))
 
 
