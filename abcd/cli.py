@@ -298,10 +298,11 @@ def cmd_wijken(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _add_wijk(args: argparse.Namespace, settings: Settings, store: Store, catalogue: Catalogue) -> int:
-    from abcd.wijken import add_area, read_boundary, read_street_lines
+    from abcd.streets import read_walkable
+    from abcd.wijken import add_area, read_boundary
 
     boundary = read_boundary(Path(args.boundary)) if args.boundary else None
-    streets = read_street_lines(Path(args.streets)) if args.streets else None
+    streets = read_walkable(Path(args.streets))[0] if args.streets else None
     wijk = add_area(
         store,
         catalogue,

@@ -235,6 +235,20 @@ def read_street_file(
     return frame
 
 
+def read_walkable(path: str | Path, *, crs: str | None = WGS84) -> tuple[gpd.GeoDataFrame, int]:
+    """The lines of a street file a pedestrian may use, cut at junctions, and how many lines were not walkable.
+
+    :func:`read_street_file`, then :func:`walkable`, then
+    :func:`split_at_junctions`: an OSM way that a side street joins halfway
+    becomes two segments, so a walk can turn there. ``crs`` as for
+    :func:`read_street_file`. ``abcd gaps --streets`` and ``abcd wijken add
+    --streets`` both read their street files through here.
+    """
+    frame = read_street_file(path, crs=crs)
+    walk = walkable(frame)
+    return split_at_junctions(walk), len(frame) - len(walk)
+
+
 def _street_format(path: Path) -> str:
     name = path.name.lower()
     for suffix in sorted(STREET_FORMATS, key=len, reverse=True):  # ".osm.pbf" before ".osm"
@@ -734,6 +748,7 @@ __all__ = [
     "STREET_COLUMNS",
     "STREET_FORMATS",
     "read_street_file",
+    "read_walkable",
     "split_at_junctions",
     "walkable",
     "walking_network",

@@ -43,8 +43,6 @@ from abcd.store import KIND_CUSTOM, Store, WijkRecord
 from abcd.streets import (
     ORIGIN_PATHS,
     ORIGIN_STREETS,
-    read_street_file,
-    split_at_junctions,
     walkable,
     walking_network,
 )
@@ -475,14 +473,6 @@ def read_boundary(path: Path) -> BaseGeometry:
     if not (NL_BOUNDS[0] <= minx and maxx <= NL_BOUNDS[2] and NL_BOUNDS[1] <= miny and maxy <= NL_BOUNDS[3]):
         raise ImportFileError("error.boundary_not_in_nl", path=path.name)
     return area
-
-
-def read_street_lines(path: Path) -> gpd.GeoDataFrame:
-    """The street lines of a file for a wijk: what a pedestrian can use, cut at junctions, in WGS84.
-
-    See :mod:`abcd.streets`; an OSM extract's ways meet halfway, and a walk must be able to turn there.
-    """
-    return split_at_junctions(walkable(read_street_file(path)))
 
 
 def add_area(

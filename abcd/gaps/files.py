@@ -126,11 +126,7 @@ class GapRun:
 
 
 def read_streets(path: Path) -> tuple[gpd.GeoDataFrame, int]:
-    """The walkable lines of a street file in the file's own CRS (no needless round trip), and how many were not.
-
-    Lines are cut where they share a vertex with another line
-    (:func:`abcd.streets.split_at_junctions`): an OSM way that a side street
-    joins halfway becomes two segments, so a walk can turn there.
+    """:func:`abcd.streets.read_walkable` in the file's own CRS (no needless round trip), refusing a file with none.
 
     Raises
     ------
@@ -138,13 +134,12 @@ def read_streets(path: Path) -> tuple[gpd.GeoDataFrame, int]:
         For a file :func:`abcd.streets.read_street_file` refuses, or one with
         no walkable line at all.
     """
-    from abcd.streets import read_street_file, split_at_junctions, walkable
+    from abcd.streets import read_walkable
 
-    frame = read_street_file(path, crs=None)
-    walk = walkable(frame)
-    if len(frame) and walk.empty:
-        raise ImportFileError("error.no_walkable_streets", path=Path(path).name, n=len(frame))
-    return split_at_junctions(walk), len(frame) - len(walk)
+    walk, skipped = read_walkable(path, crs=None)
+    if skipped and walk.empty:
+        raise ImportFileError("error.no_walkable_streets", path=Path(path).name, n=skipped)
+    return walk, skipped
 
 
 def _read_geo(path: Path, *, max_bytes: int = io.MAX_FILE_BYTES) -> gpd.GeoDataFrame:
