@@ -26,6 +26,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point
 
 from abcd.cli import main as cli_main
+from abcd.gaps.files import read_street_csv
 from abcd.model import RD_NEW, WGS84
 from abcd.wijken import find_wijk, wijk_catalogue
 from tests.helpers import ROOT, WIJKEN_DIR
@@ -144,8 +145,6 @@ def test_on_foot_never_more_than_in_a_straight_line_in_delft(buitenhof: str, tmp
     for mode in ("straight", "network"):
         out = tmp_path / f"{mode}.csv"
         assert cli_main(["gaps", "--wijk", buitenhof, "--mode", mode, "--lang", "en", "--out", str(out)]) == 0
-        from abcd.gaps.files import read_street_csv
-
         results[mode], run = read_street_csv(out)
         assert run is not None and run.wijk == "Wijk 25 Buitenhof"
     straight, network = results["straight"].set_index("street"), results["network"].set_index("street")

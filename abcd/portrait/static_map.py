@@ -37,6 +37,7 @@ from shapely.ops import polylabel
 from abcd.i18n import Lang, t
 from abcd.model import RD_NEW, WGS84, Category, Source
 from abcd.people import public_assets
+from abcd.places import rd_geometry
 from abcd.styles import CATEGORY_STYLE
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -83,10 +84,6 @@ def glyph(code: str, *, font_path: Path | str = FONT_PATH) -> str:
     """
     char = CATEGORY_STYLE[code].glyph
     return char if _font_has(char, str(font_path)) else FALLBACK_LETTERS[code]
-
-
-def _rd(geometry: BaseGeometry) -> BaseGeometry:
-    return gpd.GeoSeries([geometry], crs=WGS84).to_crs(RD_NEW).iloc[0]
 
 
 def _polygons(geometry: BaseGeometry) -> list[BaseGeometry]:
@@ -223,7 +220,7 @@ def draw_wijk_map(
     ax.set_axis_off()
     ax.set_aspect("equal")
     line_scale = (marker_pt / 11.0) ** 0.5  # a poster with big markers gets bolder lines too
-    wijk = _rd(boundary)
+    wijk = rd_geometry(boundary)
     for ring in _rings(wijk):
         ax.add_patch(Polygon(ring, closed=True, facecolor=WIJK_FILL, edgecolor="none", zorder=0))
     minx, miny, maxx, maxy = wijk.bounds
@@ -591,7 +588,7 @@ def wijk_map_png(
 
 def aspect(boundary: BaseGeometry) -> float:
     """Height over width of the wijk in RD New (with the map's padding)."""
-    minx, miny, maxx, maxy = _rd(boundary).bounds
+    minx, miny, maxx, maxy = rd_geometry(boundary).bounds
     pad = max(maxx - minx, maxy - miny) * 0.1
     return (maxy - miny + pad) / max(maxx - minx + pad, 1.0)
 
