@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import secrets
 import sys
 from collections.abc import Callable, Sequence
@@ -579,6 +580,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AbcdError as exc:
         print(exc.message(settings.lang), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `abcd list | head`: the reader has what it wanted; not a storage error
+        # Python's advice (signal module docs): point stdout at devnull so the flush at exit fails no more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:  # a full disk, no permission, a read-only file system: one clear line
         print(storage_error(exc).message(settings.lang), file=sys.stderr)
         return 2

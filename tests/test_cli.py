@@ -460,3 +460,18 @@ def test_a_full_database_disk_is_one_clear_line_and_imports_nothing(
         event.remove(Engine, "connect", no_growth)
     assert code == 2 and "schijf is vol" in _one_clear_line(err)
     assert open_store(cli_env).count_assets() == 0
+
+
+def test_a_listing_cut_short_by_its_reader_is_no_error(cli_env: Path) -> None:
+    """`abcd list | head -1` printed "Lezen of schrijven van - is mislukt (Broken pipe)" on stderr."""
+    import subprocess
+    import sys
+
+    abcd = str(Path(sys.executable).with_name("abcd"))
+    assert subprocess.run([abcd, "init"], capture_output=True, check=False).returncode == 0
+    listing = subprocess.Popen([abcd, "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert listing.stdout is not None and listing.stderr is not None
+    listing.stdout.close()  # the reader is gone before the first line is written (what `head` does after one)
+    code = listing.wait(timeout=60)
+    assert listing.stderr.read() == ""
+    assert code == 1
