@@ -24,6 +24,7 @@ from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, Validation
 from abcd.model import Asset, AssetDraft, Category, Status, validate_asset, with_changes
 from abcd.permissions import Permission, User, require
 from abcd.store import Store, assets_to_frame
+from abcd.themes import check_known, known_codes
 from abcd.wijken import KIND_CBS_BUURT, Wijk, areas_at, areas_to_store, check_in_wijk, ensure_wijk
 
 
@@ -101,11 +102,13 @@ def prepare_drafts(
     With ``row_numbers`` (one per draft) an error names the row it came from.
     """
     prepared = []
+    known_themes = known_codes(store) if any(d.themes for d in drafts) else frozenset()
     moderated = store.moderated_areas()
     stored = store.assets_by_id([d.id for d in drafts if d.id])
     stored_areas = store.areas_of(stored)
     for index, draft in enumerate(drafts):
         try:
+            check_known(draft.themes, known_themes)
             areas = _areas_of_draft(store, catalogue, draft)
             require(user, Permission.EDIT_ASSETS, areas=areas)
             if draft.category is Category.PERSON:

@@ -12,6 +12,7 @@ import os
 import secrets
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -155,7 +156,8 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
             wijk = ensure_wijk(store, _catalogue(settings, store), args.wijk, settings.wijken_dir)
             if store.streets(wijk.slug).empty:
                 raise AbcdError("error.gaps_no_streets", wijk=wijk.name, slug=wijk.slug)
-            coverage = wijk_coverage(store, wijk.slug, distance_m=args.distance, mode=args.mode)
+            _check_theme(store, args.theme)
+            coverage = wijk_coverage(store, wijk.slug, distance_m=args.distance, mode=args.mode, theme=args.theme)
             wijk_name = wijk.name
         elif args.streets and args.assets and not args.wijk:
             from abcd.model import RD_NEW
@@ -163,13 +165,13 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
             streets, not_walkable = gap_files.read_streets(Path(args.streets))
             if streets.crs is not None and not streets.crs.equals(RD_NEW):
                 streets = streets.to_crs(RD_NEW)  # once: analysis, summary and figures all measure in RD New
-            initiatives = gap_files.read_initiatives(Path(args.assets))
+            initiatives = gap_files.read_initiatives(Path(args.assets), theme=args.theme)
             coverage = gaps.street_coverage(streets, initiatives, distance_m=args.distance, mode=args.mode)
         else:
             raise AbcdError("error.gaps_args")
     except gaps.GapInputError as exc:
         raise AbcdError("error.gaps_input", reason=str(exc)) from exc
-    run = gap_files.GapRun.of(coverage, wijk=wijk_name)
+    run = gap_files.GapRun.of(coverage, wijk=wijk_name, theme=args.theme)
     gap_files.write_gaps(coverage, Path(args.out), run=run, lang=args.lang or settings.lang)
     figures = gaps.wijk_figures(coverage)
     print(
@@ -185,6 +187,91 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     )
     if not_walkable:
         print(t("cli.gaps_not_walkable", settings.lang, n=not_walkable))
+    return 0
+
+
+def _check_theme(store: Store, theme: str | None) -> None:
+    """Refuse a theme nobody declared before any work is done (a typo must not give an empty gap map)."""
+    if theme is not None:
+        from abcd.themes import check_known, known_codes
+
+        check_known([theme], known_codes(store))
+
+
+def cmd_themes(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd themes``: the themes initiatives can carry; ``add`` declares a wijk's own (a coordinator's job)."""
+    from abcd import themes
+
+    store = _store(settings)
+    if args.action == "add":
+        if not args.code:
+            raise AbcdError("error.required", field=Term("field.theme_code"))
+        theme = themes.add_theme(store, args.code, label_nl=args.nl or "", label_en=args.en or "", user=CLI_USER)
+        print(t("cli.theme_added", settings.lang, code=theme.code, label=_shown(theme.label(settings.lang))))
+        return 0
+    for theme in themes.list_themes(store):
+        kind = "built-in" if theme.built_in else "own"
+        print(f"{theme.code}\t{_shown(theme.label('nl'))}\t{_shown(theme.label('en'))}\t{kind}")
+    return 0
+
+
+def cmd_effort(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd effort``: a stored wijk's effort plan (more where residents have no initiative), to CSV or GeoJSON."""
+    from abcd import effort, gaps
+    from abcd.effort.saved import latest_plan, save_plan
+    from abcd.gapmap import wijk_coverage
+    from abcd.i18n.formats import format_number
+    from abcd.wijken import ensure_wijk
+
+    lang = args.lang or settings.lang
+    store = _store(settings)
+    wijk = ensure_wijk(store, _catalogue(settings, store), args.wijk, settings.wijken_dir)
+    if store.streets(wijk.slug).empty:
+        raise AbcdError("error.gaps_no_streets", wijk=wijk.name, slug=wijk.slug)
+    _check_theme(store, args.theme)
+    total, floor = effort.parse_total(args.total), effort.check_floor(args.floor)  # before minutes of analysis
+    period: effort.Period = args.period or ("week" if args.unit == "uur" else "jaar")
+    try:
+        coverage = wijk_coverage(store, wijk.slug, distance_m=args.distance, mode=args.mode, theme=args.theme)
+    except gaps.GapInputError as exc:
+        raise AbcdError("error.gaps_input", reason=str(exc)) from exc
+    segments = effort.plan_segments(coverage, total=total, floor=floor)
+    run = effort.EffortRun.of(
+        coverage, total=total, unit=args.unit, period=period, floor=floor, wijk=wijk.name, theme=args.theme
+    )
+    effort.write_plan(segments, Path(args.out), run=run, lang=lang)
+    streets = effort.plan_streets(segments, unnamed=t("gaps.unnamed_road", lang))
+    more = int((streets["change_vs_average"] > 0).sum())
+    print(
+        t(
+            "cli.effort_written",
+            settings.lang,
+            wijk=wijk.name,
+            total=format_number(total, settings.lang),
+            unit=effort.unit_label(args.unit, settings.lang),
+            period=effort.period_label(period, settings.lang),
+            streets=len(streets),
+            more=more,
+            path=args.out,
+        )
+    )
+    previous = latest_plan(store, wijk.slug, args.theme)
+    if previous is not None:
+        changes = effort.compare_plans(streets, previous.streets)
+        print(
+            t(
+                "cli.effort_compared",
+                settings.lang,
+                day=previous.run.day.isoformat(),
+                up=int((changes["change"] > 0).sum()),
+                down=int((changes["change"] < 0).sum()),
+                started=len({i for ids in changes["started"] for i in ids}),
+                stopped=len({i for ids in changes["stopped"] for i in ids}),
+            )
+        )
+    if args.save:
+        saved = save_plan(store, wijk.slug, run, streets, user=replace(CLI_USER, username=_actor(args)))
+        print(t("cli.effort_saved", settings.lang, id=saved.id))
     return 0
 
 
@@ -518,7 +605,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["straight", "network"], default="straight", help="straight line or walking")
     p.add_argument("--out", required=True, help=".geojson (every segment) or .csv (per street)")
     p.add_argument("--lang", choices=LANGUAGES, help="language of the CSV (default: ABCD_LANG, else nl)")
+    p.add_argument("--theme", help="count only initiatives of this theme (abcd themes list), e.g. zwerfvuil")
     p.set_defaults(handler=cmd_gaps)
+
+    p = sub.add_parser(
+        "effort", help="effort plan: the gemeente's total effort spread over the streets, from the average"
+    )
+    p.add_argument("--wijk", default=DEFAULT_WIJK, help="wijk slug or CBS code (default: BoTu)")
+    p.add_argument("--theme", help="count only initiatives of this theme (abcd themes list), e.g. zwerfvuil")
+    p.add_argument("--total", required=True, help="the total effort for the period, e.g. 120 (hours) or 50000 (euros)")
+    p.add_argument("--unit", choices=["uur", "euro"], required=True, help="hours (uur) or euros (euro)")
+    p.add_argument("--period", choices=["week", "maand", "jaar"], help="default: week for hours, jaar for euros")
+    p.add_argument("--floor", type=float, default=0.5, help="the least share of the average per metre, 0..1 (0.5)")
+    p.add_argument("--distance", type=float, default=250.0, help="reach of an initiative in metres (default 250)")
+    p.add_argument("--mode", choices=["straight", "network"], default="straight", help="straight line or walking")
+    p.add_argument("--out", required=True, help=".csv (per street, for a work planner) or .geojson (every segment)")
+    p.add_argument("--lang", choices=LANGUAGES, help="language of the CSV (default: ABCD_LANG, else nl)")
+    p.add_argument("--save", action="store_true", help="record the plan, so the next one is compared with it")
+    p.add_argument("--by", help="who records the plan (with --save)")
+    p.set_defaults(handler=cmd_effort)
+
+    p = sub.add_parser("themes", help="the themes of resident initiatives: list, or add a wijk's own")
+    p.add_argument("action", nargs="?", choices=["list", "add"], default="list")
+    p.add_argument("code", nargs="?", help="the new theme's code: lower-case letters, digits and _ (add)")
+    p.add_argument("--nl", help="the theme's Dutch name (add)")
+    p.add_argument("--en", help="the theme's English name (add)")
+    p.set_defaults(handler=cmd_themes)
 
     p = sub.add_parser("compact", help="rewrite the database (after erasures: no old copies left in its files)")
     p.set_defaults(handler=cmd_compact)

@@ -19,25 +19,34 @@ from abcd.model import Category, counted_initiatives
 from abcd.store import Store, assets_to_frame
 
 
-def initiatives_near(store: Store, wijk: str) -> gpd.GeoDataFrame:
+def initiatives_near(store: Store, wijk: str, *, theme: str | None = None) -> gpd.GeoDataFrame:
     """The resident initiatives that count (:func:`abcd.model.counted_initiatives`) for the streets of ``wijk``.
 
     Every counted initiative within the largest reach (:data:`abcd.gaps.MAX_DISTANCE_M`)
-    of the wijk is in the frame, wherever it lies.
+    of the wijk is in the frame, wherever it lies; with ``theme``, only those
+    that carry it (:mod:`abcd.themes`).
     """
     bounds = store.get_wijk(wijk).boundary.bounds
     near = store.assets_near(bounds, margin_m=gaps.MAX_DISTANCE_M, category=Category.INITIATIVE)
-    return assets_to_frame(counted_initiatives(near))
+    counted = counted_initiatives(near)
+    if theme is not None:
+        counted = [a for a in counted if theme in a.themes]
+    return assets_to_frame(counted)
 
 
-def wijk_coverage(store: Store, wijk: str, *, distance_m: float, mode: gaps.Mode) -> gpd.GeoDataFrame:
+def wijk_coverage(
+    store: Store, wijk: str, *, distance_m: float, mode: gaps.Mode, theme: str | None = None
+) -> gpd.GeoDataFrame:
     """:func:`abcd.gaps.street_coverage` for the streets of ``wijk``, borders ignored (see the module docstring).
 
     Walking uses the streets around the wijk too; the result has the wijk's
     own segments only, and ``below_average`` is measured against their mean.
+    ``initiative_ids`` names the initiatives within reach of each segment;
+    with ``theme`` only initiatives of that theme count.
     """
     streets = store.streets(wijk, reach=mode == "network")
-    coverage = gaps.street_coverage(streets, initiatives_near(store, wijk), distance_m=distance_m, mode=mode)
+    initiatives = initiatives_near(store, wijk, theme=theme)
+    coverage = gaps.street_coverage(streets, initiatives, distance_m=distance_m, mode=mode, ids="id")
     if "in_wijk" in coverage.columns:
         attrs = dict(coverage.attrs)
         coverage = coverage[coverage["in_wijk"]].drop(columns="in_wijk").reset_index(drop=True)

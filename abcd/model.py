@@ -139,6 +139,8 @@ class AssetFields:
     # People: the CBS buurt they are counted in (never a home point), and the club, place or initiative they belong to.
     buurt: str | None = declared(default=None, max_length=100, interchange=False, form="none")
     linked_asset_id: str | None = declared(default=None, max_length=36, interchange=False, form="add")
+    # Initiatives: what they do (``zwerfvuil``, ``groen``, ...; :mod:`abcd.themes`), so a gap map can be per theme.
+    themes: frozenset[str] = declared(default=frozenset())
 
     @property
     def point(self) -> Point:
@@ -323,6 +325,32 @@ def parse_date(value: Any, *, field: str) -> date:
         raise ValidationError("error.bad_date", field=Term(f"field.{field}"), value=value) from None
 
 
+THEME_CODE = re.compile(r"[a-z][a-z0-9_]{1,29}")
+"""A theme code: lower-case letters, digits and ``_``, 2 to 30 long (it is a file value and a URL part)."""
+MAX_THEMES = 10
+
+
+def parse_themes(value: Any) -> frozenset[str]:
+    """Theme codes as a file cell or a form gives them: ``"zwerfvuil, groen"``, ``"groen;spelen"`` or a list.
+
+    Only the spelling is checked here; whether a code is one of the wijk's
+    themes is :func:`abcd.themes.check_known` (custom themes live in the store).
+
+    >>> sorted(parse_themes(" Zwerfvuil ,groen;groen"))
+    ['groen', 'zwerfvuil']
+    """
+    if is_blank(value):
+        return frozenset()
+    items = value if isinstance(value, (list, tuple, set, frozenset)) else re.split(r"[,;\s]+", str(value))
+    codes = frozenset(str(item).strip().lower() for item in items if not is_blank(item) and str(item).strip())
+    for code in sorted(codes):
+        if not THEME_CODE.fullmatch(code):
+            raise ValidationError("error.theme_code", value=code)
+    if len(codes) > MAX_THEMES:
+        raise ValidationError("error.too_many_themes", count=len(codes), max=MAX_THEMES)
+    return codes
+
+
 def validate_consent(raw: Mapping[str, Any], *, today: date | None = None) -> Consent:
     """The consent fields of a person (``consent_date``, ``consent_recorded_by``, ``consent_purpose``,
     ``consent_text_version``, ``under_16``, ``parent_consent``); refuses a child without a parent's consent."""
@@ -416,6 +444,10 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
     elif not is_blank(raw.get("linked_asset_id")):
         raise ValidationError("error.not_for_category", field=Term("field.linked_asset_id"), category=category.value)
 
+    themes = parse_themes(raw.get("themes"))
+    if themes and category is not Category.INITIATIVE:
+        raise ValidationError("error.not_for_category", field=Term("field.themes"), category=category.value)
+
     return AssetDraft(
         name=name,
         category=category,
@@ -430,6 +462,7 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
         area=_area(raw.get("area"), category),
         id=asset_id,
         linked_asset_id=linked,
+        themes=themes,
         consent=consent,
     )
 
@@ -440,6 +473,7 @@ CATEGORY_FIELDS: Mapping[str, frozenset[Category]] = {
     "meeting_place_role": frozenset({Category.MEETING_PLACE}),
     "area": AREA_CATEGORIES,
     "linked_asset_id": frozenset({Category.PERSON}),
+    "themes": frozenset({Category.INITIATIVE}),
 }
 
 
@@ -490,6 +524,7 @@ __all__ = [
     "new_asset_id",
     "parse_bool",
     "parse_coordinate",
+    "parse_themes",
     "validate_asset",
     "validate_consent",
     "with_changes",

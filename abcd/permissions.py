@@ -47,10 +47,17 @@ class Permission(StrEnum):
     MODERATE = "moderate"
     MANAGE_USERS = "manage_users"
     ERASE = "erase"
+    MANAGE_THEMES = "manage_themes"  # declare a wijk's own initiative themes
+    SAVE_PLANS = "save_plans"  # record an effort plan (abcd.effort)
 
 
 _PUBLIC = {Permission.VIEW_MAP}
-_OFFICER = _PUBLIC | {Permission.VIEW_GAPS, Permission.VIEW_INVESTMENTS, Permission.EDIT_INVESTMENTS}
+_OFFICER = _PUBLIC | {
+    Permission.VIEW_GAPS,
+    Permission.VIEW_INVESTMENTS,
+    Permission.EDIT_INVESTMENTS,
+    Permission.SAVE_PLANS,
+}
 _BUILDER = _PUBLIC | {
     Permission.VIEW_PEOPLE,
     Permission.VIEW_CONTACT,

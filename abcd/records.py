@@ -166,6 +166,8 @@ def plain_value(value: Any) -> Any:
         return value.value
     if isinstance(value, dt.datetime):
         return iso_utc(value)
+    if isinstance(value, frozenset):  # a set of codes: one cell, sorted (``groen,zwerfvuil``)
+        return ",".join(sorted(value))
     return value
 
 

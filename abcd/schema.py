@@ -235,3 +235,45 @@ investment_history = history_table(
     Column("investment_id", String(36), ForeignKey("investments.id", ondelete="CASCADE"), nullable=False),
     Index("ix_investment_history_investment", "investment_id", "version"),
 )
+
+# A wijk's own initiative themes (abcd.themes); the built-in ones are in the code and the catalogues.
+themes = Table(
+    "themes",
+    metadata,
+    Column("code", String(30), primary_key=True),
+    Column("label_nl", String(60), nullable=False),
+    Column("label_en", String(60), nullable=True),
+    Column("created_by", String(ACTOR_MAX), nullable=False),
+    Column("created_at", String(STAMP_MAX), nullable=False),
+)
+
+# Effort plans as recorded (abcd.effort.saved): the parameters, and per street what it got and which
+# initiatives were within reach, so the next plan can say what changed and why. Never edited.
+effort_plans = Table(
+    "effort_plans",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("wijk", String(100), ForeignKey("wijken.slug", ondelete="CASCADE"), nullable=False),
+    Column("wijk_name", String(200), nullable=True),  # as the plan's files name it
+    Column("theme", String(30), nullable=True),  # None: every resident initiative
+    Column("unit", String(10), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("total_hundredths", BigInteger, nullable=False),
+    Column("floor", Float, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("distance_m", Float, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("created_by", String(ACTOR_MAX), nullable=False),
+    Column("created_at", String(STAMP_MAX), nullable=False),
+    Index("ix_effort_plans_wijk_theme", "wijk", "theme", "created_at"),
+)
+
+effort_plan_streets = Table(
+    "effort_plan_streets",
+    metadata,
+    Column("plan_id", String(36), ForeignKey("effort_plans.id", ondelete="CASCADE"), primary_key=True),
+    Column("street", String(300), primary_key=True),
+    Column("length_m", Float, nullable=False),
+    Column("effort_hundredths", BigInteger, nullable=False),
+    Column("initiative_ids", Text, nullable=False),  # comma-separated asset ids within reach
+)

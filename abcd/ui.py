@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -351,33 +351,33 @@ def map_frame(ctx: PageContext) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _initiatives(slug: str, version: str, url: str) -> gpd.GeoDataFrame:
+def _initiatives(slug: str, version: str, url: str, theme: str | None) -> gpd.GeoDataFrame:
     from abcd.gapmap import initiatives_near
 
     del version, url  # cache keys only
-    return initiatives_near(store(), slug)
+    return initiatives_near(store(), slug, theme=theme)
 
 
-def initiatives(ctx: PageContext) -> gpd.GeoDataFrame:
+def initiatives(ctx: PageContext, *, theme: str | None = None) -> gpd.GeoDataFrame:
     """The resident initiatives that count for the wijk's streets, wherever they lie; cached until an asset changes.
 
     Keyed on every asset's change, not the wijk's: an initiative just across
-    the border counts too.
+    the border counts too. With ``theme``, only those of that theme.
     """
-    return _initiatives(ctx.wijk.slug, ctx.store.data_version(), settings().database_url)
+    return _initiatives(ctx.wijk.slug, ctx.store.data_version(), settings().database_url, theme)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _coverage(slug: str, version: str, url: str, distance_m: float, mode: str) -> gpd.GeoDataFrame:
+def _coverage(slug: str, version: str, url: str, distance_m: float, mode: str, theme: str | None) -> gpd.GeoDataFrame:
     from abcd.gapmap import wijk_coverage
 
     del version, url
-    return wijk_coverage(store(), slug, distance_m=distance_m, mode=mode)  # type: ignore[arg-type]
+    return wijk_coverage(store(), slug, distance_m=distance_m, mode=mode, theme=theme)  # type: ignore[arg-type]
 
 
-def coverage(ctx: PageContext, *, distance_m: float, mode: str) -> gpd.GeoDataFrame:
+def coverage(ctx: PageContext, *, distance_m: float, mode: str, theme: str | None = None) -> gpd.GeoDataFrame:
     """The wijk's street coverage by resident initiatives (:func:`abcd.gapmap.wijk_coverage`), cached until a change."""
-    return _coverage(ctx.wijk.slug, ctx.store.data_version(), settings().database_url, distance_m, mode)
+    return _coverage(ctx.wijk.slug, ctx.store.data_version(), settings().database_url, distance_m, mode, theme)
 
 
 FLASH = "flash"
@@ -413,6 +413,43 @@ def _streets(slug: str, url: str) -> gpd.GeoDataFrame:
 def streets(ctx: PageContext) -> gpd.GeoDataFrame:
     """The wijk's street segments (cached per wijk)."""
     return _streets(ctx.wijk.slug, settings().database_url)
+
+
+def theme_picker(ctx: PageContext, *, current: frozenset[str] = frozenset(), key: str | None = None) -> list[str]:
+    """The themes of an initiative, picked from the built-in ones and the wijk's own (:mod:`abcd.themes`)."""
+    from abcd.themes import list_themes
+
+    known = list_themes(ctx.store)
+    labels = {theme.code: theme.label(ctx.lang) for theme in known}
+    return st.multiselect(
+        tr("field.themes"),
+        options=list(labels),
+        default=[code for code in sorted(current) if code in labels],
+        format_func=labels.__getitem__,
+        placeholder=tr("field.themes_none"),  # Streamlit's own is English ("Choose options")
+        help=tr("field.themes_help"),
+        key=key,
+    )
+
+
+def result_downloads(name: str, make: Callable[[str], bytes], *, key: str) -> None:
+    """A CSV and a GeoJSON download side by side (keys ``{key}_csv``, ``{key}_geojson``).
+
+    ``make(suffix)`` writes the file only when someone downloads it, not on every move of a slider.
+    """
+    col_csv, col_geojson = st.columns(2)
+    for column, suffix, label, mime in (
+        (col_csv, ".csv", "gaps.download_csv", "text/csv"),
+        (col_geojson, ".geojson", "gaps.download_geojson", "application/geo+json"),
+    ):
+        column.download_button(
+            tr(label),
+            lambda suffix=suffix: make(suffix),  # type: ignore[misc]
+            file_name=f"{name}{suffix}",
+            mime=mime,
+            key=f"{key}_{suffix.lstrip('.')}",
+            on_click="ignore",
+        )
 
 
 def show_map(m: Any, *, key: str, layers: list[Any] | None = None, height: int = 520) -> Mapping[str, Any] | None:

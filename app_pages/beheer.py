@@ -1,10 +1,10 @@
-"""Beheer (coordinators): accounts, moderation of new assets in this wijk, and what waits for approval."""
+"""Beheer (coordinators): accounts, moderation of new assets in this wijk, what waits for approval, and themes."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from abcd import accounts, ui
+from abcd import accounts, themes, ui
 from abcd.assets import approve_asset, set_moderation, visible_assets
 from abcd.i18n.formats import format_datetime
 from abcd.permissions import Permission, Role, require
@@ -31,6 +31,28 @@ for asset in pending:
         with ui.guard():
             approve_asset(ctx.store, asset.id, user=ctx.user)
         st.rerun()
+
+if ctx.user.can(Permission.MANAGE_THEMES):
+    st.subheader(tr("admin.themes"))
+    st.caption(tr("admin.themes_help"))
+    known = themes.list_themes(ctx.store)
+    st.dataframe(
+        {
+            tr("field.theme_code"): [theme.code for theme in known],
+            tr("admin.theme_nl"): [theme.label("nl") for theme in known],
+            tr("admin.theme_en"): [theme.label("en") for theme in known],
+        },
+        hide_index=True,
+    )
+    with st.form("admin_add_theme", clear_on_submit=True):
+        code = st.text_input(tr("field.theme_code"), max_chars=30, placeholder="buurtpreventie")
+        label_nl = st.text_input(tr("admin.theme_nl"), max_chars=themes.LABEL_MAX)
+        label_en = st.text_input(tr("admin.theme_en"), max_chars=themes.LABEL_MAX)
+        if st.form_submit_button(tr("admin.add_theme"), type="primary"):
+            with ui.guard():
+                added = themes.add_theme(ctx.store, code, label_nl=label_nl, label_en=label_en, user=ctx.user)
+            ui.flash(tr("cli.theme_added", code=added.code, label=ui.plain(added.label(ctx.lang))))
+            st.rerun()
 
 if not ctx.user.can(Permission.MANAGE_USERS):
     st.stop()

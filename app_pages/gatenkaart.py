@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import streamlit as st
 
-from abcd import gaps, maps, ui
+from abcd import effort, gaps, maps, themes, ui
+from abcd.effort.saved import latest_plan, save_plan
 from abcd.gaps.files import GapRun, gaps_bytes
-from abcd.i18n.formats import format_number
+from abcd.i18n import t
+from abcd.i18n.formats import format_date, format_number
 from abcd.permissions import Permission
 
 ctx = ui.context()
@@ -15,25 +19,33 @@ st.header(tr("gaps.title", wijk=ui.plain(ctx.wijk.name)))
 ui.require_page(ctx, Permission.VIEW_GAPS)
 st.caption(tr("gaps.intro"))
 
-col_distance, col_mode = st.columns([2, 1])
+col_distance, col_mode, col_theme = st.columns([2, 1, 1])
 distance = col_distance.slider(
     tr("gaps.distance"), gaps.MIN_DISTANCE_M, gaps.MAX_DISTANCE_M, gaps.DEFAULT_DISTANCE_M, step=25, key="gaps_distance"
 )
 mode = col_mode.radio(
     tr("gaps.mode"),
     ["straight", "network"],
-    format_func=lambda m: tr(f"gaps.mode.{m}"),
+    format_func=lambda m: t(f"gaps.mode.{m}", ctx.lang),  # not tr: AppTest formats outside the script run too
     key="gaps_mode",
     horizontal=True,
+)
+theme_labels = {theme.code: theme.label(ctx.lang) for theme in themes.list_themes(ctx.store)}
+theme = col_theme.selectbox(
+    tr("gaps.theme"),
+    [None, *theme_labels],
+    format_func=lambda code: t("gaps.theme_all", ctx.lang) if code is None else theme_labels[code],
+    key="gaps_theme",
+    help=tr("gaps.theme_help"),
 )
 
 streets = ui.streets(ctx)
 if streets.empty:
     st.info(tr("gaps.no_streets", slug=ctx.wijk.slug))
     st.stop()
-coverage = ui.coverage(ctx, distance_m=float(distance), mode=mode)
+coverage = ui.coverage(ctx, distance_m=float(distance), mode=mode, theme=theme)
 figures = gaps.wijk_figures(coverage)
-initiatives = ui.initiatives(ctx)  # the same ones the coverage counted
+initiatives = ui.initiatives(ctx, theme=theme)  # the same ones the coverage counted
 
 cols = st.columns(4)
 cols[0].metric(tr("gaps.share"), f"{figures.share_length_needs_support:.0%}")
@@ -60,23 +72,109 @@ st.dataframe(
         ),
     },
 )
-name = f"gatenkaart-{ctx.wijk.slug}-{mode}-{distance}m"
-run = GapRun.of(coverage, wijk=ctx.wijk.name)  # the wijk, mode, distance and date go into the files
-col_csv, col_geojson = st.columns(2)
-# The files are written only when someone downloads them, not on every move of the slider.
-col_csv.download_button(
-    tr("gaps.download_csv"),
-    lambda: gaps_bytes(coverage, ".csv", run=run, lang=ctx.lang),
-    file_name=f"{name}.csv",
-    mime="text/csv",
-    key="gaps_csv",
-    on_click="ignore",
+name = f"gatenkaart-{ctx.wijk.slug}-{theme or 'alle'}-{mode}-{distance}m"
+run = GapRun.of(coverage, wijk=ctx.wijk.name, theme=theme)  # wijk, theme, mode, distance and date go in the files
+ui.result_downloads(name, lambda suffix: gaps_bytes(coverage, suffix, run=run, lang=ctx.lang), key="gaps")
+
+# ---------------------------------------------------------------------------
+# The effort plan (officers and coordinators): from the average, more where residents have no initiative.
+if not ctx.user.can(Permission.SAVE_PLANS, ctx.wijk.slug):
+    st.stop()
+st.subheader(tr("effort.title", theme=theme_labels[theme] if theme else tr("gaps.theme_all")))
+st.caption(tr("effort.intro"))
+col_total, col_unit, col_period, col_floor = st.columns([2, 1, 1, 2])
+total = col_total.number_input(
+    tr("effort.total"), min_value=0.01, max_value=float(effort.MAX_TOTAL), value=120.0, step=10.0, key="effort_total"
 )
-col_geojson.download_button(
-    tr("gaps.download_geojson"),
-    lambda: gaps_bytes(coverage, ".geojson", run=run, lang=ctx.lang),
-    file_name=f"{name}.geojson",
-    mime="application/geo+json",
-    key="gaps_geojson",
-    on_click="ignore",
+unit = col_unit.radio(
+    tr("effort.unit"), ["uur", "euro"], format_func=lambda code: effort.unit_label(code, ctx.lang), key="effort_unit"
 )
+period = col_period.selectbox(
+    tr("effort.period"),
+    ["week", "maand", "jaar"],
+    format_func=lambda code: effort.period_label(code, ctx.lang),
+    key="effort_period",
+)
+floor = col_floor.slider(tr("effort.floor"), 0.0, 1.0, 0.5, step=0.05, key="effort_floor", help=tr("effort.floor_help"))
+with st.expander(tr("effort.rule_title"), icon=":material/calculate:"):
+    st.markdown(effort.rule_text(floor, ctx.lang))
+
+with ui.guard():
+    amount = effort.parse_total(Decimal(str(total)).quantize(Decimal("0.01")))
+    plan = effort.plan_segments(coverage, total=amount, floor=floor)
+    run = effort.EffortRun.of(
+        coverage, total=amount, unit=unit, period=period, floor=floor, wijk=ctx.wijk.name, theme=theme
+    )
+streets_plan = effort.plan_streets(plan, unnamed=tr("gaps.unnamed_road"))
+unit_text = effort.unit_label(unit, ctx.lang)
+
+cols = st.columns(3)
+average_km = float(amount) * 1000 / max(float(streets_plan["length_m"].sum()), 1.0)
+cols[0].metric(tr("effort.average_per_km", unit=unit_text), format_number(average_km, ctx.lang, digits=2))
+cols[1].metric(tr("effort.streets_more"), f"{int((streets_plan['change_vs_average'] > 0).sum())} / {len(streets_plan)}")
+cols[2].metric(
+    tr("effort.moved", unit=unit_text),
+    format_number(float(streets_plan["change_vs_average"].clip(lower=0).sum()), ctx.lang, digits=2),
+)
+
+effort_map = maps.add_effort_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
+layers = maps.effort_layers(plan, unit=unit, lang=ctx.lang) + maps.asset_layers(initiatives, lang=ctx.lang)
+ui.show_map(effort_map, key="effort_map", layers=layers, height=480)
+
+names = dict(zip(initiatives["id"], initiatives["name"], strict=True)) if len(initiatives) else {}
+money = ["average", "effort", "change_vs_average"]
+shown = streets_plan.drop(columns=["segments"]).assign(
+    initiative_ids=[", ".join(names.get(i, i[:8]) for i in ids) for ids in streets_plan["initiative_ids"]]
+)
+st.dataframe(
+    shown.style.format(lambda v: format_number(v, ctx.lang, digits=2), subset=[*money, "index"]).format(
+        lambda m: format_number(m, ctx.lang, digits=0), subset=["length_m"]
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={column: st.column_config.Column(tr(f"effort.col.{column}")) for column in shown.columns},
+)
+plan_name = f"inzetplan-{ctx.wijk.slug}-{theme or 'alle'}-{unit}-{period}"
+ui.result_downloads(plan_name, lambda suffix: effort.plan_bytes(plan, suffix, run=run, lang=ctx.lang), key="effort")
+
+# One or two steps behind, visibly: against the plan recorded last for this wijk and theme.
+previous = latest_plan(ctx.store, ctx.wijk.slug, theme)
+if previous is None:
+    st.info(tr("effort.no_previous"), icon=":material/history:")
+else:
+    st.markdown(
+        tr(
+            "effort.compared",
+            day=format_date(previous.run.day, ctx.lang),
+            by=ui.plain(previous.created_by),
+            total=format_number(previous.run.total, ctx.lang),
+            unit=effort.unit_label(previous.run.unit, ctx.lang),
+            period=effort.period_label(previous.run.period, ctx.lang),
+        )
+    )
+    changes = effort.compare_plans(streets_plan, previous.streets)
+    changes = changes[changes["change"] != 0]
+    gone = {i for ids in changes["stopped"] for i in ids} - set(names)
+    names |= {a.id: a.name for a in ctx.store.assets_by_id(sorted(gone)).values()}
+    if changes.empty:
+        st.caption(tr("effort.no_changes"))
+    else:
+
+        def _named(ids: tuple[str, ...]) -> str:
+            return ", ".join(names.get(i, i[:8]) for i in ids)
+
+        st.dataframe(
+            changes.assign(started=changes["started"].map(_named), stopped=changes["stopped"].map(_named)).style.format(
+                lambda v: format_number(v, ctx.lang, digits=2),
+                subset=["effort", "previous_effort", "change"],
+                na_rep="–",
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={column: st.column_config.Column(tr(f"effort.cmp.{column}")) for column in changes.columns},
+        )
+if st.button(tr("effort.save"), icon=":material/bookmark_add:", key="effort_save", help=tr("effort.save_help")):
+    with ui.guard():
+        saved = save_plan(ctx.store, ctx.wijk.slug, run, streets_plan, user=ctx.user)
+    ui.flash(tr("effort.saved", day=format_date(saved.run.day, ctx.lang)))
+    st.rerun()

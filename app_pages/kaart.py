@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from abcd import assets, maps, ui
+from abcd import assets, maps, themes, ui
 from abcd.filters import filter_assets
 from abcd.model import Category, Source
 from abcd.tables import source_label
@@ -63,6 +63,10 @@ else:
             st.markdown(ui.plain(row["description"]))
         if category is Category.INITIATIVE and row["resident_led"] is not None:
             st.caption(tr("map.resident_led") if row["resident_led"] else tr("map.not_resident_led"))
+        if category is Category.INITIATIVE and row.get("themes"):
+            labels = {theme.code: theme.label(ctx.lang) for theme in themes.list_themes(ctx.store)}
+            shown = ", ".join(ui.plain(labels.get(code, code)) for code in str(row["themes"]).split(","))
+            st.caption(f"{tr('field.themes')}: {shown}")
         if category is Category.MEETING_PLACE and row["meeting_place_role"]:
             st.caption(f"{tr('field.meeting_place_role')}: {tr('role.' + row['meeting_place_role'])}")
         st.caption(f"{tr('map.source')}: {source_label(Source(row['source']), ctx.lang)}")

@@ -180,6 +180,7 @@ else:
         changes: dict[str, object] = {}
         if category == Category.INITIATIVE:
             changes["resident_led"] = st.checkbox(tr("field.resident_led"), value=asset.resident_led is not False)
+            changes["themes"] = ui.theme_picker(ctx, current=asset.themes)
         if category == Category.MEETING_PLACE:
             roles = [r.value for r in MeetingPlaceRole]
             current = asset.meeting_place_role.value if asset.meeting_place_role else MeetingPlaceRole.OTHER.value

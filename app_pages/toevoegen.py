@@ -63,6 +63,7 @@ with st.form("add_form", border=False):
     extra: dict[str, object] = {}
     if category == Category.INITIATIVE:
         extra["resident_led"] = st.checkbox(tr("field.resident_led"), value=True)
+        extra["themes"] = ui.theme_picker(ctx)
     if category == Category.PERSON:
         st.caption(tr("add.person_privacy"))
         linkable = frame[frame["category"] != Category.PERSON.value]

@@ -29,7 +29,7 @@ from abcd.i18n import t
 from abcd.i18n.formats import local_time
 from tests.helpers import ROOT
 
-RUN = GapRun("network", 262.5, date(2026, 11, 22), "Bospolder-Tussendijken")
+RUN = GapRun("network", 262.5, date(2026, 11, 22), "Bospolder-Tussendijken", "zwerfvuil")
 
 
 @pytest.fixture
@@ -71,6 +71,7 @@ def test_dutch_csv_for_a_work_planner(coverage: gpd.GeoDataFrame) -> None:
         "meer_steun",
         "aandeel_zonder_initiatief",
         "wijk",
+        "thema",
         "modus",
         "afstand_m",
         "datum",
@@ -83,7 +84,9 @@ def test_dutch_csv_for_a_work_planner(coverage: gpd.GeoDataFrame) -> None:
     assert gijsing[5] == "20"  # whole metres
     unnamed = next(row for name, row in table.items() if name.startswith("naamloze weg (footway)"))
     assert unnamed[1] == "1" and unnamed[2] == "300"
-    assert {tuple(row[8:]) for row in body} == {("Bospolder-Tussendijken", "lopend over straat", "262,5", "2026-11-22")}
+    assert {tuple(row[8:]) for row in body} == {
+        ("Bospolder-Tussendijken", "zwerfvuil", "lopend over straat", "262,5", "2026-11-22")
+    }
 
 
 def test_english_csv_has_the_same_data(coverage: gpd.GeoDataFrame) -> None:
@@ -96,7 +99,7 @@ def test_english_csv_has_the_same_data(coverage: gpd.GeoDataFrame) -> None:
     assert english["needs_support"].tolist() == [{"ja": "yes", "nee": "no"}[v] for v in dutch["meer_steun"]]
     assert english["share_needs_support"].tolist() == [v.replace(",", ".") for v in dutch["aandeel_zonder_initiatief"]]
     assert {tuple(row[8:]) for row in body} == {
-        ("Bospolder-Tussendijken", "walking along streets", "262.5", "2026-11-22")
+        ("Bospolder-Tussendijken", "zwerfvuil", "walking along streets", "262.5", "2026-11-22")
     }
 
 
@@ -114,7 +117,7 @@ def test_the_csv_reads_back_as_the_summary_and_its_run(coverage: gpd.GeoDataFram
     for column in ("length_m", "length_needs_support_m", "nearest_initiative_m"):
         np.testing.assert_allclose(summary[column], expected[column], atol=0.5)
     np.testing.assert_allclose(summary["share_needs_support"], expected["share_needs_support"], atol=0.005)
-    assert pd.read_csv(path, sep=";" if lang == "nl" else ",", encoding="utf-8-sig").shape == (3, 12)
+    assert pd.read_csv(path, sep=";" if lang == "nl" else ",", encoding="utf-8-sig").shape == (3, 13)
 
 
 def test_a_wijkless_run_and_an_empty_table(coverage: gpd.GeoDataFrame, tmp_path: Path) -> None:
@@ -148,6 +151,7 @@ def test_geojson_keeps_properties_adds_results_and_records_the_run(coverage: gpd
     assert document["type"] == "FeatureCollection"
     assert document["abcd_gaps"] == {
         "wijk": "Bospolder-Tussendijken",
+        "theme": "zwerfvuil",
         "mode": "network",
         "distance_m": 262.5,
         "date": "2026-11-22",

@@ -45,7 +45,7 @@ def _page(role: Role | None, lang: str = "nl") -> AppTest:
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_officers_see_figures_map_and_street_list(db_url: str, lang: str) -> None:
     at = _page(Role.OFFICER, lang)
-    assert len(at.metric) == 4
+    assert len(at.metric) == 4 + 3  # the gap figures, then the effort plan's (officers)
     assert at.metric[3].value == "2"  # the two resident-led example initiatives
     streets = at.dataframe[0].value
     assert len(streets) > 30 and streets["street"].is_unique
@@ -85,7 +85,7 @@ def test_downloads_parse_back_and_match_the_cli(db_url: str, tmp_path: Path) -> 
     assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--out", str(csv_out), "--lang", "en"]) == 0
     table = pd.read_csv(csv_out, encoding="utf-8-sig")
     summary_columns = list(gaps.street_summary(gaps.street_coverage(from_cli, from_cli.iloc[0:0])).columns)
-    assert list(table.columns) == [*summary_columns, "wijk", "mode", "distance_m", "date"]
+    assert list(table.columns) == [*summary_columns, "wijk", "theme", "mode", "distance_m", "date"]
     page_table = at.dataframe[0].value
     unnamed = table["street"].str.replace("unnamed road", "naamloze weg", regex=False)  # the page speaks Dutch
     assert sorted(unnamed) == sorted(page_table["street"])
@@ -163,7 +163,7 @@ def test_cli_csv_is_dutch_by_default_with_the_run_and_reads_back(
     out = tmp_path / "botu.csv"
     assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--mode", "network", "--out", str(out)]) == 0
     header = out.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.startswith("straat;straatdelen;lengte_m;") and header.endswith(";wijk;modus;afstand_m;datum")
+    assert header.startswith("straat;straatdelen;lengte_m;") and header.endswith(";wijk;thema;modus;afstand_m;datum")
     summary, run = read_street_csv(out)
     assert run is not None and (run.wijk, run.mode, run.distance_m) == ("Bospolder-Tussendijken", "network", 250.0)
     from abcd.gapmap import wijk_coverage

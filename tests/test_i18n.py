@@ -23,6 +23,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from abcd.effort.plan import STREET_COLUMNS
 from abcd.errors import AbcdError
 from abcd.gaps.coverage import _SUMMARY_COLUMNS as STREET_SUMMARY_COLUMNS
 from abcd.i18n import LANGUAGES, Term, catalogues, language_name, normalise_lang, t
@@ -38,9 +39,10 @@ from abcd.i18n.formats import (
 )
 from abcd.investments.ledger import INVESTMENTS
 from abcd.investments.model import Funder, InvestmentDraft, Kind, Level
-from abcd.maps import GAP_COLORS
+from abcd.maps import EFFORT_STYLES, GAP_COLORS
 from abcd.model import AssetDraft, Category, MeetingPlaceRole, Source
 from abcd.permissions import Permission, Role
+from abcd.themes import BUILT_IN
 from tests.helpers import ROOT
 
 SOURCES = sorted([*(ROOT / "abcd").rglob("*.py"), ROOT / "app.py", *(ROOT / "app_pages").glob("*.py")])
@@ -71,6 +73,10 @@ DYNAMIC: dict[str, Iterable[str]] = {
     "gaps.class.": list(GAP_COLORS),
     "gaps.col.": list(STREET_SUMMARY_COLUMNS),  # the columns of abcd.gaps.street_summary
     "present.mode_": ["overview", "story"],
+    "theme.": list(BUILT_IN),  # abcd.themes
+    "effort.class.": list(EFFORT_STYLES),  # abcd.maps.effort
+    "effort.col.": [c for c in STREET_COLUMNS if c != "segments"],  # the Gatenkaart's plan table
+    "effort.cmp.": ["street", "effort", "previous_effort", "change", "started", "stopped"],  # abcd.effort.compare_plans
 }
 
 

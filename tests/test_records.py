@@ -229,6 +229,7 @@ def test_the_asset_is_declared_once_and_its_table_and_files_follow() -> None:
         "resident_led",
         "meeting_place_role",
         "source",
+        "themes",
         "version",
         "created_at",
         "updated_at",

@@ -31,12 +31,38 @@ def pg_store(pg_url: str, botu: Wijk) -> Iterator[Store]:
         conn.execute(
             text(
                 "TRUNCATE assets, asset_areas, asset_history, consents, sessions, users, user_history, streets, "
-                "wijken, meta CASCADE"
+                "wijken, meta, themes, effort_plans, effort_plan_streets CASCADE"
             )
         )
     store.save_wijk(botu.record())
     yield store
     store.close()
+
+
+def test_themes_and_recorded_plans_on_postgres(pg_store: Store) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    import pandas as pd
+
+    from abcd.effort import EffortRun
+    from abcd.effort.saved import latest_plan, save_plan
+    from abcd.permissions import CLI_USER
+    from abcd.themes import add_theme, known_codes
+
+    add_theme(pg_store, "buurtpreventie", label_nl="Buurtpreventie", user=CLI_USER)
+    assert "buurtpreventie" in known_codes(pg_store)
+    asset = pg_store.add(make_draft(name="Prikploeg", category="initiative", themes="zwerfvuil,buurtpreventie"), by="a")
+    assert pg_store.get(asset.id).themes == frozenset({"zwerfvuil", "buurtpreventie"})
+    run = EffortRun(Decimal("120"), "uur", "week", 0.5, "straight", 250, date(2026, 12, 1), theme="zwerfvuil")
+    streets = pd.DataFrame(
+        {"street": ["A", "B"], "length_m": [100.0, 50.0], "effort": [80.0, 40.0], "initiative_ids": [(), (asset.id,)]}
+    )
+    save_plan(pg_store, BOTU, run, streets, user=CLI_USER)
+    saved = latest_plan(pg_store, BOTU, "zwerfvuil")
+    assert saved is not None and saved.run == run
+    assert saved.streets["initiative_ids"].tolist() == [(), (asset.id,)]
+    assert latest_plan(pg_store, BOTU, None) is None
 
 
 def test_migrations_reach_head_on_postgres(pg_store: Store) -> None:

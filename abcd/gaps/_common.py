@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
 import geopandas as gpd
 import numpy as np
@@ -59,6 +59,13 @@ class Initiatives:
         pid = np.flatnonzero(self.has_point).astype(np.int64)
         points = shapely.points(self.xy[pid])
         return np.concatenate([points, self.areas]), np.concatenate([pid, self.area_of])
+
+
+class Pairs(NamedTuple):
+    """The (segment, initiative) pairs within reach, each once: what the counts count, kept to say *which*."""
+
+    segment: IntArray
+    initiative: IntArray
 
 
 def row_labels(index: pd.Index, mask: BoolArray, limit: int = 5) -> str:

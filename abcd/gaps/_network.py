@@ -21,6 +21,7 @@ from abcd.gaps._common import (
     GeomArray,
     Initiatives,
     IntArray,
+    Pairs,
     Pieces,
     expand_ranges,
     first_of_runs,
@@ -256,15 +257,16 @@ def _nearest_stretch(areas: GeomArray, parts: GeomArray, offset: FloatArray) -> 
     return t_lo, t_hi
 
 
-def network_coverage(geoms: GeomArray, inits: Initiatives, distance: float) -> tuple[IntArray, FloatArray]:
-    """Counts and nearest distances by walking distance along the street lines."""
+def network_coverage(geoms: GeomArray, inits: Initiatives, distance: float) -> tuple[IntArray, FloatArray, Pairs]:
+    """Counts, nearest distances and the (segment, initiative) pairs within reach, walking along the street lines."""
     # Long pieces are cut only to keep the snapping balls small (see _snap_points).
     pieces = pieces_of(geoms, 200.0)
     net = _build_network(pieces)
     src = _network_sources(net, pieces, inits)
     nearest = _network_nearest(net, src)
-    counts = _network_counts(net, src, distance + EPS_M)
-    return counts, nearest
+    pair = _network_pairs(net, src, distance + EPS_M)
+    counts = np.bincount(pair % net.n_seg, minlength=net.n_seg).astype(np.int64)
+    return counts, nearest, Pairs(pair % net.n_seg, pair // net.n_seg)
 
 
 def _network_nearest(net: _Network, src: _Sources) -> FloatArray:
@@ -296,8 +298,8 @@ def _network_nearest(net: _Network, src: _Sources) -> FloatArray:
     return nearest
 
 
-def _network_counts(net: _Network, src: _Sources, limit: float) -> IntArray:
-    """Number of distinct initiatives within ``limit`` walking metres per segment.
+def _network_pairs(net: _Network, src: _Sources, limit: float) -> IntArray:
+    """Every distinct (initiative * n_seg + segment) within ``limit`` walking metres, sorted.
 
     Choice of method: a bounded Dijkstra per initiative through
     ``scipy.sparse.csgraph.dijkstra(indices=..., limit=...)`` is exact but
@@ -320,7 +322,7 @@ def _network_counts(net: _Network, src: _Sources, limit: float) -> IntArray:
             [init[owner] * net.n_seg + net.inc_seg[item], src.seg_init[direct] * net.n_seg + src.seg[direct]]
         )
     )
-    return np.bincount(pair % net.n_seg, minlength=net.n_seg).astype(np.int64)
+    return pair
 
 
 def _bounded_labels(net: _Network, keys: IntArray, dist: FloatArray, limit: float) -> tuple[IntArray, FloatArray]:

@@ -15,6 +15,7 @@ from abcd.gaps._common import (
     GeomArray,
     Initiatives,
     IntArray,
+    Pairs,
     Pieces,
     expand_ranges,
     first_of_runs,
@@ -130,8 +131,8 @@ def _chunk_distance(xy: FloatArray, chunk: IntArray, chunks: _Chunks, pieces: Pi
     return np.sqrt(np.minimum.reduceat(square, starts)) if square.size else square
 
 
-def straight_coverage(geoms: GeomArray, inits: Initiatives, distance: float) -> tuple[IntArray, FloatArray]:
-    """Counts and nearest distances by Euclidean distance in RD New.
+def straight_coverage(geoms: GeomArray, inits: Initiatives, distance: float) -> tuple[IntArray, FloatArray, Pairs]:
+    """Counts, nearest distances and the (segment, initiative) pairs within reach, by Euclidean distance in RD New.
 
     Why not ``STRtree.query(predicate="dwithin")`` + ``query_nearest`` on all
     segments: that is a GEOS call per pair (14 s at national scale), and an
@@ -181,8 +182,8 @@ def straight_coverage(geoms: GeomArray, inits: Initiatives, distance: float) -> 
         repeated_keys += [*unique_keys, s * k + a]
         unique_keys = []
     keys = [*unique_keys, unique_sorted(np.concatenate(repeated_keys))] if repeated_keys else unique_keys
-    counts = np.bincount(np.concatenate(keys) // k, minlength=n_seg) if keys else np.zeros(n_seg, np.int64)
-    counts = counts.astype(np.int64)
+    pairs = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    counts = np.bincount(pairs // k, minlength=n_seg).astype(np.int64)
 
     # Nothing within reach: look further with exact GEOS distances. (No
     # max_distance: in shapely 2 it makes query_nearest 3x slower here.)
@@ -193,7 +194,7 @@ def straight_coverage(geoms: GeomArray, inits: Initiatives, distance: float) -> 
         (q, _t), d = shapely.STRtree(targets).query_nearest(geoms[lonely], return_distance=True, all_matches=False)
         nearest[lonely[q]] = d
     nearest[~(nearest <= NEAREST_CUTOFF_M)] = np.nan
-    return counts, nearest
+    return counts, nearest, Pairs(pairs // k, pairs % k)
 
 
 def _straight_area_pairs(

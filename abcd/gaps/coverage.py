@@ -44,6 +44,7 @@ from abcd.gaps._common import (
     GeomArray,
     Initiatives,
     IntArray,
+    Pairs,
     row_labels,
     to_rd,
 )
@@ -125,6 +126,7 @@ def street_coverage(
     distance_m: float = DEFAULT_DISTANCE_M,
     mode: Mode = "straight",
     by: str | None = None,
+    ids: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Count the resident-led initiatives within reach of every street segment.
 
@@ -153,6 +155,11 @@ def street_coverage(
         many wijken are analysed at once (initiatives across a wijk border
         count on both sides): ``below_average`` then compares a segment with
         the mean of its own group. By default, with the mean of all segments.
+    ids : str, optional
+        A column of ``assets`` that names each initiative (``"id"``): the
+        result then also says *which* initiatives are within reach, in a
+        column ``initiative_ids`` (a sorted tuple of those names per
+        segment), so an effort plan can say what changed where.
 
     Returns
     -------
@@ -183,19 +190,24 @@ def street_coverage(
     geoms = _street_geometries(streets)
     if by is not None and by not in streets.columns:
         raise GapInputError(f"by={by!r} is not a column of streets")
-    inits = _counted_initiatives(assets)
+    if ids is not None and len(assets) and ids not in assets.columns:
+        raise GapInputError(f"ids={ids!r} is not a column of assets")
+    inits, rows = _counted_initiatives(assets)
 
+    pairs = Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64))
     if len(geoms) == 0 or inits.size == 0:
         counts: IntArray = np.zeros(len(geoms), dtype=np.int64)
         nearest: FloatArray = np.full(len(geoms), np.nan)
     elif mode == "straight":
-        counts, nearest = straight_coverage(geoms, inits, distance)
+        counts, nearest, pairs = straight_coverage(geoms, inits, distance)
     else:
         from abcd.gaps._network import network_coverage  # scipy's graph code only when walking
 
-        counts, nearest = network_coverage(geoms, inits, distance)
+        counts, nearest, pairs = network_coverage(geoms, inits, distance)
 
     out = streets.copy()
+    if ids is not None:
+        out["initiative_ids"] = _ids_per_segment(len(geoms), pairs, assets, rows, ids)
     out["initiatives"] = counts
     out["nearest_initiative_m"] = nearest
     out["needs_support"] = counts == 0
@@ -252,7 +264,7 @@ def street_summary(
     lengths = shapely.length(_geometries_rd(coverage, what="coverage"))
     needs = coverage["needs_support"].to_numpy(dtype=bool)
     # Grouped with numpy on the factorised labels (in order of first appearance, as groupby(sort=False)).
-    group, streets = pd.factorize(np.asarray(_street_labels(coverage, name_column, unnamed), dtype=object))
+    group, streets = pd.factorize(np.asarray(street_labels(coverage, name_column, unnamed), dtype=object))
     n = len(streets)
     segments = np.bincount(group, minlength=n)
     initiatives = np.zeros(n, dtype=np.int64)
@@ -386,6 +398,18 @@ def wijk_figures_by(coverage: gpd.GeoDataFrame, *, by: str = "wijk") -> pd.DataF
     )
 
 
+def _ids_per_segment(
+    n: int, pairs: Pairs, assets: gpd.GeoDataFrame, rows: IntArray, column: str
+) -> list[tuple[str, ...]]:
+    """The sorted names (``assets[column]``) of the initiatives within reach of each of ``n`` segments."""
+    found: list[list[str]] = [[] for _ in range(n)]
+    if pairs.segment.size:
+        names = assets[column].to_numpy(dtype=object)[rows]
+        for segment, initiative in zip(pairs.segment.tolist(), pairs.initiative.tolist(), strict=True):
+            found[segment].append(str(names[initiative]))
+    return [tuple(sorted(names)) for names in found]
+
+
 def _check_distance(distance_m: object) -> float:
     """Validate the reach: bools and strings are refused, not silently converted."""
     if isinstance(distance_m, bool) or not isinstance(distance_m, numbers.Real):
@@ -474,9 +498,12 @@ def _area_geometries(frame: gpd.GeoDataFrame, rows: IntArray) -> tuple[IntArray,
     return given, geoms
 
 
-def _counted_initiatives(assets: object) -> Initiatives:
-    """The resident-led initiatives that count, with their point and area in RD New."""
-    none = Initiatives(np.zeros((0, 2)), np.zeros(0, bool), np.zeros(0, np.int64), np.zeros(0, object))
+def _counted_initiatives(assets: object) -> tuple[Initiatives, IntArray]:
+    """The resident-led initiatives that count, with their point and area in RD New, and their rows in ``assets``."""
+    none = (
+        Initiatives(np.zeros((0, 2)), np.zeros(0, bool), np.zeros(0, np.int64), np.zeros(0, object)),
+        np.zeros(0, np.int64),
+    )
     if isinstance(assets, gpd.GeoDataFrame) and len(assets) == 0:
         return none  # no rows: no CRS or columns needed either
     frame = _require_geodataframe(assets, "assets")
@@ -508,7 +535,7 @@ def _counted_initiatives(assets: object) -> Initiatives:
             "initiatives need a location (a point or an area); "
             f"rows {row_labels(frame.index[rows], ~located)} have none"
         )
-    return Initiatives(xy, has_point, area_of, areas)
+    return Initiatives(xy, has_point, area_of, areas), rows
 
 
 def _check_coverage(coverage: object) -> None:
@@ -519,8 +546,9 @@ def _check_coverage(coverage: object) -> None:
         raise GapInputError(f"coverage lacks {missing}; pass the output of street_coverage()")
 
 
-def _street_labels(coverage: gpd.GeoDataFrame, name_column: str, label: str) -> list[str]:
-    """Street name per segment, or a readable stable label for unnamed ones."""
+def street_labels(coverage: gpd.GeoDataFrame, name_column: str = "name", label: str = "naamloze weg") -> list[str]:
+    """The street each segment belongs to, as :func:`street_summary` groups them: its name, or for an
+    unnamed segment a readable stable label (``label``, the road type and a short id)."""
     n = len(coverage)
     names = _cell_texts(coverage[name_column]) if name_column in coverage else np.full(n, "", dtype=object)
     unnamed = np.flatnonzero(names == "")

@@ -8,14 +8,14 @@ CRS), of which only the lines a pedestrian may use are analysed
 initiatives); a file without one is taken to be a list of resident
 initiatives, the usual case for a GIS officer's own layer.
 
-Output, each with the run (wijk, mode, distance, date) in the file itself:
+Output, each with the run (wijk, theme, mode, distance, date) in the file itself:
 
 ``.csv``
     One row per street (:func:`abcd.gaps.street_summary`) for a work planner,
     in the reader's language: Dutch headers, ``;`` between fields, a decimal
     comma and ``ja``/``nee`` in Dutch; ``,``, a decimal point and
     ``yes``/``no`` in English. Metres are whole. The run is repeated in the
-    last four columns of every row (``wijk``, ``modus``, ``afstand_m``,
+    last five columns of every row (``wijk``, ``thema``, ``modus``, ``afstand_m``,
     ``datum``): a spreadsheet sorts, filters and pastes such a table without
     losing it, where comment lines or a header block above the table break
     Excel's and pandas' reading and a filter's range. The file starts with a
@@ -23,9 +23,10 @@ Output, each with the run (wijk, mode, distance, date) in the file itself:
     :func:`read_street_csv` reads either language back.
 ``.geojson``
     Every input segment (cut at junctions) with all its properties plus ``initiatives``,
-    ``nearest_initiative_m``, ``needs_support`` and ``below_average``. The run
+    ``nearest_initiative_m``, ``needs_support``, ``below_average`` and, for a
+    stored wijk, ``initiative_ids`` (which initiatives are within reach). The run
     is one foreign member of the FeatureCollection, ``"abcd_gaps": {"wijk":
-    ..., "mode": "straight", "distance_m": 250, "date": "2026-11-22"}`` (RFC
+    ..., "theme": null, "mode": "straight", "distance_m": 250, "date": "2026-11-22"}`` (RFC
     7946 section 6.1): written once instead of on 100,000 features, and never
     in the way of a street's own properties. GIS tools ignore it;
     :func:`read_run` reads it.
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 import csv
 import io as _io
-import json
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -46,23 +46,23 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyogrio
 import shapely
 
 from abcd import gaps, io
 from abcd._cells import cell_flag
 from abcd._formulas import neutralise_formula, restore_formula
+from abcd._geojson import read_member, write_with_member
 from abcd.errors import ImportFileError, ValidationError
 from abcd.gaps.coverage import _ATTR_DISTANCE, _ATTR_MODE, _SUMMARY_COLUMNS
 from abcd.i18n import LANGUAGES, Lang, Term, t
 from abcd.limits import MAX_LAYER_FEATURES
-from abcd.model import WGS84
+from abcd.model import WGS84, parse_themes
 
 GEO_FORMATS = (".geojson", ".json", ".gpkg")
 OUT_FORMATS = (".geojson", ".csv")
 RUN_MEMBER: Final = "abcd_gaps"
 """The GeoJSON foreign member that holds the run."""
-RUN_COLUMNS: Final = ("wijk", "mode", "distance_m", "date")
+RUN_COLUMNS: Final = ("wijk", "theme", "mode", "distance_m", "date")
 STREET_TABLE_COLUMNS: Final = (*_SUMMARY_COLUMNS, *RUN_COLUMNS)
 """Columns of the per-street CSV, by their English header; the Dutch ones are in the catalogue."""
 _HEADER_KEYS: Final = {
@@ -75,12 +75,12 @@ _HEADER_KEYS: Final = {
     "needs_support": "gaps.csv.needs_support",
     "share_needs_support": "gaps.csv.share_needs_support",
     "wijk": "gaps.csv.wijk",
+    "theme": "gaps.csv.theme",
     "mode": "gaps.csv.mode",
     "distance_m": "gaps.csv.distance_m",
     "date": "gaps.csv.date",
 }
 _METRES: Final = ("length_m", "length_needs_support_m", "nearest_initiative_m")
-_HEAD_BYTES: Final = 65536  # GDAL writes the foreign member before the features
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,15 +97,20 @@ class GapRun:
         The day of the run (in Amsterdam).
     wijk : str or None
         The name of the stored wijk analysed; ``None`` for one's own files.
+    theme : str or None
+        The theme code the initiatives were chosen by; ``None`` for all of them.
     """
 
     mode: str
     distance_m: float
     day: date
     wijk: str | None = None
+    theme: str | None = None
 
     @classmethod
-    def of(cls, coverage: gpd.GeoDataFrame, *, wijk: str | None = None, day: date | None = None) -> GapRun:
+    def of(
+        cls, coverage: gpd.GeoDataFrame, *, wijk: str | None = None, theme: str | None = None, day: date | None = None
+    ) -> GapRun:
         """The run of a frame from :func:`abcd.gaps.street_coverage`; ``day`` defaults to today in Amsterdam."""
         if _ATTR_MODE not in coverage.attrs or _ATTR_DISTANCE not in coverage.attrs:
             raise gaps.GapInputError("coverage carries no mode and distance; pass the output of street_coverage()")
@@ -113,11 +118,17 @@ class GapRun:
             from abcd.i18n.formats import local_time
 
             day = local_time(datetime.now(UTC)).date()
-        return cls(str(coverage.attrs[_ATTR_MODE]), float(coverage.attrs[_ATTR_DISTANCE]), day, wijk)
+        return cls(str(coverage.attrs[_ATTR_MODE]), float(coverage.attrs[_ATTR_DISTANCE]), day, wijk, theme)
 
     def as_member(self) -> dict[str, Any]:
         """The run as the GeoJSON foreign member writes it."""
-        return {"wijk": self.wijk, "mode": self.mode, "distance_m": self.distance_m, "date": self.day.isoformat()}
+        return {
+            "wijk": self.wijk,
+            "theme": self.theme,
+            "mode": self.mode,
+            "distance_m": self.distance_m,
+            "date": self.day.isoformat(),
+        }
 
 
 # --------------------------------------------------------------------------
@@ -157,8 +168,13 @@ def _read_geo(path: Path, *, max_bytes: int = io.MAX_FILE_BYTES) -> gpd.GeoDataF
     return frame
 
 
-def read_initiatives(path: Path) -> gpd.GeoDataFrame:
-    """An asset file for the gap analysis: ours (with ``category``) or a plain layer of initiatives."""
+def read_initiatives(path: Path, *, theme: str | None = None) -> gpd.GeoDataFrame:
+    """An asset file for the gap analysis: ours (with ``category``) or a plain layer of initiatives.
+
+    With ``theme``, only the rows whose ``themes`` (codes, comma-separated, as
+    ``abcd export`` writes them) include it; a file without that column is
+    refused rather than read as "no initiative of the theme anywhere".
+    """
     path = Path(path)
     if path.suffix.lower() == ".csv":
         rows = io.read_rows(path)
@@ -174,6 +190,14 @@ def read_initiatives(path: Path) -> gpd.GeoDataFrame:
         if not is_point.all():
             result["area"] = np.where(is_point, None, geoms)
             result = result.set_geometry(gpd.GeoSeries(shapely.point_on_surface(geoms), crs=result.crs))
+    if theme is not None:
+        if "themes" not in result.columns:
+            raise ImportFileError("error.no_themes_column", path=path.name)
+        try:
+            keep = [theme in parse_themes(cell) for cell in result["themes"].to_numpy(dtype=object)]
+        except ValidationError as exc:
+            raise ImportFileError("error.row", row="?", message=exc) from None
+        result = result[np.asarray(keep, dtype=bool)].reset_index(drop=True)
     if "category" not in result.columns:
         result["category"] = gaps.INITIATIVE_CATEGORY
     if "resident_led" not in result.columns:
@@ -208,7 +232,7 @@ def street_table(coverage: gpd.GeoDataFrame, run: GapRun, *, lang: Lang = "nl") 
     >>> street_table(cov, run).iloc[0].tolist()[:8]
     ['Gijsingstraat', '1', '100', '100', '0', '', 'ja', '1,00']
     >>> street_table(cov, run).iloc[0].tolist()[8:]
-    ['Bospolder-Tussendijken', 'hemelsbreed', '250', '2026-11-22']
+    ['Bospolder-Tussendijken', '', 'hemelsbreed', '250', '2026-11-22']
     >>> list(street_table(cov, run, lang="en").columns)[:3]
     ['street', 'segments', 'length_m']
     """
@@ -233,6 +257,7 @@ def _street_cells(coverage: gpd.GeoDataFrame, run: GapRun, lang: Lang) -> tuple[
             f"{v:.2f}".replace(".", mark) for v in summary["share_needs_support"].to_numpy(dtype=float).tolist()
         ],
         "wijk": [str(neutralise_formula(run.wijk or ""))] * n,
+        "theme": [run.theme or ""] * n,
         "mode": [t(f"gaps.mode.{run.mode}", lang)] * n,
         "distance_m": [_number(run.distance_m, mark)] * n,
         "date": [run.day.isoformat()] * n,
@@ -312,6 +337,7 @@ def read_street_csv(path: Path) -> tuple[pd.DataFrame, GapRun | None]:
         distance_m=float(first_row["distance_m"].replace(mark, ".")),
         day=date.fromisoformat(first_row["date"]),
         wijk=str(restore_formula(first_row["wijk"])) or None,
+        theme=first_row["theme"] or None,
     )
     return summary, run
 
@@ -327,6 +353,8 @@ def coverage_frame_for_file(coverage: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out["initiatives"] = out["initiatives"].astype(int)
     out["needs_support"] = out["needs_support"].astype(bool)
     out["below_average"] = out["below_average"].astype(bool)
+    if "initiative_ids" in out.columns:  # a tuple per segment: one text cell (ids hold no comma)
+        out["initiative_ids"] = [",".join(ids) for ids in out["initiative_ids"]]
     return out
 
 
@@ -349,30 +377,20 @@ def write_gaps(coverage: gpd.GeoDataFrame, path: Path, *, run: GapRun, lang: Lan
             frame = coverage_frame_for_file(coverage)
             if frame.crs is not None and not frame.crs.equals(WGS84):
                 frame = frame.to_crs(WGS84)
-            pyogrio.write_dataframe(
-                frame,
-                tmp,
-                driver="GeoJSON",
-                layer="gaps",
-                use_arrow=True,
-                layer_options={"FOREIGN_MEMBERS_COLLECTION": json.dumps({RUN_MEMBER: run.as_member()})},
-            )
+            write_with_member(frame, tmp, layer="gaps", name=RUN_MEMBER, member=run.as_member())
 
 
 def read_run(path: Path) -> GapRun | None:
     """The run recorded in a gap GeoJSON written by :func:`write_gaps`; ``None`` when it has none."""
-    with Path(path).open("rb") as file:
-        head = file.read(_HEAD_BYTES).decode("utf-8", errors="replace")
-    key = f'"{RUN_MEMBER}":'
-    at = head.find(key)
-    if at < 0:
+    member = read_member(path, RUN_MEMBER)
+    if member is None:
         return None
-    member, _ = json.JSONDecoder().raw_decode(head[at + len(key) :].lstrip())
     return GapRun(
         mode=str(member["mode"]),
         distance_m=float(member["distance_m"]),
         day=date.fromisoformat(member["date"]),
         wijk=member.get("wijk"),
+        theme=member.get("theme"),
     )
 
 

@@ -39,6 +39,7 @@ from abcd.maps.clicks import (
     clicked_point,
     new_click,
 )
+from abcd.maps.effort import EFFORT_STYLES, add_effort_legend, effort_class, effort_layers
 from abcd.maps.gaps import GAP_COLORS, add_gap_legend, coverage_layers, gap_class
 from abcd.maps.vendor import LEAFLET_VERSION, VENDOR_DIR, VENDOR_URL, standalone_html, use_local_assets
 from abcd.styles import CATEGORY_STYLE, CategoryStyle
@@ -46,6 +47,7 @@ from abcd.styles import CATEGORY_STYLE, CategoryStyle
 __all__ = [
     "CATEGORY_STYLE",
     "DESCRIPTION_PREVIEW",
+    "EFFORT_STYLES",
     "GAP_COLORS",
     "LEAFLET_VERSION",
     "ST_FOLIUM_RETURNED_OBJECTS",
@@ -53,6 +55,7 @@ __all__ = [
     "VENDOR_URL",
     "CategoryStyle",
     "Click",
+    "add_effort_legend",
     "add_gap_legend",
     "asset_layers",
     "asset_map",
@@ -61,6 +64,8 @@ __all__ = [
     "clicked_asset_id",
     "clicked_point",
     "coverage_layers",
+    "effort_class",
+    "effort_layers",
     "gap_class",
     "layer_control",
     "marker_layer",
