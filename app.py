@@ -44,6 +44,7 @@ navigation = st.navigation(
             icon=":material/euro:",
             url_path="investeringen",
         ),
+        st.Page(PAGES / "verbindingen.py", title=ui.tr("page.network"), icon=":material/hub:", url_path="verbindingen"),
         st.Page(
             PAGES / "presentatie.py",
             title=ui.tr("page.presentation"),

@@ -275,6 +275,44 @@ def cmd_effort(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_link(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd link FROM TO --kind KIND``: connect two assets (see ``abcd.connections``)."""
+    from abcd.connections.register import link
+
+    store = _store(settings)
+    raw = {"from_id": args.from_id, "to_id": args.to_id, "kind": args.kind, "note": args.note or ""}
+    connection = link(store, raw, user=replace(CLI_USER, username=_actor(args)))
+    print(connection.id)
+    return 0
+
+
+def cmd_unlink(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd unlink FROM TO [--kind KIND]``, or ``abcd unlink CONNECTION_ID``: remove a connection (with history)."""
+    from abcd.connections.register import find_connection, unlink
+
+    store = _store(settings)
+    if args.to_id is None:
+        connection_id = args.from_id
+    else:
+        connection_id = find_connection(store, args.from_id, args.to_id, args.kind).id
+    unlink(store, connection_id, user=replace(CLI_USER, username=_actor(args)))
+    print(t("cli.unlinked", settings.lang, id=connection_id))
+    return 0
+
+
+def cmd_connections(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd connections [--wijk SLUG]``: one line per connection: id, kind, from, to (names and ids)."""
+    from abcd.connections.register import visible_connections
+
+    store = _store(settings)
+    assets = store.list_assets(wijk=args.wijk) if args.wijk else store.list_assets()
+    names = {a.id: a.name for a in assets}
+    for c in visible_connections(store, assets, user=CLI_USER):
+        line = [c.id, c.kind.value, c.from_id, _shown(names[c.from_id]), c.to_id, _shown(names[c.to_id])]
+        print("\t".join([*line, _shown(c.note)] if c.note else line))
+    return 0
+
+
 def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd compact``: rewrite the database so erased text is gone from its files (SQLite: also the log)."""
     _store(settings).compact()
@@ -323,6 +361,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(t("cli.updated", settings.lang, n=result.updated))
     if result.unchanged:
         print(t("cli.unchanged", settings.lang, n=result.unchanged))
+    if result.connections:
+        print(t("cli.connections_imported", settings.lang, n=result.connections))
     return 0
 
 
@@ -624,6 +664,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save", action="store_true", help="record the plan, so the next one is compared with it")
     p.add_argument("--by", help="who records the plan (with --save)")
     p.set_defaults(handler=cmd_effort)
+
+    kinds = ["member_of", "meets_at", "supports", "organised_by", "about", "works_with", "other"]
+    p = sub.add_parser("link", help="connect two assets: FROM_ID TO_ID --kind KIND (prints the connection id)")
+    p.add_argument("from_id")
+    p.add_argument("to_id")
+    p.add_argument("--kind", required=True, choices=kinds)
+    p.add_argument("--note", help="what the connection is (required for --kind other)")
+    p.add_argument("--by", help="who connects them (recorded in the history)")
+    p.set_defaults(handler=cmd_link)
+
+    p = sub.add_parser("unlink", help="remove a connection: FROM_ID TO_ID [--kind KIND], or CONNECTION_ID")
+    p.add_argument("from_id", help="the first asset, or the connection's id alone")
+    p.add_argument("to_id", nargs="?")
+    p.add_argument("--kind", choices=kinds, help="which connection, when the two have more than one")
+    p.add_argument("--by", help="who removes it (recorded in the history)")
+    p.set_defaults(handler=cmd_unlink)
+
+    p = sub.add_parser("connections", help="one line per connection: id, kind, from id and name, to id and name")
+    p.add_argument("--wijk", help="only connections between assets of this wijk")
+    p.set_defaults(handler=cmd_connections)
 
     p = sub.add_parser("themes", help="the themes of resident initiatives: list, or add a wijk's own")
     p.add_argument("action", nargs="?", choices=["list", "add"], default="list")

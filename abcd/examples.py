@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from abcd.connections.model import validate_connection
+from abcd.connections.register import Register
 from abcd.model import AssetDraft, Source, validate_asset
 from abcd.store import Store
 from abcd.wijken import BOTU_SLUG
@@ -99,6 +101,20 @@ _EXAMPLES: tuple[dict[str, Any], ...] = (
 )
 
 
+# How the examples are connected (by their names): two clusters around the meeting places, a school with the
+# greenery, joined by a few ties; the playground is not connected yet. Invented, like the examples themselves.
+_EXAMPLE_CONNECTIONS = (
+    ("Naaiclub aan de keukentafel", "meets_at", "Buurthuisje Schippersstraat"),
+    ("Taalcafé in de bibliotheek", "meets_at", "Wijkcentrum aan het plein"),
+    ("Zwerfafval-ploeg Gijsingstraat", "meets_at", "Wijkcentrum aan het plein"),
+    ("Fietsenmaker om de hoek", "supports", "Zwerfafval-ploeg Gijsingstraat"),
+    ("Basisschool aan de dijk", "supports", "Geveltuinen Taandersstraat"),
+    ("Verhaal: de haringpakkers van vroeger", "about", "Wijkcentrum aan het plein"),
+    ("Naaiclub aan de keukentafel", "works_with", "Taalcafé in de bibliotheek"),
+    ("Geveltuinen Taandersstraat", "works_with", "Zwerfafval-ploeg Gijsingstraat"),
+)
+
+
 def example_drafts(wijk: str = BOTU_SLUG) -> list[AssetDraft]:
     """The example assets as validated drafts, each marked ``source = example``."""
     return [
@@ -120,6 +136,13 @@ def load_examples(store: Store, *, by: str = "abcd-voorbeelden", force: bool = F
     if store.count_assets(source=Source.EXAMPLE) or (store.get_meta(EXAMPLES_FLAG) and not force):
         return 0
     added = store.add_many(example_drafts(), by=by)
+    ids = {a.name.removesuffix(EXAMPLE_SUFFIX): a.id for a in added}
+    categories = {a.id: a.category for a in added}
+    ties = [
+        validate_connection({"from_id": ids[a], "to_id": ids[b], "kind": kind}, categories)
+        for a, kind, b in _EXAMPLE_CONNECTIONS
+    ]
+    Register(store).add_many(ties, by=by)
     store.set_meta(EXAMPLES_FLAG, "1")
     return len(added)
 

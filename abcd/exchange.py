@@ -18,9 +18,13 @@ import geopandas as gpd
 from abcd import io
 from abcd._cells import is_blank
 from abcd.assets import prepare_drafts
+from abcd.connections.files import LAYER as CONNECTIONS_LAYER
+from abcd.connections.files import companion_path, connections_layer, read_connections, write_companion
+from abcd.connections.model import ConnectionDraft, validate_connection
+from abcd.connections.register import Register
 from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
 from abcd.i18n import Term, normalise_lang, t
-from abcd.model import Asset, AssetDraft, Consent, Source, validate_asset, with_changes
+from abcd.model import Asset, AssetDraft, Category, Consent, Source, validate_asset, with_changes
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store, assets_to_frame
 from abcd.wijken import (
@@ -40,12 +44,13 @@ from abcd.wijken import (
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """What an import did: how many assets were created and updated, in which wijken."""
+    """What an import did: how many assets were created and updated, in which wijken, and new connections."""
 
     created: int
     updated: int
     unchanged: int  # rows matching a stored asset that they would not change, or a deleted one
     wijken: tuple[str, ...]
+    connections: int = 0
 
 
 def drafts_from_rows(
@@ -262,14 +267,50 @@ def import_assets(
     require(user, Permission.IMPORT)  # rows placed by location: checked per row where they lie (prepare_drafts)
     slugs = tuple(sorted({d.wijk or _home(catalogue, d) for d in drafts}))
     prepared = prepare_drafts(store, catalogue, drafts, user=user, row_numbers=[r.number for r in rows])
+    ties = _new_connections(store, Path(path), prepared, user=user)  # checked before anything is stored
     areas = areas_to_store(store, catalogue, [d.lon for d in prepared], [d.lat for d in prepared])
     created, updated = store.upsert_many(prepared, by=by or user.username, expected_versions=expected, areas=areas)
+    linked = Register(store).add_many(ties, by=by or user.username) if ties else []
     return ImportResult(
         created=len(created),
         updated=len(updated),
         unchanged=len(drafts) - len(created) - len(updated),
         wijken=slugs,
+        connections=len(linked),
     )
+
+
+def _new_connections(store: Store, path: Path, drafts: Sequence[AssetDraft], *, user: User) -> list[ConnectionDraft]:
+    """The connections that came with the file (:func:`abcd.connections.files.read_connections`), each checked.
+
+    Their ends are the file's rows or live stored assets; a connection already
+    stored (its id, or the same tie) is left as it is, so importing an export
+    back adds nothing. A bad one names its row (the companion's line, or the
+    layer's feature) and stops the import before anything is stored.
+    """
+    rows = read_connections(path)
+    if not rows:
+        return []
+    categories = {a.id: a.category for a in store.list_assets()}
+    categories.update({d.id: d.category for d in drafts if d.id})
+    register = Register(store)
+    stored_ids = {c.id for c in register.list_connections(categories)}
+    ties = {(c.from_id, c.to_id, c.kind.value) for c in register.list_connections(categories)}
+    people = {i for i, c in categories.items() if c is Category.PERSON}
+    out: list[ConnectionDraft] = []
+    for number, row in enumerate(rows, start=2 if path.suffix.lower() != ".gpkg" else 1):
+        try:
+            draft = validate_connection(row, categories)
+            if draft.from_id in people or draft.to_id in people:
+                require(user, Permission.VIEW_PEOPLE)
+        except AbcdError as exc:
+            raise ImportFileError("error.connection_row", row=number, message=exc) from exc
+        tie = (draft.from_id, draft.to_id, draft.kind.value)
+        if draft.id in stored_ids or tie in ties:
+            continue
+        ties.add(tie)
+        out.append(draft)
+    return out
 
 
 def import_upload(
@@ -387,5 +428,16 @@ def export_assets(
         public = frame[frame["category"] != "person"]  # a shared map never shows residents as points
         the_map = maps.asset_map(public, boundary=boundary, streets=streets, lang=normalise_lang(lang))
         html = maps.standalone_html(the_map)
-    io.write_assets(frame, path, html=html, private=include_personal)  # personal data: readable by its owner only
+    exported = set(frame["id"])
+    ties = [c for c in Register(store).list_connections(exported) if c.from_id in exported and c.to_id in exported]
+    layers = None
+    if path.suffix.lower() == ".gpkg":
+        points = dict(zip(frame["id"], zip(frame.geometry.x, frame.geometry.y, strict=True), strict=True))
+        layers = {CONNECTIONS_LAYER: connections_layer(ties, points)}
+    io.write_assets(frame, path, html=html, private=include_personal, layers=layers)  # personal: owner only
+    if path.suffix.lower() in (".geojson", ".csv"):
+        if ties:
+            write_companion(ties, path, private=include_personal)
+        else:  # an older export's companion would come back with this file's next import
+            companion_path(path).unlink(missing_ok=True)
     return len(frame)

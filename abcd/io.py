@@ -21,7 +21,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -550,10 +550,18 @@ def _interchange(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def write_assets(frame: gpd.GeoDataFrame, path: Path, *, html: str | None = None, private: bool = False) -> None:
+def write_assets(
+    frame: gpd.GeoDataFrame,
+    path: Path,
+    *,
+    html: str | None = None,
+    private: bool = False,
+    layers: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> None:
     """Write an assets frame (from :func:`abcd.store.assets_to_frame`) by the file's extension.
 
     ``.html`` needs the finished document in ``html`` (built by :mod:`abcd.maps`).
+    A ``.gpkg`` file also gets the ``layers`` beside ``assets`` (the connections).
     A ``.csv`` file is for spreadsheets: text they would evaluate as a formula
     is neutralised (:mod:`abcd._formulas`). ``private`` (the frame holds
     personal data) makes the file readable by its owner only.
@@ -570,6 +578,8 @@ def write_assets(frame: gpd.GeoDataFrame, path: Path, *, html: str | None = None
             )
         elif suffix == ".gpkg":
             pyogrio.write_dataframe(out, tmp, driver="GPKG", layer="assets")
+            for name, layer in (layers or {}).items():
+                pyogrio.write_dataframe(layer, tmp, driver="GPKG", layer=name)
         elif suffix == ".csv":
             table = pd.DataFrame(out.drop(columns=out.geometry.name))
             table.insert(1, "lat", out.geometry.y.round(7))

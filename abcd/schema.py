@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import true
 from sqlalchemy.types import TypeEngine
 
+from abcd.connections.model import ConnectionFields
 from abcd.investments.model import InvestmentFields
 from abcd.model import AssetFields
 from abcd.permissions import AccountFields
@@ -276,4 +277,20 @@ effort_plan_streets = Table(
     Column("length_m", Float, nullable=False),
     Column("effort_hundredths", BigInteger, nullable=False),
     Column("initiative_ids", Text, nullable=False),  # comma-separated asset ids within reach
+)
+
+# Connections between assets (abcd.connections): versioned like assets. Erasing an asset for good (a resident's
+# erasure, the examples' removal) erases its connections and their history with it.
+connections = versioned_table(
+    "connections",
+    Column("id", String(36), primary_key=True),
+    ConnectionFields,
+    Index("ix_connections_from", "from_id"),
+    Index("ix_connections_to", "to_id"),
+)
+
+connection_history = history_table(
+    "connection_history",
+    Column("connection_id", String(36), ForeignKey("connections.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_connection_history_connection", "connection_id", "version"),
 )

@@ -46,7 +46,13 @@ from abcd.versioned import RecordKind
 AREAS_CHANGED = "areas_changed"  # meta key: set by a migration when every asset must be placed again
 KIND_CUSTOM = "custom"  # an area a user added (abcd.wijken); it joins the catalogue from here
 # The tables a resident's text can be in; erasure rewrites them (PostgreSQL: VACUUM FULL).
-_PERSONAL_TABLES = (schema.assets, schema.asset_history, schema.consents)
+_PERSONAL_TABLES = (
+    schema.assets,
+    schema.asset_history,
+    schema.consents,
+    schema.connections,  # a resident's connections go with them (ON DELETE CASCADE)
+    schema.connection_history,
+)
 
 ASSETS: RecordKind[Asset] = RecordKind(
     Asset, schema.assets, schema.asset_history, history_key="asset_id", name_of=lambda asset: asset.name

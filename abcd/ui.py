@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from abcd import accounts, assets
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError, storage_error
 from abcd.i18n import Lang, normalise_lang, t
+from abcd.model import Asset
 from abcd.permissions import PUBLIC_USER, Permission, Role, User
 from abcd.store import Store
 from abcd.wijken import (
@@ -413,6 +415,30 @@ def _streets(slug: str, url: str) -> gpd.GeoDataFrame:
 def streets(ctx: PageContext) -> gpd.GeoDataFrame:
     """The wijk's street segments (cached per wijk)."""
     return _streets(ctx.wijk.slug, settings().database_url)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _wijk_connections(
+    slug: str, version: str, links: str, url: str, user: User
+) -> tuple[list[Asset], pd.DataFrame, dict[str, dict[str, int]]]:
+    from abcd.connections.register import connections_frame, resident_counts, visible_connections
+
+    del version, links, url  # cache keys only
+    seen = assets.visible_assets(store(), wijk=slug, user=user)
+    counts = {k: {kind.value: n for kind, n in v.items()} for k, v in resident_counts(store(), seen).items()}
+    return seen, connections_frame(visible_connections(store(), seen, user=user)), counts
+
+
+def wijk_connections(ctx: PageContext) -> tuple[list[Asset], pd.DataFrame, dict[str, dict[str, int]]]:
+    """The assets ``ctx.user`` sees in the wijk, the connections between them, and per asset its residents by kind.
+
+    A resident's connections are personal data: without the right to see
+    residents they are only in the counts (:func:`abcd.connections.register.resident_counts`).
+    """
+    from abcd.connections.register import Register
+
+    links = Register(ctx.store).data_version()
+    return _wijk_connections(ctx.wijk.slug, ctx.store.data_version(), links, settings().database_url, ctx.user)
 
 
 def theme_picker(ctx: PageContext, *, current: frozenset[str] = frozenset(), key: str | None = None) -> list[str]:

@@ -149,11 +149,19 @@ class RecordKind(Generic[R]):
 
     def entries(self, conn: Connection, key: str) -> list[HistoryEntry]:
         """Every change of ``key``, oldest first."""
-        query = (
-            select(self.history)
-            .where(self.history.c[self.history_key] == key)
-            .order_by(self.history.c.version, self.history.c.id)
-        )
+        return self.entries_of(conn, [key])
+
+    def entries_of(self, conn: Connection, keys: Iterable[str]) -> list[HistoryEntry]:
+        """Every change of each of ``keys``, by key, oldest first (one query per 500 keys)."""
+        wanted = sorted({str(k) for k in keys})
+        found: list[HistoryEntry] = []
+        for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+            found.extend(self._entries(conn, wanted[start : start + 500]))
+        return found
+
+    def _entries(self, conn: Connection, keys: list[str]) -> list[HistoryEntry]:
+        column = self.history.c[self.history_key]
+        query = select(self.history).where(column.in_(keys)).order_by(column, self.history.c.version, self.history.c.id)
         tracked = self.tracked
         return [
             HistoryEntry(

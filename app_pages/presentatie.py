@@ -190,6 +190,12 @@ def _asset_card(row: pd.Series) -> None:
         description = " ".join(str(row.get("description") or "").split())
         if description:
             st.markdown(ui.plain(description[:240] + ("…" if len(description) > 240 else "")))
+        for story_id in portrait.stories.get(str(row.get("id")), ()):  # the stories about this place, told here
+            if story_id in by_id.index:
+                story = by_id.loc[story_id]
+                told = " ".join(str(story["description"] or "").split())
+                title = ui.plain(display_name(story, ctx.lang))
+                st.caption(f"📖 **{title}**" + (f": {ui.plain(told[:200])}" if told else ""))
 
 
 def _map(data: ReportData, layers: pd.DataFrame | None, *, height: int = 560) -> None:
@@ -341,6 +347,7 @@ if st.session_state[BEAMER]:
     )
 
 portrait, cache_key = _load()
+by_id = portrait.assets.set_index("id")  # to tell each story on the card of the place it is about
 st.title(tr("present.title", wijk=ui.plain(portrait.name)))
 tagline = tr("present.tagline")
 if portrait.population and (residents := ui.residents(ctx.wijk)):

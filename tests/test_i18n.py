@@ -23,6 +23,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from abcd.connections.model import ConnectionKind
 from abcd.effort.plan import STREET_COLUMNS
 from abcd.errors import AbcdError
 from abcd.gaps.coverage import _SUMMARY_COLUMNS as STREET_SUMMARY_COLUMNS
@@ -74,6 +75,10 @@ DYNAMIC: dict[str, Iterable[str]] = {
     "gaps.col.": list(STREET_SUMMARY_COLUMNS),  # the columns of abcd.gaps.street_summary
     "present.mode_": ["overview", "story"],
     "theme.": list(BUILT_IN),  # abcd.themes
+    "connection.kind.": [k.value for k in ConnectionKind],
+    "map.link_": ["from", "to"],  # app_pages/kaart.py: which way a new connection goes
+    "network.col.": ["name", "category", "degree", "betweenness", "bridges", "joins"],  # abcd.network.connectors
+    "network.series.": ["initiatives", "meeting_places", "connections"],  # abcd.timeline.wijk_growth
     "effort.class.": list(EFFORT_STYLES),  # abcd.maps.effort
     "effort.col.": [c for c in STREET_COLUMNS if c != "segments"],  # the Gatenkaart's plan table
     "effort.cmp.": ["street", "effort", "previous_effort", "change", "started", "stopped"],  # abcd.effort.compare_plans

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from abcd import accounts
 from abcd import assets as uc
 from abcd.cli import main as cli_main
+from abcd.connections.register import link
 from abcd.permissions import Role, User
 from abcd.store import Store
 from abcd.wijken import wijk_catalogue
@@ -41,7 +42,7 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         assert cli_main(["init"]) == 0
         store = Store.open(url)
         lon, lat = INSIDE_BOTU
-        uc.add_asset(
+        fatima = uc.add_asset(
             store,
             wijk_catalogue(WIJKEN_DIR),
             {
@@ -57,6 +58,9 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             wijken_dir=WIJKEN_DIR,
             user=ROLES[Role.BUILDER],  # type: ignore[arg-type]
         )
+        # A resident's connection is personal data too: every page is checked with one in the wijk.
+        (club,) = [a for a in store.list_assets() if a.name.startswith("Naaiclub")]
+        link(store, {"from_id": fatima.id, "to_id": club.id, "kind": "member_of"}, user=ROLES[Role.BUILDER])  # type: ignore[arg-type]
         yield url
 
 
@@ -107,6 +111,16 @@ def test_no_personal_data_reaches_public_or_officer(
 def test_builders_find_people_in_the_list(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _open(db_url, monkeypatch, Role.BUILDER, "app_pages/lijst.py")
     assert NAME.encode() in _tree_bytes(at)
+
+
+def test_builders_see_a_residents_connection_and_others_only_a_count(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builder = _open(db_url, monkeypatch, Role.BUILDER, "app_pages/verbindingen.py")
+    assert NAME.encode() in _tree_bytes(builder)  # in the drawing of the network, for those who may see residents
+    for role in (Role.PUBLIC, Role.OFFICER):
+        at = _open(db_url, monkeypatch, role, "app_pages/verbindingen.py")
+        assert any("Naaiclub" in c.value and "<5 bewoners" in c.value for c in at.caption), role
 
 
 @pytest.mark.parametrize("role", [Role.PUBLIC, Role.OFFICER])

@@ -39,6 +39,7 @@ from abcd.maps.clicks import (
     clicked_point,
     new_click,
 )
+from abcd.maps.connections import CONNECTION_STYLES, connection_layers
 from abcd.maps.effort import EFFORT_STYLES, add_effort_legend, effort_class, effort_layers
 from abcd.maps.gaps import GAP_COLORS, add_gap_legend, coverage_layers, gap_class
 from abcd.maps.vendor import LEAFLET_VERSION, VENDOR_DIR, VENDOR_URL, standalone_html, use_local_assets
@@ -46,6 +47,7 @@ from abcd.styles import CATEGORY_STYLE, CategoryStyle
 
 __all__ = [
     "CATEGORY_STYLE",
+    "CONNECTION_STYLES",
     "DESCRIPTION_PREVIEW",
     "EFFORT_STYLES",
     "GAP_COLORS",
@@ -63,6 +65,7 @@ __all__ = [
     "click_since",
     "clicked_asset_id",
     "clicked_point",
+    "connection_layers",
     "coverage_layers",
     "effort_class",
     "effort_layers",

@@ -14,7 +14,7 @@ highlighted assets and the steps of the story mode.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -55,6 +55,21 @@ class InvestmentFigures:
 
 
 @dataclass(frozen=True)
+class NetworkFigures:
+    """The wijk's public network (no resident in it) and how it grew (:mod:`abcd.network`, :mod:`abcd.timeline`).
+
+    ``growth`` has ``month``, ``initiatives``, ``meeting_places``,
+    ``connections`` and, for those who may see investments, ``invested_cents``.
+    """
+
+    connections: int
+    kinds: Mapping[str, int]
+    connectors: tuple[str, ...]  # asset ids, the most connecting first
+    unconnected: int
+    growth: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a strengths portrait of one wijk shows, and nothing personal.
 
@@ -73,6 +88,9 @@ class ReportData:
     made_on: date
     since: date | None = None
     investment: InvestmentFigures | None = None
+    stories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per asset id, the ids of the stories about it (rows of ``assets``)."""
+    network: NetworkFigures | None = None
 
     def __post_init__(self) -> None:
         if "category" not in self.assets.columns:
@@ -155,8 +173,9 @@ def load_report_data(
     added when there are investments and ``user`` may see them (the public may not).
     """
     items = [a for a in store.list_assets(wijk=wijk.slug) if not a.is_pending]
-    investment = _investment_figures(store, wijk, items) if user.can(Permission.VIEW_INVESTMENTS, wijk.slug) else None
-    return report_data(
+    money = user.can(Permission.VIEW_INVESTMENTS, wijk.slug)
+    investment = _investment_figures(store, wijk, items) if money else None
+    data = report_data(
         wijk=wijk,
         assets=assets_to_frame(items),
         streets=store.streets(wijk.slug),
@@ -165,6 +184,42 @@ def load_report_data(
         since=since,
         investment=investment,
     )
+    stories, network = _network_figures(store, wijk, [a for a in items if not a.is_person], money=money)
+    return replace(data, stories=stories, network=network)
+
+
+def _network_figures(
+    store: Store, wijk: Wijk, public: Sequence[Asset], *, money: bool
+) -> tuple[dict[str, tuple[str, ...]], NetworkFigures]:
+    """The stories per place and the network of ``public`` (no residents: a portrait is public)."""
+    from abcd import network
+    from abcd.connections.register import connections_frame, visible_connections
+    from abcd.timeline import wijk_growth
+
+    ties = visible_connections(store, public, user=PUBLIC_USER)
+    by_id = {a.id: a for a in public}
+    stories: dict[str, list[str]] = {}
+    for tie in ties:
+        if tie.kind.value == "about" and by_id[tie.from_id].category is Category.STORY:
+            stories.setdefault(tie.to_id, []).append(tie.from_id)
+    frame = pd.DataFrame(
+        {"id": list(by_id), "name": [a.name for a in public], "category": [a.category.value for a in public]}
+    )
+    table = connections_frame(ties)
+    ranked = network.connectors(network.build_graph(frame, table))
+    joiners = ranked[(ranked["bridges"] > 0) | (ranked["joins"] > 0)]
+    counts = network.kind_counts(table)
+    growth = wijk_growth(store, wijk.slug)
+    if not money and "invested_cents" in growth.columns:
+        growth = growth.drop(columns="invested_cents")
+    figures = NetworkFigures(
+        connections=len(ties),
+        kinds={str(k): int(n) for k, n in counts.items() if n > 0},
+        connectors=tuple(joiners["id"].head(3)),
+        unconnected=len(network.unconnected(frame, table)),
+        growth=growth,
+    )
+    return {k: tuple(v) for k, v in stories.items()}, figures
 
 
 def _investment_figures(store: Store, wijk: Wijk, items: Sequence[Asset]) -> InvestmentFigures | None:

@@ -44,6 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from abcd.connections.model import ConnectionKind
 from abcd.i18n import Lang, normalise_lang, t
 from abcd.i18n.formats import language_tag
 from abcd.model import Category, MeetingPlaceRole
@@ -312,6 +313,58 @@ def _meeting_places(data: ReportData, lang: Lang, s: dict[str, ParagraphStyle]) 
     return story + _asset_list(rows, lang, s, note)
 
 
+def connections_section(data: ReportData, *, lang: Lang = "nl") -> list[Flowable]:
+    """Connections and growth: the kinds of tie, the connectors, stories next to the places they are about,
+    and how initiatives, meeting places and connections grew (with the money, for those who may see it)."""
+    s = _styles()
+    story: list[Flowable] = [Paragraph(_text(t("report.network_title", lang)), s["h2"])]
+    figures = data.network
+    if figures is None or figures.connections == 0:
+        story.append(Paragraph(_text(t("report.network_none", lang)), s["body"]))
+    else:
+        kinds = ", ".join(f"{n} × {ConnectionKind(k).label(lang)}" for k, n in figures.kinds.items())
+        story.append(
+            Paragraph(_text(t("report.network_intro", lang, count=figures.connections, kinds=kinds)), s["body"])
+        )
+        rows = data.assets.set_index("id") if "id" in data.assets.columns else data.assets
+        shown = [display_name(rows.loc[i], lang) for i in figures.connectors if i in rows.index]
+        if shown:
+            story.append(Paragraph(_text(t("report.network_connectors", lang, names=", ".join(shown))), s["body"]))
+        if figures.unconnected:
+            story.append(Paragraph(_text(t("report.network_unconnected", lang, n=figures.unconnected)), s["body"]))
+    rows = data.assets.set_index("id") if "id" in data.assets.columns else data.assets
+    told = [
+        (display_name(rows.loc[place], lang), display_name(rows.loc[i], lang), str(rows.loc[i]["description"] or ""))
+        for place, ids in data.stories.items()
+        if place in rows.index
+        for i in ids
+        if i in rows.index
+    ]
+    if told:
+        story.append(Paragraph(_text(t("report.stories_title", lang)), s["h3"]))
+        for place, title, text in sorted(told):
+            line = f"<b>{_text(place)}</b>: {_text(title)}" + (f". {_text(_shorten(text))}" if text else "")
+            story.append(Paragraph(line, s["body"]))
+    growth = figures.growth if figures is not None else None
+    if growth is not None and len(growth) >= 2:
+        first, last = growth.iloc[max(0, len(growth) - 13)], growth.iloc[-1]
+        line = t(
+            "report.growth_line",
+            lang,
+            since=format_date(first["month"], lang),
+            initiatives=f"{int(first['initiatives'])} → {int(last['initiatives'])}",
+            places=f"{int(first['meeting_places'])} → {int(last['meeting_places'])}",
+            connections=f"{int(first['connections'])} → {int(last['connections'])}",
+        )
+        if "invested_cents" in growth.columns:
+            from abcd.investments.amounts import eur_from_cents, format_eur
+
+            spent = int(growth["invested_cents"].iloc[max(0, len(growth) - 12) :].sum())
+            line += " " + t("report.growth_money", lang, amount=format_eur(eur_from_cents(spent), lang))
+        story.append(Paragraph(_text(line), s["body"]))
+    return [KeepTogether(story)]
+
+
 def investment_section(data: ReportData, *, lang: Lang = "nl") -> list[Flowable] | None:
     """The meeting-place investment summary, or ``None`` when ``data`` has none (or its maker may not see it).
 
@@ -442,6 +495,7 @@ def wijk_report(data: ReportData, *, lang: Lang = "nl", own_strengths: str = "",
     story += _people_section(data, lang, s)
     story += _initiatives(data, lang, s)
     story += _meeting_places(data, lang, s)
+    story += connections_section(data, lang=lang)
     investment = investment_section(data, lang=lang)
     if investment:
         story += investment

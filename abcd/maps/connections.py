@@ -1,0 +1,89 @@
+"""Connections drawn on the map: a line from one asset to the other, one switchable layer per kind.
+
+Only connections between assets on the map are drawn. Residents are never on a
+map (:func:`abcd.assets.map_frame`), so a resident's connection never becomes a
+line to a point; the pages show those as counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import folium
+import pandas as pd
+from folium.template import Template
+from shapely.geometry import LineString, mapping
+
+from abcd._html import escape, js_literal
+from abcd.connections.model import ConnectionKind
+from abcd.i18n import Lang, t
+from abcd.maps._elements import DataLayer, round_geometry, to_wgs84
+
+CONNECTION_STYLES: Final[dict[str, dict[str, Any]]] = {
+    ConnectionKind.MEMBER_OF.value: {"color": "#0072B2", "dashArray": None},
+    ConnectionKind.MEETS_AT.value: {"color": "#009E73", "dashArray": None},
+    ConnectionKind.SUPPORTS.value: {"color": "#D55E00", "dashArray": "10 6"},
+    ConnectionKind.ORGANISED_BY.value: {"color": "#CC79A7", "dashArray": "10 6"},
+    ConnectionKind.ABOUT.value: {"color": "#000000", "dashArray": "2 6"},
+    ConnectionKind.WORKS_WITH.value: {"color": "#56B4E9", "dashArray": "6 4 2 4"},
+    ConnectionKind.OTHER.value: {"color": "#6E6E6E", "dashArray": "2 6"},
+}
+"""Per kind a colour and a line style (told apart without colour too)."""
+
+
+class _ConnectionLayer(DataLayer):
+    """Lines of one kind, each with a pre-escaped tooltip; taps go to the assets, not the lines."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
+            style: function () { return {{ this.style_js }}; },
+            onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict[str, Any]], *, name: str, style: dict[str, Any]) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "ConnectionLayer"
+        self.data_js = js_literal({"type": "FeatureCollection", "features": features})
+        self.style_js = js_literal({"weight": 3, "opacity": 0.85, **style})
+
+
+def connection_layers(
+    assets: Any, connections: pd.DataFrame | None, *, lang: Lang = "nl", show: bool = True
+) -> list[folium.FeatureGroup]:
+    """One layer per kind of the ``connections`` (``from_id``, ``to_id``, ``kind``) between ``assets`` on the map.
+
+    >>> connection_layers(None, None)
+    []
+    """
+    if assets is None or connections is None or len(assets) == 0 or len(connections) == 0:
+        return []
+    frame = to_wgs84(assets)
+    where = {i: (g.x, g.y) for i, g in zip(frame["id"], frame.geometry, strict=True) if g is not None}
+    names = dict(zip(frame["id"], frame["name"], strict=True))
+    groups = []
+    for kind in ConnectionKind:
+        rows = connections[connections["kind"] == kind.value]
+        features = [
+            {
+                "type": "Feature",
+                "geometry": mapping(round_geometry(LineString([where[a], where[b]]))),
+                "properties": {"t": escape(f"{names[a]} {kind.label(lang)} {names[b]}")},
+            }
+            for a, b in zip(rows["from_id"], rows["to_id"], strict=True)
+            if a in where and b in where
+        ]
+        if not features:
+            continue
+        name = escape(t("map.connections_layer", lang, kind=kind.label(lang), count=len(features)))
+        group = folium.FeatureGroup(name=name, overlay=True, control=True, show=show)
+        _ConnectionLayer(features, name=name, style=CONNECTION_STYLES[kind.value]).add_to(group)
+        groups.append(group)
+    return groups
+
+
+__all__ = ["CONNECTION_STYLES", "connection_layers"]
