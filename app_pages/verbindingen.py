@@ -103,11 +103,11 @@ else:
         alt.Chart(counts_long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title=None),
+            x=alt.X("yearmonth(month):O", title=None),
             y=alt.Y("n:Q", title=tr("network.count_axis"), axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
             strokeDash=alt.StrokeDash("series:N", legend=None),
-            tooltip=[alt.Tooltip("month:T", title=None), alt.Tooltip("series:N", title=None), "n:Q"],
+            tooltip=[alt.Tooltip("yearmonth(month):O", title=None), alt.Tooltip("series:N", title=None), "n:Q"],
         )
         .properties(height=220)
     )
@@ -116,9 +116,9 @@ else:
         alt.Chart(money)
         .mark_bar(color="#E69F00")
         .encode(
-            x=alt.X("month:T", title=None),
+            x=alt.X("yearmonth(month):O", title=None),
             y=alt.Y("eur:Q", title=tr("network.invested_axis"), axis=alt.Axis(format=",.0f")),
-            tooltip=[alt.Tooltip("month:T", title=None), alt.Tooltip("eur:Q", title="€", format="$,.2f")],
+            tooltip=[alt.Tooltip("yearmonth(month):O", title=None), alt.Tooltip("eur:Q", title="€", format="$,.2f")],
         )
         .properties(height=160)
     )
