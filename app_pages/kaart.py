@@ -69,9 +69,12 @@ def _connections_of(row: pd.Series) -> None:
     rest = [t for t in mine.itertuples() if t not in stories]
     if rest:
         st.markdown(f"**{tr('map.connections')}**")
-        for tie in rest:
-            kind_text = ConnectionKind(tie.kind).label(ctx.lang)
-            line = f"{ui.plain(names[tie.from_id])} · {kind_text} · {ui.plain(names[tie.to_id])}"
+    for kind in ConnectionKind:  # grouped by kind, in the kinds' own order
+        of_kind = [tie for tie in rest if tie.kind == kind.value]
+        if of_kind:
+            st.caption(f"**{kind.label(ctx.lang)}**")
+        for tie in of_kind:
+            line = f"{ui.plain(names[tie.from_id])} → {ui.plain(names[tie.to_id])}"
             col_text, col_remove = st.columns([5, 1])
             col_text.caption(line + (f" ({ui.plain(tie.note)})" if tie.note else ""))
             if ctx.user.can(Permission.EDIT_ASSETS, ctx.wijk.slug) and col_remove.button(

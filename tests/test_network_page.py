@@ -59,7 +59,8 @@ def test_an_assets_details_list_its_ties_and_a_builder_connects_and_disconnects(
     centre = _example(store, "Wijkcentrum")
     public = _page("app_pages/kaart.py", kaart_selected=centre)
     shown = [c.value for c in public.caption]
-    assert any("Taalcafé" in c and "komt samen in" in c for c in shown)
+    assert "**komt samen in**" in shown  # grouped by kind
+    assert any(c.startswith("Taalcafé") and "→ Wijkcentrum" in c for c in shown)
     assert any("haringpakkers" in m.value for m in public.markdown)  # the story about this place, told here
     assert not [b for b in public.button if b.key and b.key.startswith("unlink_")]  # reading, not changing
     assert not [e for e in public.expander if "Verbonden met" in e.label]

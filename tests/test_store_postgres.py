@@ -31,7 +31,7 @@ def pg_store(pg_url: str, botu: Wijk) -> Iterator[Store]:
         conn.execute(
             text(
                 "TRUNCATE assets, asset_areas, asset_history, consents, sessions, users, user_history, streets, "
-                "wijken, meta, themes, effort_plans, effort_plan_streets CASCADE"
+                "wijken, meta, themes, effort_plans, effort_plan_streets, connections, connection_history CASCADE"
             )
         )
     store.save_wijk(botu.record())
@@ -63,6 +63,27 @@ def test_themes_and_recorded_plans_on_postgres(pg_store: Store) -> None:
     assert saved is not None and saved.run == run
     assert saved.streets["initiative_ids"].tolist() == [(), (asset.id,)]
     assert latest_plan(pg_store, BOTU, None) is None
+
+
+def test_connections_go_with_an_erased_resident_on_postgres(pg_store: Store) -> None:
+    from sqlalchemy import func, select
+
+    from abcd import schema
+    from abcd.connections.model import validate_connection
+    from abcd.connections.register import Register
+
+    club = pg_store.add(make_draft(name="Naaiclub"), by="a")
+    resident = pg_store.add(make_draft(name="Fatima", category="person", linked_asset_id=club.id), by="a")
+    categories = {club.id: club.category, resident.id: resident.category}
+    (tie,) = Register(pg_store).add_many(
+        [validate_connection({"from_id": resident.id, "to_id": club.id, "kind": "member_of"}, categories)], by="a"
+    )
+    Register(pg_store).delete(tie.id, by="a")
+    Register(pg_store).restore(tie.id, by="a")
+    pg_store.erase(resident.id, by="coco")
+    with pg_store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.connections)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(schema.connection_history)).scalar_one() == 0
 
 
 def test_migrations_reach_head_on_postgres(pg_store: Store) -> None:
