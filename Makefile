@@ -7,11 +7,28 @@ PORT ?= 8501
 # Everything ruff formats and checks (mypy's files are in pyproject.toml).
 LINTED := abcd app.py app_pages tests bench notebooks
 
-.PHONY: run test lint bench clean
+.PHONY: run run-https test lint bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/abcd init
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+# The app over HTTPS on the local network: a phone's browser only shares its location ("mijn locatie")
+# with a secure page. The certificate is made once, self-signed, for this machine's names and addresses;
+# the phone asks once whether to trust it.
+TLS ?= data/tls
+run-https: $(VENV)/.installed $(TLS)/abcd.crt
+	$(BIN)/abcd init
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --server.address 0.0.0.0 \
+		--server.sslCertFile $(TLS)/abcd.crt --server.sslKeyFile $(TLS)/abcd.key
+
+$(TLS)/abcd.crt:
+	mkdir -p $(TLS) && chmod 700 $(TLS)
+	names="DNS:localhost,DNS:$$(hostname),IP:127.0.0.1"; \
+	for ip in $$(hostname -I 2>/dev/null); do case $$ip in *:*) ;; *) names="$$names,IP:$$ip";; esac; done; \
+	openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=abcd" -addext "subjectAltName=$$names" \
+		-keyout $(TLS)/abcd.key -out $@ 2>/dev/null
+	chmod 600 $(TLS)/abcd.key
 
 # The habits first (format, lint, types: seconds), then every test.
 test: lint $(VENV)/.debian-packages
@@ -40,12 +57,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 # Debian packages the tests use: chromium for the real-browser tests (Playwright
-# cannot download browsers here) and the PostgreSQL server for the store's
-# PostgreSQL tests. Installed only when missing; the stamp saves the check.
+# cannot download browsers here), the PostgreSQL server for the store's
+# PostgreSQL tests and openssl for the HTTPS certificate of `make run-https`. Installed only when missing; the stamp saves the check.
 $(VENV)/.debian-packages: | $(BIN)/python
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		echo "apt-get install$$missing"; \

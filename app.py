@@ -28,6 +28,7 @@ with ui.guard(), st.sidebar:
     st.segmented_control("Taal / Language", options=LANGUAGES, format_func=language_name, key=ui.LANG)
     lang = ui.lang()
     ui.wijk_picker()
+    ui.keep_in_url()
     ui.account_box()
 
 navigation = st.navigation(

@@ -5,6 +5,8 @@ default (no server needed), or a ``postgresql+psycopg://`` URL for a shared
 PostgreSQL/PostGIS server. ``ABCD_WIJKEN_DIR`` points at the open data
 (default: the shipped ``data/wijken``, see :mod:`abcd.resources`),
 ``ABCD_LANG`` sets the language of the CLI (``nl``/``en``).
+``ABCD_CONSENT_PURPOSE`` and ``ABCD_CONSENT_TEXT_VERSION`` are what a resident
+consents to when a builder maps their talent: shown on the form, stored with the consent.
 
 The default database sits in the checkout's ``data/`` folder; an ``abcd``
 installed from a wheel has no checkout, and keeps it in ``data/`` under the
@@ -34,6 +36,8 @@ class Settings:
     database_url: str
     wijken_dir: Path
     lang: Lang = "nl"
+    consent_purpose: str = "Talent zichtbaar maken op de ABCD-kaart van de wijk"  # what a resident consents to
+    consent_text_version: str = "v1"
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
@@ -44,4 +48,12 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         database_url=env.get("ABCD_DATABASE_URL") or f"sqlite:///{data / 'abcd.db'}",
         wijken_dir=Path(env.get("ABCD_WIJKEN_DIR") or shipped_dir("wijken")),
         lang=normalise_lang(env.get("ABCD_LANG", "nl")),
+        **{
+            field: value
+            for field, value in (
+                ("consent_purpose", env.get("ABCD_CONSENT_PURPOSE", "").strip()),
+                ("consent_text_version", env.get("ABCD_CONSENT_TEXT_VERSION", "").strip()),
+            )
+            if value  # unset or blank: the default above
+        },
     )

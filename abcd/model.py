@@ -354,6 +354,11 @@ def parse_themes(value: Any) -> frozenset[str]:
 def validate_consent(raw: Mapping[str, Any], *, today: date | None = None) -> Consent:
     """The consent fields of a person (``consent_date``, ``consent_recorded_by``, ``consent_purpose``,
     ``consent_text_version``, ``under_16``, ``parent_consent``); refuses a child without a parent's consent."""
+    # The app's form asks for a tick, unticked by default: consent is given, never assumed.
+    if "consent_given" in raw and not (
+        not is_blank(raw["consent_given"]) and parse_bool(raw["consent_given"], field="consent")
+    ):
+        raise ValidationError("error.consent_not_given")
     when = parse_date(raw.get("consent_date"), field="consent_date")
     if when > (today or date.today()):
         raise ValidationError("error.future_date", field=Term("field.consent_date"), value=when.isoformat())

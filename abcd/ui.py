@@ -91,7 +91,11 @@ def catalogue() -> Catalogue:
 
 
 def init_session() -> None:
-    """Set every session key's default once; the wijk may come from the URL (``?wijk=`` slug or CBS code)."""
+    """Set every session key's default once; the wijk and the language may come from the URL.
+
+    ``?wijk=`` takes a slug or a CBS code, ``?lang=`` a language code; so a
+    link or a reload opens the same wijk in the same language (:func:`keep_in_url`).
+    """
     state = st.session_state
     if WIJK not in state:
         wanted = st.query_params.get("wijk", DEFAULT_WIJK)
@@ -101,7 +105,19 @@ def init_session() -> None:
             wijk = catalogue()[DEFAULT_WIJK]
         state[WIJK] = wijk.slug
     state.setdefault(GEMEENTE, catalogue()[state[WIJK]].gemeente)
-    state.setdefault(LANG, "nl")
+    if LANG not in state:
+        state[LANG] = normalise_lang(st.query_params.get("lang", "nl"))
+
+
+def keep_in_url() -> None:
+    """Write the wijk and the language into the address on every run.
+
+    Moving to another page starts with a bare address; writing them back
+    keeps both in a link someone shares and through a reload.
+    """
+    wanted = {"wijk": st.session_state[WIJK], "lang": lang()}
+    if {k: st.query_params.get(k) for k in wanted} != wanted:
+        st.query_params.update(wanted)
 
 
 def wijk_changed() -> None:

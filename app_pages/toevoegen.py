@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from abcd import maps, ui
 from abcd.assets import add_asset
 from abcd.errors import AbcdError, OutsideWijkError
+from abcd.i18n.formats import format_date, local_time
 from abcd.model import NAME_MAX, Category, MeetingPlaceRole
 from abcd.permissions import Permission
 
@@ -72,10 +75,24 @@ with st.form("add_form", border=False):
             options=[None, *linkable["id"]],
             format_func=lambda i: tr("add.buurt_only") if i is None else str(linkable.set_index("id").at[i, "name"]),
         )
-        extra["consent_date"] = st.date_input(tr("field.consent_date"), value="today", max_value="today")
-        extra["consent_recorded_by"] = st.text_input(tr("field.consent_recorded_by"), value=ctx.user.username)
-        extra["consent_purpose"] = st.text_input(tr("field.consent_purpose"), value=tr("add.consent_purpose"))
-        extra["consent_text_version"] = "v1"
+        # Consent is given, never assumed: nothing here states it until the builder ticks the box.
+        config = ui.settings()
+        today = local_time(datetime.now(UTC)).date()
+        st.markdown(f"**{tr('field.consent')}**")
+        st.caption(
+            tr(
+                "add.consent_terms",
+                purpose=ui.plain(config.consent_purpose),
+                version=ui.plain(config.consent_text_version),
+                by=ui.plain(ctx.user.username),
+                date=format_date(today, ctx.lang),
+            )
+        )
+        extra["consent_given"] = st.checkbox(tr("add.consent_given"), value=False, key="add_consent")
+        extra["consent_date"] = today
+        extra["consent_recorded_by"] = ctx.user.username
+        extra["consent_purpose"] = config.consent_purpose
+        extra["consent_text_version"] = config.consent_text_version
         extra["under_16"] = st.checkbox(tr("field.under_16"))
         extra["parent_consent"] = st.checkbox(tr("field.parent_consent"))
         extra["contact"] = st.text_input(tr("field.contact"), max_chars=300)

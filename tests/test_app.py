@@ -248,3 +248,49 @@ def test_a_data_folder_the_app_may_not_write_is_a_friendly_message(
     at.run()
     assert not at.exception, at.exception
     assert any("Geen toestemming" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_consent_is_given_by_a_tick_not_assumed(app: AppTest, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from abcd.i18n.formats import local_time
+
+    monkeypatch.setenv("ABCD_CONSENT_PURPOSE", "Talenten van de buurt laten zien")
+    monkeypatch.setenv("ABCD_CONSENT_TEXT_VERSION", "v7")
+    _on(app, "app_pages/toevoegen.py")
+    app.session_state["add_map"] = {"last_clicked": {"lat": INSIDE[1], "lng": INSIDE[0]}}
+    app.run()
+    app.button_group(key="add_category").set_value("person").run()
+    assert app.checkbox(key="add_consent").value is False  # nothing states consent until someone ticks it
+    assert not [i for i in app.text_input if i.label in ("vastgelegd door", "doel")]  # nothing to pre-fill either
+    assert any("Talenten van de buurt laten zien" in c.value and "v7" in c.value for c in app.caption)
+    app.text_input[0].set_value("Fatima")
+    app.button(key="FormSubmitter:add_form-Opslaan").click().run()
+    assert any("toestemming" in e.value for e in app.error)
+    assert store.list_assets(category=Category.PERSON) == []
+    app.text_input[0].set_value("Fatima")
+    app.checkbox(key="add_consent").check()
+    app.button(key="FormSubmitter:add_form-Opslaan").click().run()
+    (person,) = store.list_assets(category=Category.PERSON)
+    consent = store.consent(person.id)
+    assert consent is not None
+    assert (consent.recorded_by, consent.purpose, consent.text_version) == (
+        "ans",
+        "Talenten van de buurt laten zien",
+        "v7",
+    )
+    assert consent.date == local_time(datetime.now(UTC)).date()
+
+
+def test_the_wijk_and_the_language_stay_in_the_address(db_url: str) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.query_params["wijk"] = "WK036386"  # Overtoomse Veld, Amsterdam, by its CBS code
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["lang"] == "en"
+    at.switch_page("app_pages/lijst.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert dict(at.query_params) == {"lang": "en", "wijk": at.session_state["wijk"]}
+    assert at.session_state["wijk"].startswith("amsterdam") or "overtoomse" in at.session_state["wijk"]

@@ -406,6 +406,7 @@ def test_toevoegen_stores_every_payload_exactly_and_shows_it_escaped(app: AppTes
         fields[t("field.name")].set_value(payload)
         fields[t("field.contact")].set_value(payload)
         app.text_area[0].set_value(payload)
+        app.checkbox(key="add_consent").check()  # consent is given, never assumed
         submit = next(b for b in app.button if (b.key or "").startswith("FormSubmitter:add_form"))
         submit.click().run()
         assert not app.error, [e.value for e in app.error]
