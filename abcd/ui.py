@@ -457,6 +457,86 @@ def wijk_connections(ctx: PageContext) -> tuple[list[Asset], pd.DataFrame, dict[
     return _wijk_connections(ctx.wijk.slug, ctx.store.data_version(), links, settings().database_url, ctx.user)
 
 
+def connection_panel(
+    ctx: PageContext,
+    asset_id: str,
+    seen: list[Asset],
+    ties: pd.DataFrame,
+    residents: Mapping[str, Mapping[str, int]],
+    *,
+    key: str,
+) -> None:
+    """An asset's connections grouped by kind, its residents as counts and the stories about it; for builders
+    in the wijk also "Verbonden met …" (connect it to another asset, picked by name) and a remove button.
+
+    ``seen``, ``ties`` and ``residents`` come from :func:`wijk_connections`, so
+    nothing here shows a resident to someone who may not see residents.
+    """
+    from abcd.connections.model import ConnectionKind
+    from abcd.connections.register import link, unlink
+
+    by_id = {a.id: a for a in seen}
+    mine = ties[(ties["from_id"] == asset_id) | (ties["to_id"] == asset_id)] if len(ties) else ties
+    rows = list(mine.itertuples())
+    stories = [r for r in rows if r.kind == ConnectionKind.ABOUT.value and r.to_id == asset_id]
+    if stories:
+        st.markdown(f"**{tr('map.stories_about')}**")
+        for story in stories:
+            told = by_id[story.from_id]
+            st.markdown(f"*{plain(told.name)}*: {plain(told.description)}")
+    rest = [r for r in rows if r not in stories]
+    if rest:
+        st.markdown(f"**{tr('map.connections')}**")
+    can_edit = ctx.user.can(Permission.EDIT_ASSETS, ctx.wijk.slug)
+    for kind in ConnectionKind:  # grouped by kind, in the kinds' own order
+        of_kind = [r for r in rest if r.kind == kind.value]
+        if of_kind:
+            st.caption(f"**{kind.label(ctx.lang)}**")
+        for tie in of_kind:
+            line = f"{plain(by_id[tie.from_id].name)} → {plain(by_id[tie.to_id].name)}"
+            col_text, col_remove = st.columns([5, 1])
+            col_text.caption(line + (f" ({plain(tie.note)})" if tie.note else ""))
+            if can_edit and col_remove.button(tr("map.unlink"), key=f"unlink_{tie.id}", icon=":material/link_off:"):
+                with guard():
+                    unlink(ctx.store, tie.id, user=ctx.user)
+                st.rerun()
+    for code, count in residents.get(asset_id, {}).items():
+        st.caption(tr("map.residents_connected", count=count, kind=ConnectionKind(code).label(ctx.lang)))
+    if not can_edit:
+        return
+    name = by_id[asset_id].name if asset_id in by_id else ""
+    with st.expander(tr("map.link_title"), icon=":material/link:"):
+        others = sorted((a for a in seen if a.id != asset_id), key=lambda a: a.name.lower())
+        labels = {a.id: a.name for a in others}
+        with st.form(f"{key}_link_{asset_id}", clear_on_submit=True, border=False):
+            direction = st.radio(
+                tr("map.link_direction"),
+                ["from", "to"],
+                format_func=lambda d: t(f"map.link_{d}", ctx.lang, name=name),
+                horizontal=True,
+            )
+            kind_code = st.selectbox(
+                tr("field.kind_of_connection"),
+                [k.value for k in ConnectionKind],
+                format_func=lambda k: ConnectionKind(k).label(ctx.lang),
+            )
+            other = st.selectbox(
+                tr("map.link_other"),
+                list(labels),
+                format_func=labels.__getitem__,
+                index=None,
+                placeholder=tr("map.link_other_hint"),
+            )
+            note = st.text_input(tr("field.note_of_connection"), max_chars=300)
+            if st.form_submit_button(tr("map.link"), type="primary"):
+                ends = (asset_id, other) if direction == "from" else (other, asset_id)
+                with guard():
+                    raw = {"from_id": ends[0], "to_id": ends[1], "kind": kind_code, "note": note}
+                    link(ctx.store, raw, user=ctx.user)
+                flash(tr("map.linked"))
+                st.rerun()
+
+
 def theme_picker(ctx: PageContext, *, current: frozenset[str] = frozenset(), key: str | None = None) -> list[str]:
     """The themes of an initiative, picked from the built-in ones and the wijk's own (:mod:`abcd.themes`)."""
     from abcd.themes import list_themes

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from abcd import assets, maps, themes, ui
-from abcd.connections.model import ConnectionKind
-from abcd.connections.register import link, unlink
 from abcd.filters import filter_assets
 from abcd.model import Category, Source
-from abcd.permissions import Permission
 from abcd.tables import source_label
 
 SELECTED = "kaart_selected"  # the asset last tapped on the map
@@ -54,69 +50,6 @@ else:
     st.caption(tr("map.count", shown=len(shown), n=len(frame)))
 
 
-def _connections_of(row: pd.Series) -> None:
-    """The selected asset's connections by kind, its residents as counts, the stories about it; and for
-    builders a way to connect it ("verbonden met ...") and to remove a connection."""
-    names = {a.id: a.name for a in seen}
-    mine = ties[(ties["from_id"] == row["id"]) | (ties["to_id"] == row["id"])]
-    stories = [t for t in mine.itertuples() if t.kind == ConnectionKind.ABOUT.value and t.to_id == row["id"]]
-    if stories:
-        st.markdown(f"**{tr('map.stories_about')}**")
-        by_id = {a.id: a for a in seen}
-        for story in stories:
-            told = by_id[story.from_id]
-            st.markdown(f"*{ui.plain(told.name)}*: {ui.plain(told.description)}")
-    rest = [t for t in mine.itertuples() if t not in stories]
-    if rest:
-        st.markdown(f"**{tr('map.connections')}**")
-    for kind in ConnectionKind:  # grouped by kind, in the kinds' own order
-        of_kind = [tie for tie in rest if tie.kind == kind.value]
-        if of_kind:
-            st.caption(f"**{kind.label(ctx.lang)}**")
-        for tie in of_kind:
-            line = f"{ui.plain(names[tie.from_id])} → {ui.plain(names[tie.to_id])}"
-            col_text, col_remove = st.columns([5, 1])
-            col_text.caption(line + (f" ({ui.plain(tie.note)})" if tie.note else ""))
-            if ctx.user.can(Permission.EDIT_ASSETS, ctx.wijk.slug) and col_remove.button(
-                tr("map.unlink"), key=f"unlink_{tie.id}", icon=":material/link_off:"
-            ):
-                with ui.guard():
-                    unlink(ctx.store, tie.id, user=ctx.user)
-                st.rerun()
-    for kind, count in residents.get(row["id"], {}).items():
-        st.caption(tr("map.residents_connected", count=count, kind=ConnectionKind(kind).label(ctx.lang)))
-    if not ctx.user.can(Permission.EDIT_ASSETS, ctx.wijk.slug):
-        return
-    with st.expander(tr("map.link_title"), icon=":material/link:"):
-        others = sorted((a for a in seen if a.id != row["id"]), key=lambda a: a.name.lower())
-        with st.form(f"link_{row['id']}", clear_on_submit=True, border=False):
-            direction = st.radio(
-                tr("map.link_direction"),
-                ["from", "to"],
-                format_func=lambda d: tr(f"map.link_{d}", name=row["name"]),
-                horizontal=True,
-            )
-            kind = st.selectbox(
-                tr("field.kind_of_connection"),
-                [k.value for k in ConnectionKind],
-                format_func=lambda k: ConnectionKind(k).label(ctx.lang),
-            )
-            other = st.selectbox(
-                tr("map.link_other"),
-                [a.id for a in others],
-                format_func=lambda i: names[i],
-                index=None,
-                placeholder=tr("map.link_other_hint"),
-            )
-            note = st.text_input(tr("field.note_of_connection"), max_chars=300)
-            if st.form_submit_button(tr("map.link"), type="primary"):
-                ends = (row["id"], other) if direction == "from" else (other, row["id"])
-                with ui.guard():
-                    link(ctx.store, {"from_id": ends[0], "to_id": ends[1], "kind": kind, "note": note}, user=ctx.user)
-                ui.flash(tr("map.linked"))
-                st.rerun()
-
-
 asset_id = st.session_state.get(SELECTED)
 match = frame[frame["id"] == asset_id] if asset_id else frame.iloc[0:0]
 if match.empty:
@@ -140,7 +73,7 @@ else:
         if category is Category.MEETING_PLACE and row["meeting_place_role"]:
             st.caption(f"{tr('field.meeting_place_role')}: {tr('role.' + row['meeting_place_role'])}")
         st.caption(f"{tr('map.source')}: {source_label(Source(row['source']), ctx.lang)}")
-        _connections_of(row)
+        ui.connection_panel(ctx, str(row["id"]), seen, ties, residents, key="kaart")
 
 # People are never points on a map: they are counted per buurt, small numbers as "<5".
 people = assets.people_counts(ctx.store, wijk=ctx.wijk.slug)

@@ -118,6 +118,7 @@ chosen = st.selectbox(
 if chosen is None:
     st.stop()
 asset = by_id[chosen]
+seen, ties, residents = ui.wijk_connections(ctx)
 # The version this screen showed: an edit or delete is based on it, so a change
 # someone else saved in between is refused instead of silently overwritten.
 base_key = f"list_base_version_{asset.id}"
@@ -209,6 +210,9 @@ else:
             delete_asset(ctx.store, asset.id, expected_version=base_version, user=ctx.user)
         st.session_state["list_undo"] = {"id": asset.id, "name": asset.name}
         st.rerun()
+
+if not asset.is_deleted:  # its connections, and for builders "Verbonden met …"
+    ui.connection_panel(ctx, asset.id, seen, ties, residents, key="lijst")
 
 if asset.is_person and ctx.user.can(Permission.ERASE, ctx.wijk.slug):
     with st.expander(tr("list.erase_title"), icon=":material/person_remove:"):

@@ -138,3 +138,22 @@ def test_the_growth_of_botu_counts_what_the_store_holds_at_the_end_of_the_month(
     december = table[[m.month == 12 and m.year == 2026 for m in table["month"]]]
     assert int(december["invested_cents"].sum()) == 125050
     assert table.iloc[0]["month"] >= date(2026, 1, 31)
+
+
+def test_the_list_page_connects_the_chosen_asset_too(db_url: str) -> None:
+    store = Store.open(db_url)
+    playground, club = _example(store, "Speeltuin"), _example(store, "Naaiclub")
+    at = _page("app_pages/lijst.py", Role.BUILDER)
+    at.selectbox(key="list_selected").set_value(playground).run()
+    (direction,) = [r for r in at.radio if r.label == "Richting"]
+    direction.set_value("to")  # the club -> the playground
+    (kind,) = [sb for sb in at.selectbox if sb.label == "soort verbinding"]
+    kind.set_value("meets_at")
+    (other,) = [sb for sb in at.selectbox if sb.label == "Met"]
+    other.set_value(club)
+    (submit,) = [b for b in at.button if b.label == "Verbinden"]
+    submit.click().run()
+    assert not at.exception, at.exception
+    (tie,) = [c for c in Register(store).list_connections() if playground in (c.from_id, c.to_id)]
+    assert (tie.from_id, tie.to_id, tie.kind.value) == (club, playground, "meets_at")
+    assert "**komt samen in**" in [c.value for c in at.caption]
