@@ -40,6 +40,7 @@ def _meeting_place(state: Mapping[str, Any]) -> bool:
 def wijk_growth(store: Store, wijk: str, *, today: date | None = None) -> pd.DataFrame:
     """Per month (the month's last day) since the wijk's first change: ``initiatives``, ``meeting_places``,
     ``connections`` (live at the end of the month) and ``invested_cents`` (booked in the month)."""
+    from abcd.i18n.formats import local_time
     from abcd.investments.ledger import Ledger
 
     ids = [a.id for a in store.list_assets(wijk=wijk, include_deleted=True)]
@@ -56,8 +57,8 @@ def wijk_growth(store: Store, wijk: str, *, today: date | None = None) -> pd.Dat
     dates = [i.date for i in investments]
     if not moments and not dates:
         return growth.growth_table({"initiatives": [], "meeting_places": [], "connections": []}, [])
-    first = min([*(m.astimezone(UTC).date() for m in moments), *dates])
-    months = growth.month_ends(first, today or datetime.now(UTC).date())
+    first = min([*(local_time(m).date() for m in moments), *dates])  # months are Amsterdam's, as in growth
+    months = growth.month_ends(first, today or local_time(datetime.now(UTC)).date())
     series = {
         "initiatives": growth.spans_from_history(entries, _initiative),
         "meeting_places": growth.spans_from_history(entries, _meeting_place),

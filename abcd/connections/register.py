@@ -106,13 +106,6 @@ class Register:
         with self.db.read() as conn:
             return CONNECTIONS.entries(conn, connection_id)
 
-    def all_history(self) -> list[HistoryEntry]:
-        """Every change of every connection, for the growth figures (:mod:`abcd.growth`)."""
-        history = schema.connection_history
-        with self.db.read() as conn:
-            keys = conn.execute(select(history.c.connection_id).distinct()).scalars().all()
-            return [entry for key in keys for entry in CONNECTIONS.entries(conn, key)]
-
     def data_version(self) -> str:
         with self.db.read() as conn:
             return CONNECTIONS.data_version(conn)
