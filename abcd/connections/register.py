@@ -169,24 +169,6 @@ def link(store: Store, raw: Mapping[str, Any], *, user: User) -> Connection:
     return created
 
 
-def link_many(store: Store, rows: Sequence[Mapping[str, Any]], *, user: User) -> list[Connection]:
-    """Connect many pairs in one transaction (an import's companion file): every row is checked first."""
-    from abcd.errors import AbcdError, ImportFileError
-
-    require(user, Permission.EDIT_ASSETS)
-    ends = _live_assets(store, [v for row in rows for v in (row.get("from_id"), row.get("to_id"))])
-    categories = {a.id: a.category for a in ends.values()}
-    drafts = []
-    for number, row in enumerate(rows, start=2):
-        try:
-            draft = validate_connection(row, categories)
-            _require_on(store, user, [ends[draft.from_id], ends[draft.to_id]], Permission.EDIT_ASSETS)
-        except AbcdError as exc:
-            raise ImportFileError("error.row", row=number, message=exc) from exc
-        drafts.append(draft)
-    return Register(store).add_many(drafts, by=user.username) if drafts else []
-
-
 def unlink(store: Store, connection_id: str, *, user: User) -> Connection:
     """Remove a connection (soft, with history); the same rights as adding it."""
     register = Register(store)
@@ -270,7 +252,6 @@ __all__ = [
     "connections_frame",
     "find_connection",
     "link",
-    "link_many",
     "resident_counts",
     "unlink",
     "visible_connections",
