@@ -14,7 +14,6 @@ and saved plans keep referring to it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -24,7 +23,7 @@ from sqlalchemy import insert, select
 from abcd import schema
 from abcd.errors import ValidationError
 from abcd.i18n import Lang, Term, t
-from abcd.model import THEME_CODE
+from abcd.model import THEME_CODE, check_text
 from abcd.permissions import Permission, User, require
 from abcd.records import iso_utc, utcnow
 from abcd.store import Store
@@ -32,7 +31,6 @@ from abcd.store import Store
 BUILT_IN: Final = ("zwerfvuil", "groen", "spelen", "ontmoeten", "zorg", "veiligheid")
 """The themes every wijk has: litter, greenery, play, meeting, care for neighbours, safety."""
 LABEL_MAX: Final = 60
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +94,7 @@ def add_theme(store: Store, code: str, *, label_nl: str, label_en: str = "", use
 
 def _label(value: str, *, required: bool) -> str:
     text = " ".join(str(value or "").split())
-    if required and not text:
-        raise ValidationError("error.blank", field=Term("field.theme_label"))
-    if len(text) > LABEL_MAX:
-        raise ValidationError("error.too_long", field=Term("field.theme_label"), length=len(text), max=LABEL_MAX)
-    control = _CONTROL.search(text)
-    if control:
-        raise ValidationError("error.control_chars", field=Term("field.theme_label"), char=f"U+{ord(control[0]):04X}")
-    return text
+    return check_text(text, field=Term("field.theme_label"), maximum=LABEL_MAX, required=required)
 
 
 __all__ = ["BUILT_IN", "Theme", "add_theme", "check_known", "known_codes", "list_themes"]

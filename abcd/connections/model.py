@@ -11,7 +11,6 @@ fits none of them is ``works_with`` (any two) or ``other``.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping
 from enum import StrEnum
@@ -20,11 +19,10 @@ from typing import Any, Final
 from abcd._cells import is_blank
 from abcd.errors import ValidationError
 from abcd.i18n import Lang, Term, t
-from abcd.model import Category
+from abcd.model import Category, check_text
 from abcd.records import Versioned, declared, record
 
 NOTE_MAX: Final = 300
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class ConnectionKind(StrEnum):
@@ -140,13 +138,7 @@ def validate_connection(raw: Mapping[str, Any], categories: Mapping[str, Categor
             targets=", ".join(sorted(c.value for c in targets)),
         )
     note = " ".join(str(raw.get("note") or "").split())
-    if len(note) > NOTE_MAX:
-        raise ValidationError("error.too_long", field=Term("field.note_of_connection"), length=len(note), max=NOTE_MAX)
-    control = _CONTROL.search(note)
-    if control:
-        raise ValidationError(
-            "error.control_chars", field=Term("field.note_of_connection"), char=f"U+{ord(control[0]):04X}"
-        )
+    check_text(note, field=Term("field.note_of_connection"), maximum=NOTE_MAX)
     if kind is ConnectionKind.OTHER and not note:
         raise ValidationError("error.connection_note")
     connection_id = None if is_blank(raw.get("id")) else _asset_id(raw.get("id"), Term("field.id"))
