@@ -120,7 +120,11 @@ _CONSENT_COLUMNS = ("consent_date", "consent_recorded_by", "consent_purpose", "c
 
 def _row_id(values: Mapping[str, Any]) -> str | None:
     """The asset id a row names, as stored; ``None`` for none or a bad one (validation names that)."""
-    value = values.get("id")
+    return _stored_id(values.get("id"))
+
+
+def _stored_id(value: Any) -> str | None:
+    """An asset id as the store writes it (a canonical UUID); ``None`` for none or a bad one."""
     if is_blank(value):
         return None
     try:
@@ -291,11 +295,13 @@ def _new_connections(store: Store, path: Path, drafts: Sequence[AssetDraft], *, 
     rows = read_connections(path)
     if not rows:
         return []
-    categories = {a.id: a.category for a in store.list_assets()}
+    named = {_stored_id(row.get(end)) for row in rows for end in ("from_id", "to_id")}
+    stored = store.assets_by_id(sorted(i for i in named if i))  # only the assets the connections name
+    categories = {key: asset.category for key, asset in stored.items() if not asset.is_deleted}
     categories.update({d.id: d.category for d in drafts if d.id})
-    register = Register(store)
-    stored_ids = {c.id for c in register.list_connections(categories)}
-    ties = {(c.from_id, c.to_id, c.kind.value) for c in register.list_connections(categories)}
+    existing = Register(store).list_connections(categories)
+    stored_ids = {c.id for c in existing}
+    ties = {(c.from_id, c.to_id, c.kind.value) for c in existing}
     people = {i for i, c in categories.items() if c is Category.PERSON}
     out: list[ConnectionDraft] = []
     for number, row in enumerate(rows, start=2 if path.suffix.lower() != ".gpkg" else 1):

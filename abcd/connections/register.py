@@ -27,10 +27,10 @@ from sqlalchemy import or_, select
 from abcd import schema
 from abcd.connections.model import Connection, ConnectionDraft, ConnectionKind, validate_connection
 from abcd.errors import ConflictError, NotFoundError, ValidationError
-from abcd.model import Asset, Category
+from abcd.model import Asset, Category, new_asset_id
 from abcd.permissions import Permission, User, require
 from abcd.records import HistoryEntry, utcnow
-from abcd.store import Store
+from abcd.store import ASSETS, Store
 from abcd.versioned import Messages, RecordKind
 
 CONNECTIONS: RecordKind[Connection] = RecordKind(
@@ -66,7 +66,7 @@ class Register:
                 if _tie(draft) in existing or _tie(draft) in seen:
                     raise ConflictError("error.connection_exists", kind=draft.kind.value)
                 seen.add(_tie(draft))
-            created = [CONNECTIONS.new(d, d.id or _new_id(), by=by, now=now) for d in drafts]
+            created = [CONNECTIONS.new(d, d.id or new_asset_id(), by=by, now=now) for d in drafts]
             CONNECTIONS.insert(conn, created, by=by, now=now)
         return created
 
@@ -111,12 +111,6 @@ class Register:
             return CONNECTIONS.data_version(conn)
 
 
-def _new_id() -> str:
-    from abcd.model import new_asset_id
-
-    return new_asset_id()
-
-
 def _tie(item: ConnectionDraft | Connection) -> tuple[str, str, str]:
     return (item.from_id, item.to_id, item.kind.value)
 
@@ -136,14 +130,7 @@ def _live_between(conn: SqlConnection, ids: set[str]) -> list[Connection]:
 
 def _check_live(conn: SqlConnection, ids: set[str]) -> None:
     """Both ends of every new connection are live assets (checked in the writing transaction)."""
-    table = schema.assets
-    wanted = sorted(ids)
-    live: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        live.update(
-            conn.execute(select(table.c.id).where(table.c.id.in_(chunk), table.c.deleted_at.is_(None))).scalars()
-        )
+    live = {key for key, asset in ASSETS.get_many(conn, ids).items() if not asset.is_deleted}
     missing = sorted(ids - live)
     if missing:
         raise ValidationError("error.linked_not_found", value=missing[0])
