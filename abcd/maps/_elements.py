@@ -182,6 +182,31 @@ class DataLayer(folium.map.Layer):
             child.render(**kwargs)
 
 
+class ClassedLines(DataLayer):
+    """Lines styled by their class (``properties.c``), each with a pre-escaped tooltip (``properties.t``).
+
+    The one layer of the gap map, the effort plan and the connections:
+    ``styles`` maps every class to a Leaflet path style.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
+            style: function (f) { return {{ this.styles_js }}[f.properties.c]; },
+            onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict[str, Any]], *, name: str, styles: Mapping[str, Mapping[str, Any]]) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "ClassedLines"
+        self.data_js = js_literal({"type": "FeatureCollection", "features": features})
+        self.styles_js = js_literal({code: dict(style) for code, style in styles.items()})
+
+
 class LineLayer(DataLayer):
     """Lines or an outline drawn from GeoJSON, styled, and deaf to clicks."""
 

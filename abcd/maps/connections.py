@@ -11,13 +11,12 @@ from typing import Any, Final
 
 import folium
 import pandas as pd
-from folium.template import Template
 from shapely.geometry import LineString, mapping
 
-from abcd._html import escape, js_literal
+from abcd._html import escape
 from abcd.connections.model import ConnectionKind
 from abcd.i18n import Lang, t
-from abcd.maps._elements import DataLayer, round_geometry, to_wgs84
+from abcd.maps._elements import ClassedLines, round_geometry, to_wgs84
 
 CONNECTION_STYLES: Final[dict[str, dict[str, Any]]] = {
     ConnectionKind.MEMBER_OF.value: {"color": "#0072B2", "dashArray": None},
@@ -29,27 +28,6 @@ CONNECTION_STYLES: Final[dict[str, dict[str, Any]]] = {
     ConnectionKind.OTHER.value: {"color": "#6E6E6E", "dashArray": "2 6"},
 }
 """Per kind a colour and a line style (told apart without colour too)."""
-
-
-class _ConnectionLayer(DataLayer):
-    """Lines of one kind, each with a pre-escaped tooltip; taps go to the assets, not the lines."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
-            style: function () { return {{ this.style_js }}; },
-            onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }
-        });
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, features: list[dict[str, Any]], *, name: str, style: dict[str, Any]) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=True)
-        self._name = "ConnectionLayer"
-        self.data_js = js_literal({"type": "FeatureCollection", "features": features})
-        self.style_js = js_literal({"weight": 3, "opacity": 0.85, **style})
 
 
 def connection_layers(
@@ -72,7 +50,7 @@ def connection_layers(
             {
                 "type": "Feature",
                 "geometry": mapping(round_geometry(LineString([where[a], where[b]]))),
-                "properties": {"t": escape(f"{names[a]} {kind.label(lang)} {names[b]}")},
+                "properties": {"c": kind.value, "t": escape(f"{names[a]} {kind.label(lang)} {names[b]}")},
             }
             for a, b in zip(rows["from_id"], rows["to_id"], strict=True)
             if a in where and b in where
@@ -81,7 +59,8 @@ def connection_layers(
             continue
         name = escape(t("map.connections_layer", lang, kind=kind.label(lang), count=len(features)))
         group = folium.FeatureGroup(name=name, overlay=True, control=True, show=show)
-        _ConnectionLayer(features, name=name, style=CONNECTION_STYLES[kind.value]).add_to(group)
+        style = {"weight": 3, "opacity": 0.85, **CONNECTION_STYLES[kind.value]}
+        ClassedLines(features, name=name, styles={kind.value: style}).add_to(group)
         groups.append(group)
     return groups
 

@@ -6,15 +6,14 @@ from typing import Any, Final
 
 import folium
 import pandas as pd
-from folium.template import Template
 from shapely.geometry import mapping
 
 from abcd._cells import cell_text
-from abcd._html import escape, js_literal
+from abcd._html import escape
 from abcd.effort.plan import unit_label
 from abcd.i18n import Lang, t
 from abcd.i18n.formats import format_number
-from abcd.maps._elements import DataLayer, Legend, round_geometry, to_wgs84
+from abcd.maps._elements import ClassedLines, Legend, round_geometry, to_wgs84
 
 EFFORT_STYLES: Final = {
     "more": {"color": "#0072B2", "weight": 6, "dashArray": None, "border": "solid"},
@@ -37,28 +36,10 @@ def effort_class(index: float) -> str:
     return "average" if index >= 1 - AROUND else "less"
 
 
-class _EffortLayer(DataLayer):
-    """Street segments styled by effort class, with a pre-escaped tooltip each."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
-            style: function (f) {
-                var s = {{ this.styles_js }}[f.properties.c];
-                return {color: s.color, weight: s.weight, dashArray: s.dashArray, opacity: 0.95};
-            },
-            onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }
-        });
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, features: list[dict[str, Any]], *, name: str) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=True)
-        self._name = "EffortLayer"
-        self.data_js = js_literal({"type": "FeatureCollection", "features": features})
-        self.styles_js = js_literal(EFFORT_STYLES)
+_LINE_STYLES = {
+    code: {"color": style["color"], "weight": style["weight"], "dashArray": style["dashArray"], "opacity": 0.95}
+    for code, style in EFFORT_STYLES.items()
+}
 
 
 def effort_layers(
@@ -99,7 +80,7 @@ def effort_layers(
         )
     name = escape(t("effort.layer", lang))
     group = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
-    _EffortLayer(features, name=name).add_to(group)
+    ClassedLines(features, name=name, styles=_LINE_STYLES).add_to(group)
     return [group]
 
 

@@ -6,13 +6,12 @@ from typing import Any
 
 import folium
 import pandas as pd
-from folium.template import Template
 from shapely.geometry import mapping
 
 from abcd._cells import cell_text
-from abcd._html import escape, js_literal
+from abcd._html import escape
 from abcd.i18n import Lang, t
-from abcd.maps._elements import DataLayer, Legend, round_geometry, to_wgs84
+from abcd.maps._elements import ClassedLines, Legend, round_geometry, to_wgs84
 
 GAP_COLORS = {"needs_support": "#D55E00", "below_average": "#E69F00", "at_or_above": "#009E73"}
 """Gap classes of a street segment (Okabe-Ito: vermilion, orange, bluish green)."""
@@ -25,28 +24,8 @@ def gap_class(needs_support: bool, below_average: bool) -> str:
     return "below_average" if below_average else "at_or_above"
 
 
-class _CoverageLayer(DataLayer):
-    """Street segments coloured by gap class, with a pre-escaped tooltip each."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
-            style: function (f) {
-                var c = {{ this.colors_js }}[f.properties.c];
-                return {color: c, weight: 5, opacity: 0.9};
-            },
-            onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }
-        });
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, features: list[dict[str, Any]], *, name: str) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=True)
-        self._name = "CoverageLayer"
-        self.data_js = js_literal({"type": "FeatureCollection", "features": features})
-        self.colors_js = js_literal(GAP_COLORS)
+# Segments are drawn thick enough to tell apart from the base map's street lines.
+_GAP_STYLES = {code: {"color": color, "weight": 5, "opacity": 0.9} for code, color in GAP_COLORS.items()}
 
 
 def coverage_layers(coverage: Any, *, lang: Lang = "nl", name_column: str = "name") -> list[folium.FeatureGroup]:
@@ -78,7 +57,7 @@ def coverage_layers(coverage: Any, *, lang: Lang = "nl", name_column: str = "nam
             }
         )
     group = folium.FeatureGroup(name=escape(t("gaps.layer", lang)), overlay=True, control=True, show=True)
-    _CoverageLayer(features, name=escape(t("gaps.layer", lang))).add_to(group)
+    ClassedLines(features, name=escape(t("gaps.layer", lang)), styles=_GAP_STYLES).add_to(group)
     return [group]
 
 
