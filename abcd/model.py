@@ -193,12 +193,7 @@ class Asset(Versioned, AssetFields):
         The gap map, the investment summary, the report and the CLI all ask
         this (through :func:`counted_initiatives`), so they cannot disagree.
         """
-        return (
-            self.category is Category.INITIATIVE
-            and self.resident_led is not False
-            and not self.is_deleted
-            and not self.is_pending
-        )
+        return not self.is_deleted and counts_as_initiative(self.category, self.resident_led, self.status)
 
     def draft(self, **changes: Any) -> AssetDraft:
         """An editable draft of this asset with ``changes`` applied (not validated)."""
@@ -515,6 +510,16 @@ def with_changes(stored: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[
     return merged
 
 
+def counts_as_initiative(category: Any, resident_led: Any, status: Any) -> bool:
+    """The rule of :attr:`Asset.counts_as_initiative` on plain values: enums or their codes, as a history
+    snapshot holds them (:mod:`abcd.timeline` counts past months with it).
+
+    >>> counts_as_initiative("initiative", None, "approved"), counts_as_initiative("initiative", False, "approved")
+    (True, False)
+    """
+    return category == Category.INITIATIVE and resident_led is not False and status != Status.PENDING
+
+
 def counted_initiatives(assets: Iterable[Asset]) -> list[Asset]:
     """The resident initiatives that count (see :attr:`Asset.counts_as_initiative`), in input order."""
     return [a for a in assets if a.counts_as_initiative]
@@ -539,6 +544,7 @@ __all__ = [
     "check_lonlat",
     "check_text",
     "counted_initiatives",
+    "counts_as_initiative",
     "new_asset_id",
     "parse_bool",
     "parse_coordinate",

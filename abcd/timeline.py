@@ -20,17 +20,12 @@ from sqlalchemy import select
 
 from abcd import growth, schema
 from abcd.connections.register import CONNECTIONS
-from abcd.model import Category
+from abcd.model import Category, counts_as_initiative
 from abcd.store import ASSETS, Store
 
 
 def _initiative(state: Mapping[str, Any]) -> bool:
-    # The same rule as Asset.counts_as_initiative, on a history snapshot.
-    return (
-        state.get("category") == Category.INITIATIVE.value
-        and state.get("resident_led") is not False
-        and state.get("status", "approved") == "approved"
-    )
+    return counts_as_initiative(state.get("category"), state.get("resident_led"), state.get("status", "approved"))
 
 
 def _meeting_place(state: Mapping[str, Any]) -> bool:
