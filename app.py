@@ -24,6 +24,7 @@ PAGES = Path(__file__).parent / "app_pages"
 with ui.guard():
     ui.init_session()  # opens the database: the wijk may come from the address
     ui.show_flash()
+    ui.page_style()
 with ui.guard(), st.sidebar:
     st.segmented_control("Taal / Language", options=LANGUAGES, format_func=language_name, key=ui.LANG)
     lang = ui.lang()
@@ -31,9 +32,20 @@ with ui.guard(), st.sidebar:
     ui.keep_in_url()
     ui.account_box()
 
+KAART = st.Page(PAGES / "kaart.py", title=ui.tr("page.map"), icon=":material/map:", url_path="kaart")
+
+
+def start() -> None:
+    """The address without a page (``/``): the map, at its own address, so every page has a working URL."""
+    st.switch_page(KAART, query_params=st.query_params.to_dict())
+
+
 navigation = st.navigation(
     [
-        st.Page(PAGES / "kaart.py", title=ui.tr("page.map"), icon=":material/map:", url_path="kaart", default=True),
+        # Streamlit serves the default page at "/" only; a hidden start page sends "/" on to /kaart,
+        # so /kaart (and every other page) opens directly, with ?wijk= and ?lang=.
+        st.Page(start, title=ui.tr("page.map"), url_path="start", default=True, visibility="hidden"),
+        KAART,
         st.Page(
             PAGES / "toevoegen.py", title=ui.tr("page.add"), icon=":material/add_location_alt:", url_path="toevoegen"
         ),
@@ -54,6 +66,18 @@ navigation = st.navigation(
         ),
         st.Page(PAGES / "over.py", title=ui.tr("page.about"), icon=":material/info:", url_path="over"),
     ]
+    + (  # a walker's track is personal data: the walk log is for builders and coordinators only
+        [
+            st.Page(
+                PAGES / "wandelingen.py",
+                title=ui.tr("page.walks"),
+                icon=":material/directions_walk:",
+                url_path="wandelingen",
+            )
+        ]
+        if ui.current_user().can(Permission.RECORD_WALKS)
+        else []
+    )
     + (
         [st.Page(PAGES / "beheer.py", title=ui.tr("page.admin"), icon=":material/shield_person:", url_path="beheer")]
         if ui.current_user().can(Permission.MODERATE)

@@ -20,9 +20,10 @@ from typing import Any, Literal
 
 import geopandas as gpd
 
+from abcd.duplicates import DuplicatesFound, possible_duplicates
 from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
 from abcd.model import Asset, AssetDraft, Category, Status, validate_asset, with_changes
-from abcd.permissions import Permission, User, require
+from abcd.permissions import Permission, PermissionDeniedError, User, require
 from abcd.store import Store, assets_to_frame
 from abcd.themes import check_known, known_codes
 from abcd.wijken import KIND_CBS_BUURT, Wijk, areas_at, areas_to_store, check_in_wijk, ensure_wijk
@@ -144,13 +145,31 @@ def _check_person_kept(current: Asset, draft: AssetDraft) -> None:
         raise ValidationError("error.person_category", value=current.id)
 
 
+def may_add_at(store: Store, catalogue: Mapping[str, Wijk], user: User, lon: float, lat: float) -> bool:
+    """Whether ``user`` may add an asset at ``(lon, lat)``: the rule :func:`add_asset` applies, asked before typing."""
+    try:
+        require(user, Permission.EDIT_ASSETS, areas=areas_at(store, catalogue, lon, lat))
+    except PermissionDeniedError:
+        return False
+    return True
+
+
 def add_asset(
-    store: Store, catalogue: Mapping[str, Wijk], raw: Mapping[str, Any], *, wijken_dir: Path, user: User
+    store: Store,
+    catalogue: Mapping[str, Wijk],
+    raw: Mapping[str, Any],
+    *,
+    wijken_dir: Path,
+    user: User,
+    allow_duplicates: bool = True,
 ) -> Asset:
     """Validate ``raw`` and store it as a new asset in ``raw['wijk']``.
 
     Raises :class:`~abcd.errors.OutsideWijkError` (with ``params['actual_slug']``)
     when the point lies elsewhere, so the page can offer to save it there.
+    Without ``allow_duplicates`` a live asset nearby with a similar name
+    (:mod:`abcd.duplicates`) raises :class:`~abcd.duplicates.DuplicatesFound`
+    and nothing is stored, so the page can ask first.
     """
     require(user, Permission.EDIT_ASSETS, wijk=str(raw.get("wijk") or ""))
     draft = validate_asset(raw)
@@ -159,6 +178,8 @@ def add_asset(
         if not draft.linked_asset_id:
             check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
     (draft,) = prepare_drafts(store, catalogue, [draft], user=user)
+    if not allow_duplicates and (suspects := possible_duplicates(store, draft)):
+        raise DuplicatesFound(suspects)
     return store.add(draft, by=user.username, areas=areas_to_store(store, catalogue, [draft.lon], [draft.lat]))
 
 
@@ -216,6 +237,12 @@ def delete_asset(store: Store, asset_id: str, *, expected_version: int | None, u
 def restore_asset(store: Store, asset_id: str, *, expected_version: int | None, user: User) -> Asset:
     _require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
     return store.restore(asset_id, by=user.username, expected_version=expected_version)
+
+
+def confirm_asset(store: Store, asset_id: str, *, user: User) -> Asset:
+    """A builder saw the asset still there today ("nog actief"): it is no longer on the "nog nakijken" list."""
+    _require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
+    return store.confirm(asset_id, by=user.username)
 
 
 def approve_asset(store: Store, asset_id: str, *, user: User) -> Asset:

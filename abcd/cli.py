@@ -94,6 +94,11 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
         added = load_examples(store)
         if added:
             print(t("cli.examples_loaded", settings.lang, n=added, wijk=wijk.name))
+    from abcd.walks.register import reduce_old_walks
+
+    reduced = reduce_old_walks(store, keep_months=settings.walk_retention_months)  # tracks past their retention
+    if reduced:
+        print(t("cli.walks_reduced", settings.lang, n=reduced, months=settings.walk_retention_months))
     if not accounts.list_accounts(store):
         # A fresh install needs one person who can add assets and create accounts.
         password = secrets.token_urlsafe(12)
@@ -157,7 +162,18 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
             if store.streets(wijk.slug).empty:
                 raise AbcdError("error.gaps_no_streets", wijk=wijk.name, slug=wijk.slug)
             _check_theme(store, args.theme)
-            coverage = wijk_coverage(store, wijk.slug, distance_m=args.distance, mode=args.mode, theme=args.theme)
+            coverage = wijk_coverage(
+                store,
+                wijk.slug,
+                distance_m=args.distance,
+                mode=args.mode,
+                theme=args.theme,
+                active_since=_active_since(args, settings),
+            )
+            from abcd.walks.register import last_walked
+            from abcd.walks.streets import with_last_walked
+
+            coverage = with_last_walked(coverage, last_walked(store, wijk.slug))  # the files carry last_walked
             wijk_name = wijk.name
         elif args.streets and args.assets and not args.wijk:
             from abcd.model import RD_NEW
@@ -188,6 +204,17 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     if not_walkable:
         print(t("cli.gaps_not_walkable", settings.lang, n=not_walkable))
     return 0
+
+
+def _active_since(args: argparse.Namespace, settings: Settings) -> date | None:
+    """Count only initiatives confirmed within ``ABCD_STALE_MONTHS`` (:mod:`abcd.freshness`), unless asked for all."""
+    if args.all_initiatives:
+        return None
+    from abcd.freshness import stale_before
+    from abcd.i18n.formats import local_time
+    from abcd.records import utcnow
+
+    return stale_before(local_time(utcnow()).date(), settings.stale_months)
 
 
 def _check_theme(store: Store, theme: str | None) -> None:
@@ -232,7 +259,14 @@ def cmd_effort(args: argparse.Namespace, settings: Settings) -> int:
     total, floor = effort.parse_total(args.total), effort.check_floor(args.floor)  # before minutes of analysis
     period: effort.Period = args.period or ("week" if args.unit == "uur" else "jaar")
     try:
-        coverage = wijk_coverage(store, wijk.slug, distance_m=args.distance, mode=args.mode, theme=args.theme)
+        coverage = wijk_coverage(
+            store,
+            wijk.slug,
+            distance_m=args.distance,
+            mode=args.mode,
+            theme=args.theme,
+            active_since=_active_since(args, settings),
+        )
     except gaps.GapInputError as exc:
         raise AbcdError("error.gaps_input", reason=str(exc)) from exc
     segments = effort.plan_segments(coverage, total=total, floor=floor)
@@ -313,6 +347,20 @@ def cmd_connections(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_photo(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd photo add|get|list|remove``: photos of assets (see ``abcd.photos.cli``)."""
+    from abcd.photos.cli import run
+
+    return run(args, settings, _store(settings), user=replace(CLI_USER, username=_actor(args)))
+
+
+def cmd_walks(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd walks import|list|streets|reduce``: builders' walks (see ``abcd.walks.cli``)."""
+    from abcd.walks.cli import run
+
+    return run(args, settings, _store(settings))
+
+
 def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd compact``: rewrite the database so erased text is gone from its files (SQLite: also the log)."""
     _store(settings).compact()
@@ -337,6 +385,7 @@ def cmd_person(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from abcd import exchange
+    from abcd.duplicates import DuplicatesFound
     from abcd.wijken import find_wijk
 
     store = _store(settings)
@@ -352,7 +401,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             by=_actor(args),
             overwrite=args.overwrite,
             lang=settings.lang,
+            duplicates=args.duplicates or "ask",
         )
+    except DuplicatesFound as exc:  # every pair on its own line, then how to choose
+        raise AbcdError("error.duplicates_cli", message=exc) from exc
     except AbcdError as exc:
         raise AbcdError("error.nothing_imported", message=exc) from exc
     names = ", ".join(catalogue[s].name if s in catalogue else s for s in result.wijken)
@@ -363,6 +415,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(t("cli.unchanged", settings.lang, n=result.unchanged))
     if result.connections:
         print(t("cli.connections_imported", settings.lang, n=result.connections))
+    if result.skipped:
+        print(t("duplicates.skipped", settings.lang, n=result.skipped))
     return 0
 
 
@@ -593,6 +647,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rows with an existing id but no 'version' overwrite the asset as it is now (default: refused)",
     )
+    p.add_argument(
+        "--duplicates",
+        choices=["skip", "keep"],
+        help="new rows within 50 m of an asset (or an earlier row) with a similar name: leave them out (skip) "
+        "or import them anyway (keep); default: list them and import nothing",
+    )
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="export assets: .geojson, .gpkg, .csv or .html (offline map)")
@@ -627,6 +687,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.set_defaults(handler=cmd_person)
 
+    from abcd.photos.cli import add_parser as add_photo_parser  # argparse only: --help stays quick
+
+    add_photo_parser(sub).set_defaults(handler=cmd_photo)
+
+    from abcd.walks.cli import add_parser as add_walks_parser  # argparse only: --help stays quick
+
+    add_walks_parser(sub).set_defaults(handler=cmd_walks)
+
     p = sub.add_parser("backup", help="copy the database to FILE while the app runs (SQLite online backup)")
     p.add_argument("file")
     p.set_defaults(handler=cmd_backup)
@@ -646,6 +714,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help=".geojson (every segment) or .csv (per street)")
     p.add_argument("--lang", choices=LANGUAGES, help="language of the CSV (default: ABCD_LANG, else nl)")
     p.add_argument("--theme", help="count only initiatives of this theme (abcd themes list), e.g. zwerfvuil")
+    p.add_argument(
+        "--all-initiatives",
+        action="store_true",
+        help="count also initiatives nobody confirmed within ABCD_STALE_MONTHS (default: only active ones)",
+    )
     p.set_defaults(handler=cmd_gaps)
 
     p = sub.add_parser(
@@ -653,6 +726,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--wijk", default=DEFAULT_WIJK, help="wijk slug or CBS code (default: BoTu)")
     p.add_argument("--theme", help="count only initiatives of this theme (abcd themes list), e.g. zwerfvuil")
+    p.add_argument(
+        "--all-initiatives",
+        action="store_true",
+        help="count also initiatives nobody confirmed within ABCD_STALE_MONTHS (default: only active ones)",
+    )
     p.add_argument("--total", required=True, help="the total effort for the period, e.g. 120 (hours) or 50000 (euros)")
     p.add_argument("--unit", choices=["uur", "euro"], required=True, help="hours (uur) or euros (euro)")
     p.add_argument("--period", choices=["week", "maand", "jaar"], help="default: week for hours, jaar for euros")
@@ -744,7 +822,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``abcd`` command."""
-    settings = settings_from_env()
+    try:
+        settings = settings_from_env()
+    except AbcdError as exc:  # a setting in the environment that cannot be used
+        print(exc.message(normalise_lang(os.environ.get("ABCD_LANG", "nl"))), file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:

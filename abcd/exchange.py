@@ -22,6 +22,7 @@ from abcd.connections.files import LAYER as CONNECTIONS_LAYER
 from abcd.connections.files import companion_path, connections_layer, read_connections, write_companion
 from abcd.connections.model import ConnectionDraft, validate_connection
 from abcd.connections.register import Register
+from abcd.duplicates import RADIUS_M, Duplicates, DuplicatesFound, find_duplicates
 from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
 from abcd.i18n import Term, normalise_lang, t
 from abcd.model import Asset, AssetDraft, Category, Consent, Source, validate_asset, with_changes
@@ -51,6 +52,7 @@ class ImportResult:
     unchanged: int  # rows matching a stored asset that they would not change, or a deleted one
     wijken: tuple[str, ...]
     connections: int = 0
+    skipped: int = 0  # new rows left out as suspected duplicates (``duplicates="skip"``)
 
 
 def drafts_from_rows(
@@ -245,6 +247,7 @@ def import_assets(
     max_bytes: int = io.MAX_FILE_BYTES,
     overwrite: bool = False,
     lang: str = "nl",
+    duplicates: Duplicates = "ask",
 ) -> ImportResult:
     """Import an asset file into the store: all rows, or none.
 
@@ -257,6 +260,11 @@ def import_assets(
     the file and every asset a row edits (the command line acts as the local
     administrator); people are placed by the people rules of
     :func:`abcd.assets.place_person` and need their consent columns.
+
+    New rows that look like a live asset or an earlier row (within 50 m,
+    similar name: :mod:`abcd.duplicates`) stop the import with
+    :class:`~abcd.duplicates.DuplicatesFound` before anything is stored;
+    ``duplicates="skip"`` leaves them out, ``"keep"`` imports them anyway.
     """
     rows = io.read_rows(Path(path), max_bytes=max_bytes)
     stored = store.assets_by_id([i for i in (_row_id(r.values) for r in rows) if i])
@@ -269,9 +277,14 @@ def import_assets(
         require(user, Permission.IMPORT, wijk=slug)
         ensure_wijk(store, catalogue, slug, wijken_dir)
     require(user, Permission.IMPORT)  # rows placed by location: checked per row where they lie (prepare_drafts)
+    numbers = [r.number for r in rows]
+    prepared = prepare_drafts(store, catalogue, drafts, user=user, row_numbers=numbers)
+    skip = _duplicates_to_skip(store, prepared, stored, numbers, duplicates)  # "ask": stops here, nothing stored
+    left_out = frozenset(d.id for k, d in enumerate(prepared) if k in skip and d.id)
+    drafts = [d for k, d in enumerate(drafts) if k not in skip]
+    prepared = [d for k, d in enumerate(prepared) if k not in skip]
     slugs = tuple(sorted({d.wijk or _home(catalogue, d) for d in drafts}))
-    prepared = prepare_drafts(store, catalogue, drafts, user=user, row_numbers=[r.number for r in rows])
-    ties = _new_connections(store, Path(path), prepared, user=user)  # checked before anything is stored
+    ties = _new_connections(store, Path(path), prepared, user=user, left_out=left_out)  # checked before storing
     areas = areas_to_store(store, catalogue, [d.lon for d in prepared], [d.lat for d in prepared])
     created, updated = store.upsert_many(prepared, by=by or user.username, expected_versions=expected, areas=areas)
     linked = Register(store).add_many(ties, by=by or user.username) if ties else []
@@ -281,10 +294,34 @@ def import_assets(
         unchanged=len(drafts) - len(created) - len(updated),
         wijken=slugs,
         connections=len(linked),
+        skipped=len(skip),
     )
 
 
-def _new_connections(store: Store, path: Path, drafts: Sequence[AssetDraft], *, user: User) -> list[ConnectionDraft]:
+def _duplicates_to_skip(
+    store: Store, prepared: Sequence[AssetDraft], stored: Mapping[str, Asset], rows: Sequence[int], choice: Duplicates
+) -> frozenset[int]:
+    """The indices of the new rows to leave out as suspected duplicates; with ``"ask"``, any stops the import.
+
+    Rows that edit a stored asset (by ``id``) are not compared: they are that asset.
+    """
+    if choice == "keep":
+        return frozenset()
+    new = [k for k, d in enumerate(prepared) if not d.id or d.id not in stored]
+    if not new:
+        return frozenset()
+    drafts = [prepared[k] for k in new]
+    lons, lats = [d.lon for d in drafts], [d.lat for d in drafts]
+    near = store.assets_near((min(lons), min(lats), max(lons), max(lats)), margin_m=RADIUS_M * 1.5)
+    suspects = find_duplicates(drafts, near, rows=[rows[k] for k in new])
+    if suspects and choice == "ask":
+        raise DuplicatesFound(suspects)
+    return frozenset(new[s.draft] for s in suspects)
+
+
+def _new_connections(
+    store: Store, path: Path, drafts: Sequence[AssetDraft], *, user: User, left_out: frozenset[str] = frozenset()
+) -> list[ConnectionDraft]:
     """The connections that came with the file (:func:`abcd.connections.files.read_connections`), each checked.
 
     Their ends are the file's rows or live stored assets; a connection already
@@ -305,6 +342,8 @@ def _new_connections(store: Store, path: Path, drafts: Sequence[AssetDraft], *, 
     people = {i for i, c in categories.items() if c is Category.PERSON}
     out: list[ConnectionDraft] = []
     for number, row in enumerate(rows, start=2 if path.suffix.lower() != ".gpkg" else 1):
+        if left_out and {_stored_id(row.get("from_id")), _stored_id(row.get("to_id"))} & left_out:
+            continue  # an end is a row left out as a duplicate
         try:
             draft = validate_connection(row, categories)
             if draft.from_id in people or draft.to_id in people:
@@ -331,6 +370,7 @@ def import_upload(
     max_bytes: int = io.MAX_FILE_BYTES,
     overwrite: bool = False,
     lang: str = "nl",
+    duplicates: Duplicates = "ask",
 ) -> ImportResult:
     """Import an uploaded file (its name and bytes) through a temporary file: all rows, or none.
 
@@ -357,6 +397,7 @@ def import_upload(
             max_bytes=max_bytes,
             overwrite=overwrite,
             lang=lang,
+            duplicates=duplicates,
         )
 
 
@@ -400,7 +441,7 @@ def export_bytes(store: Store, suffix: str, *, wijk: str | None = None, lang: st
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"assets{suffix}"
-        export_assets(store, path, wijk=wijk, lang=lang)
+        export_assets(store, path, wijk=wijk, lang=lang, photos=False)  # one file: no folder of photos
         return path.read_bytes()
 
 
@@ -412,12 +453,15 @@ def export_assets(
     lang: str = "nl",
     include_personal: bool = False,
     user: User = CLI_USER,
+    photos: bool = True,
 ) -> int:
     """Write the live assets (of one wijk, or all) to ``path``; returns how many.
 
     The format follows the extension; ``.html`` is a standalone offline map.
     With ``include_personal`` the file, whatever its format, is readable by
-    its owner only (mode 0600).
+    its owner only (mode 0600). With ``photos`` the exported assets' photos go
+    in a folder beside a GeoPackage, GeoJSON or CSV file, named in a ``photos``
+    column (:mod:`abcd.photos.files`).
     """
     path = Path(path)
     if include_personal:
@@ -440,6 +484,10 @@ def export_assets(
     if path.suffix.lower() == ".gpkg":
         points = dict(zip(frame["id"], zip(frame.geometry.x, frame.geometry.y, strict=True), strict=True))
         layers = {CONNECTIONS_LAYER: connections_layer(ties, points)}
+    if photos and path.suffix.lower() in (".gpkg", ".geojson", ".csv"):
+        from abcd.photos.files import with_photos  # Pillow only when photos are written
+
+        frame = with_photos(store, frame, path, private=include_personal)
     io.write_assets(frame, path, html=html, private=include_personal, layers=layers)  # personal: owner only
     if path.suffix.lower() in (".geojson", ".csv"):
         if ties:

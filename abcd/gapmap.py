@@ -12,40 +12,55 @@ call it.
 
 from __future__ import annotations
 
+from datetime import date
+
 import geopandas as gpd
 
 from abcd import gaps
+from abcd.freshness import is_stale
 from abcd.model import Category, counted_initiatives
 from abcd.store import Store, assets_to_frame
 
 
-def initiatives_near(store: Store, wijk: str, *, theme: str | None = None) -> gpd.GeoDataFrame:
+def initiatives_near(
+    store: Store, wijk: str, *, theme: str | None = None, active_since: date | None = None
+) -> gpd.GeoDataFrame:
     """The resident initiatives that count (:func:`abcd.model.counted_initiatives`) for the streets of ``wijk``.
 
     Every counted initiative within the largest reach (:data:`abcd.gaps.MAX_DISTANCE_M`)
     of the wijk is in the frame, wherever it lies; with ``theme``, only those
-    that carry it (:mod:`abcd.themes`).
+    that carry it (:mod:`abcd.themes`); with ``active_since``, only those a
+    builder confirmed on or after that day (:mod:`abcd.freshness`).
     """
     bounds = store.get_wijk(wijk).boundary.bounds
     near = store.assets_near(bounds, margin_m=gaps.MAX_DISTANCE_M, category=Category.INITIATIVE)
     counted = counted_initiatives(near)
     if theme is not None:
         counted = [a for a in counted if theme in a.themes]
+    if active_since is not None:
+        counted = [a for a in counted if not is_stale(a, active_since)]
     return assets_to_frame(counted)
 
 
 def wijk_coverage(
-    store: Store, wijk: str, *, distance_m: float, mode: gaps.Mode, theme: str | None = None
+    store: Store,
+    wijk: str,
+    *,
+    distance_m: float,
+    mode: gaps.Mode,
+    theme: str | None = None,
+    active_since: date | None = None,
 ) -> gpd.GeoDataFrame:
     """:func:`abcd.gaps.street_coverage` for the streets of ``wijk``, borders ignored (see the module docstring).
 
     Walking uses the streets around the wijk too; the result has the wijk's
     own segments only, and ``below_average`` is measured against their mean.
     ``initiative_ids`` names the initiatives within reach of each segment;
-    with ``theme`` only initiatives of that theme count.
+    with ``theme`` only initiatives of that theme count, with ``active_since``
+    only those confirmed since that day.
     """
     streets = store.streets(wijk, reach=mode == "network")
-    initiatives = initiatives_near(store, wijk, theme=theme)
+    initiatives = initiatives_near(store, wijk, theme=theme, active_since=active_since)
     coverage = gaps.street_coverage(streets, initiatives, distance_m=distance_m, mode=mode, ids="id")
     if "in_wijk" in coverage.columns:
         attrs = dict(coverage.attrs)

@@ -141,6 +141,8 @@ class AssetFields:
     linked_asset_id: str | None = declared(default=None, max_length=36, interchange=False, form="add")
     # Initiatives: what they do (``zwerfvuil``, ``groen``, ...; :mod:`abcd.themes`), so a gap map can be per theme.
     themes: frozenset[str] = declared(default=frozenset())
+    # The day a builder last saw it still there ("nog actief"), set when stored: a wijk can show what went stale.
+    last_confirmed: date | None = declared(default=None, form="none")
 
     @property
     def point(self) -> Point:
@@ -459,6 +461,13 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
     themes = parse_themes(raw.get("themes"))
     if themes and category is not Category.INITIATIVE:
         raise ValidationError("error.not_for_category", field=Term("field.themes"), category=category.value)
+    last_confirmed = None
+    if not is_blank(raw.get("last_confirmed")):
+        last_confirmed = parse_date(raw.get("last_confirmed"), field="last_confirmed")
+        if last_confirmed > date.today():
+            raise ValidationError(
+                "error.future_date", field=Term("field.last_confirmed"), value=last_confirmed.isoformat()
+            )
 
     return AssetDraft(
         name=name,
@@ -475,6 +484,7 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
         id=asset_id,
         linked_asset_id=linked,
         themes=themes,
+        last_confirmed=last_confirmed,
         consent=consent,
     )
 

@@ -5,7 +5,8 @@ Four roles (Dutch practice in brackets):
 - ``public`` (no login): the read-only map without personal data;
 - ``officer`` (gemeente): the gap map, investments, people as counts only;
 - ``builder`` (buurtwerker, opbouwwerker): adds and edits assets and sees
-  people's gifts in the wijken assigned to them;
+  people's gifts in the wijken assigned to them, and records walks there (the
+  tracks are seen by builders and coordinators only);
 - ``coordinator``: everything, including moderation, accounts and erasure.
 
 Every use case calls :func:`require` before it acts, so hiding a button is
@@ -49,6 +50,8 @@ class Permission(StrEnum):
     ERASE = "erase"
     MANAGE_THEMES = "manage_themes"  # declare a wijk's own initiative themes
     SAVE_PLANS = "save_plans"  # record an effort plan (abcd.effort)
+    RECORD_WALKS = "record_walks"  # record or import one's own walk (abcd.walks)
+    VIEW_WALKS = "view_walks"  # see walkers' tracks (personal data); per-street dates need only VIEW_GAPS
 
 
 _PUBLIC = {Permission.VIEW_MAP}
@@ -66,6 +69,8 @@ _BUILDER = _PUBLIC | {
     Permission.VIEW_GAPS,
     Permission.VIEW_INVESTMENTS,
     Permission.IMPORT,
+    Permission.RECORD_WALKS,
+    Permission.VIEW_WALKS,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset(_PUBLIC),
@@ -81,6 +86,8 @@ _WIJK_BOUND = frozenset(
         Permission.VIEW_PENDING,
         Permission.EDIT_ASSETS,
         Permission.IMPORT,
+        Permission.RECORD_WALKS,
+        Permission.VIEW_WALKS,
     }
 )
 

@@ -294,3 +294,64 @@ connection_history = history_table(
     Column("connection_id", String(36), ForeignKey("connections.id", ondelete="CASCADE"), nullable=False),
     Index("ix_connection_history_connection", "connection_id", "version"),
 )
+
+# Photos of assets (abcd.photos): re-encoded JPEGs without any metadata, and their thumbnails. A photo is
+# personal data: it goes with its asset when that is erased, and removing one removes it for good. A photo
+# with recognisable people carries their consent (the fields of the resident's consent in ``consents``).
+photos = Table(
+    "photos",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("asset_id", String(36), ForeignKey("assets.id", ondelete="CASCADE"), nullable=False),
+    Column("image", LargeBinary, nullable=False),
+    Column("thumbnail", LargeBinary, nullable=False),
+    Column("content_type", String(50), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("thumb_width", Integer, nullable=False),
+    Column("thumb_height", Integer, nullable=False),
+    Column("shows_people", Boolean, nullable=False),
+    Column("consent_date", String(10), nullable=True),
+    Column("consent_recorded_by", String(ACTOR_MAX), nullable=True),
+    Column("consent_purpose", String(300), nullable=True),
+    Column("consent_text_version", String(50), nullable=True),
+    Column("consent_under_16", Boolean, nullable=True),
+    Column("consent_parent_consent", Boolean, nullable=True),
+    Column("created_by", String(ACTOR_MAX), nullable=False),
+    Column("created_at", String(STAMP_MAX), nullable=False),
+    CheckConstraint("NOT shows_people OR consent_date IS NOT NULL", name="ck_photos_consent"),
+    Index("ix_photos_asset", "asset_id", "created_at"),
+)
+
+# Walks of builders through their wijk (abcd.walks). A walk's track is personal data of the walker: it is
+# kept for the configured months and then the walk is deleted (abcd.walks.register.reduce_old_walks), which
+# leaves only the per-street dates: a street_walks row loses its walk_id and tells no more than "this street
+# was walked on this day". Streets are keyed as the gap table names them (abcd.walks.streets.street_keys).
+walks = Table(
+    "walks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("wijk", String(100), ForeignKey("wijken.slug", ondelete="CASCADE"), nullable=False),
+    Column("walker", String(ACTOR_MAX), nullable=False),  # the account that walked
+    Column("source", String(10), nullable=False),  # "app" (recorded in the app) or "gpx"
+    Column("started_at", String(STAMP_MAX), nullable=True),  # None: a track without times
+    Column("ended_at", String(STAMP_MAX), nullable=True),
+    Column("walked_on", String(10), nullable=False),  # the day the streets got (Amsterdam)
+    Column("length_m", Float, nullable=False),
+    Column("track_wkb", LargeBinary, nullable=False),  # WGS84
+    Column("created_at", String(STAMP_MAX), nullable=False),
+    Index("ix_walks_wijk_walked_on", "wijk", "walked_on"),
+    Index("ix_walks_walked_on", "walked_on"),
+)
+
+street_walks = Table(
+    "street_walks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("wijk", String(100), ForeignKey("wijken.slug", ondelete="CASCADE"), nullable=False),
+    Column("street", String(300), nullable=False),
+    Column("walked_on", String(10), nullable=False),
+    Column("walk_id", String(36), ForeignKey(walks.c.id, ondelete="SET NULL"), nullable=True),  # None: reduced
+    Index("ix_street_walks_wijk_street", "wijk", "street", "walked_on"),
+    Index("ix_street_walks_walk", "walk_id"),
+)

@@ -27,6 +27,7 @@ from abcd import schema
 from abcd._cells import is_missing
 from abcd.db import Database
 from abcd.errors import ConflictError, NotFoundError, UnknownWijkError
+from abcd.i18n.formats import local_time
 from abcd.model import (
     INTERCHANGE_COLUMNS,
     WGS84,
@@ -52,6 +53,7 @@ _PERSONAL_TABLES = (
     schema.consents,
     schema.connections,  # a resident's connections go with them (ON DELETE CASCADE)
     schema.connection_history,
+    schema.photos,  # a photo is personal data; it goes with its asset
 )
 
 ASSETS: RecordKind[Asset] = RecordKind(
@@ -401,6 +403,7 @@ class Store:
                 version = expected.get(current.id, current.version)
                 if version != current.version:
                     raise ConflictError("error.conflict", name=current.name, stored=current.version, given=version)
+                draft = _keep_confirmed(draft, current)
                 if ASSETS.snapshot(ASSETS.with_fields(current, draft)) == ASSETS.snapshot(current):
                     continue  # unchanged: no new version, no history noise
                 updated.append(ASSETS.update(conn, current, draft, by=by, now=now, expected_version=version))
@@ -424,7 +427,9 @@ class Store:
             current = ASSETS.get(conn, asset_id)
             if current.is_deleted:
                 raise NotFoundError("error.deleted", value=asset_id)
-            new = ASSETS.update(conn, current, draft, by=by, now=now, expected_version=expected_version)
+            new = ASSETS.update(
+                conn, current, _keep_confirmed(draft, current), by=by, now=now, expected_version=expected_version
+            )
             self._place(conn, [new])
             _save_consent(conn, asset_id, draft.consent, now=now)
         return new
@@ -566,10 +571,26 @@ class Store:
             expected = current.version if expected_version is None else expected_version
             return ASSETS.change(conn, current, new, "approve", by=by, now=now, expected_version=expected)
 
+    def confirm(self, asset_id: str, *, by: str, on: date | None = None) -> Asset:
+        """Record that a builder saw the asset still there ("nog actief") today, or ``on``; in its history.
+
+        Confirming twice on one day writes nothing the second time.
+        """
+        now = utcnow()
+        day = on or local_time(now).date()
+        with self.db.write() as conn:
+            current = ASSETS.get(conn, asset_id)
+            if current.is_deleted:
+                raise NotFoundError("error.deleted", value=asset_id)
+            if current.last_confirmed is not None and current.last_confirmed >= day:
+                return current
+            new = replace(current, last_confirmed=day, version=current.version + 1, updated_by=by, updated_at=now)
+            return ASSETS.change(conn, current, new, "confirm", by=by, now=now, expected_version=current.version)
+
     def erase(self, asset_id: str, *, by: str) -> None:
         """Erase an asset and every personal trace of it (AVG/GDPR right to erasure).
 
-        The row and its consent go; history rows keep only the pseudonymous id,
+        The row, its consent and its photos go; history rows keep only the pseudonymous id,
         the action, who changed it and when; one ``erase`` row records that
         erasure happened. On SQLite the write-ahead log is checkpointed and the
         file vacuumed, so the text is not left in free pages or the WAL; on
@@ -579,6 +600,7 @@ class Store:
         with self.db.write() as conn:
             ASSETS.get(conn, asset_id)  # NotFoundError for an unknown id
             conn.execute(delete(schema.consents).where(schema.consents.c.asset_id == asset_id))
+            conn.execute(delete(schema.photos).where(schema.photos.c.asset_id == asset_id))  # not only by cascade
             conn.execute(delete(schema.assets).where(schema.assets.c.id == asset_id))
             ASSETS.forget_values(conn, asset_id, by=by, now=utcnow())
         self.db.compact(_PERSONAL_TABLES)
@@ -666,11 +688,22 @@ def _moved(values: str | None, lon: float, lat: float, buurt: str) -> str | None
 
 def _insert_new(conn: Connection, drafts: Sequence[AssetDraft], *, by: str, now: datetime) -> list[Asset]:
     """Insert new assets, their consents and their ``create`` history rows (imports of thousands: in bulk)."""
-    created = [ASSETS.new(d, d.id or new_asset_id(), by=by, now=now) for d in drafts]
+    today = local_time(now).date()
+    created = [
+        ASSETS.new(d if d.last_confirmed else replace(d, last_confirmed=today), d.id or new_asset_id(), by=by, now=now)
+        for d in drafts
+    ]
     ASSETS.insert(conn, created, by=by, now=now)
     for draft, asset in zip(drafts, created, strict=True):
         _save_consent(conn, asset.id, draft.consent, now=now)
     return created
+
+
+def _keep_confirmed(draft: AssetDraft, current: Asset) -> AssetDraft:
+    """An edit that says nothing about ``last_confirmed`` keeps the stored date (it never clears it)."""
+    if draft.last_confirmed is None or (current.last_confirmed and draft.last_confirmed < current.last_confirmed):
+        return replace(draft, last_confirmed=current.last_confirmed)
+    return draft
 
 
 def _save_consent(conn: Connection, asset_id: str, consent: Consent | None, *, now: datetime) -> None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +23,12 @@ import streamlit as st
 from abcd import accounts, assets
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError, storage_error
+from abcd.freshness import stale_before
 from abcd.i18n import Lang, normalise_lang, t
+from abcd.i18n.formats import format_date, local_time
 from abcd.model import Asset
 from abcd.permissions import PUBLIC_USER, Permission, Role, User
+from abcd.records import utcnow
 from abcd.store import Store
 from abcd.wijken import (
     Catalogue,
@@ -291,6 +295,20 @@ def _set_cookie(value: str, *, max_age: int) -> None:
     )
 
 
+def scroll_to_top(token: int) -> None:
+    """Bring the page back to its top after a save, so the next tap lands on a map in full view.
+
+    A builder scrolls down to reach "Opslaan"; left there, the next form's
+    arrival moved the map off the screen. ``token`` makes each call a new frame
+    (rendering the same frame again does not run it again).
+    """
+    st.iframe(
+        f"<script>/* {int(token)} */ var m = window.parent.document.querySelector('[data-testid=stMain]');"
+        " if (m) { m.scrollTo({top: 0}); }</script>",
+        height=1,
+    )
+
+
 def tr(key: str, **params: Any) -> str:
     """Text for ``key`` in the session's language."""
     return t(key, lang(), **params)
@@ -369,33 +387,45 @@ def map_frame(ctx: PageContext) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _initiatives(slug: str, version: str, url: str, theme: str | None) -> gpd.GeoDataFrame:
+def _initiatives(slug: str, version: str, url: str, theme: str | None, since: date | None) -> gpd.GeoDataFrame:
     from abcd.gapmap import initiatives_near
 
     del version, url  # cache keys only
-    return initiatives_near(store(), slug, theme=theme)
+    return initiatives_near(store(), slug, theme=theme, active_since=since)
 
 
-def initiatives(ctx: PageContext, *, theme: str | None = None) -> gpd.GeoDataFrame:
+def active_since(active_only: bool) -> date | None:
+    """The day from which a confirmed initiative counts as active (:mod:`abcd.freshness`); ``None``: all count."""
+    return stale_before(local_time(utcnow()).date(), settings().stale_months) if active_only else None
+
+
+def initiatives(ctx: PageContext, *, theme: str | None = None, active_only: bool = True) -> gpd.GeoDataFrame:
     """The resident initiatives that count for the wijk's streets, wherever they lie; cached until an asset changes.
 
     Keyed on every asset's change, not the wijk's: an initiative just across
-    the border counts too. With ``theme``, only those of that theme.
+    the border counts too. With ``theme``, only those of that theme; with
+    ``active_only``, only those confirmed within ``ABCD_STALE_MONTHS``.
     """
-    return _initiatives(ctx.wijk.slug, ctx.store.data_version(), settings().database_url, theme)
+    since = active_since(active_only)
+    return _initiatives(ctx.wijk.slug, ctx.store.data_version(), settings().database_url, theme, since)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _coverage(slug: str, version: str, url: str, distance_m: float, mode: str, theme: str | None) -> gpd.GeoDataFrame:
+def _coverage(
+    slug: str, version: str, url: str, distance_m: float, mode: str, theme: str | None, since: date | None
+) -> gpd.GeoDataFrame:
     from abcd.gapmap import wijk_coverage
 
     del version, url
-    return wijk_coverage(store(), slug, distance_m=distance_m, mode=mode, theme=theme)  # type: ignore[arg-type]
+    return wijk_coverage(store(), slug, distance_m=distance_m, mode=mode, theme=theme, active_since=since)  # type: ignore[arg-type]
 
 
-def coverage(ctx: PageContext, *, distance_m: float, mode: str, theme: str | None = None) -> gpd.GeoDataFrame:
+def coverage(
+    ctx: PageContext, *, distance_m: float, mode: str, theme: str | None = None, active_only: bool = True
+) -> gpd.GeoDataFrame:
     """The wijk's street coverage by resident initiatives (:func:`abcd.gapmap.wijk_coverage`), cached until a change."""
-    return _coverage(ctx.wijk.slug, ctx.store.data_version(), settings().database_url, distance_m, mode, theme)
+    since = active_since(active_only)
+    return _coverage(ctx.wijk.slug, ctx.store.data_version(), settings().database_url, distance_m, mode, theme, since)
 
 
 FLASH = "flash"
@@ -409,6 +439,24 @@ def flash(message: str, *, icon: str = ":material/check_circle:") -> None:
     shows it at the start of the next run.
     """
     st.session_state[FLASH] = (message, icon)
+
+
+# Streamlit's own English hints ("Press Enter to apply") overlap Dutch fields; buttons and pills get thumb size.
+PAGE_STYLE = (
+    "<style>"
+    "[data-testid='InputInstructions']{display:none}"
+    # A tap on the map makes the form appear below it; the browser's scroll anchoring then scrolled the map
+    # off the screen (a stale anchor from the last save). Without it the page stays where the thumb left it.
+    "[data-testid='stMain']{overflow-anchor:none}"
+    ".stButton button,.stDownloadButton button,.stFormSubmitButton button,"
+    "[data-testid^='stBaseButton-pills']{min-height:44px}"
+    "</style>"
+)
+
+
+def page_style() -> None:
+    """The app's few style rules, once per run (a style-only ``st.html`` takes no room on the page)."""
+    st.html(PAGE_STYLE)
 
 
 def show_flash() -> None:
@@ -455,6 +503,26 @@ def wijk_connections(ctx: PageContext) -> tuple[list[Asset], pd.DataFrame, dict[
 
     links = Register(ctx.store).data_version()
     return _wijk_connections(ctx.wijk.slug, ctx.store.data_version(), links, settings().database_url, ctx.user)
+
+
+def still_there(ctx: PageContext, asset_id: str, last_confirmed: Any, *, key: str, label: str | None = None) -> None:
+    """When the asset was last seen still there, and for a builder a "nog actief" button that says so for today.
+
+    ``label`` (the asset's name) starts the line where several assets are listed.
+    """
+    day = date.fromisoformat(str(last_confirmed)[:10]) if last_confirmed else None
+    stale = day is None or day < (active_since(True) or date.min)
+    text = tr("confirm.last", date=format_date(day, ctx.lang)) if day else tr("confirm.never")
+    col_text, col_button = st.columns([2, 1], vertical_alignment="center")
+    lead = f"**{plain(label)}** · " if label else (f"**{tr('confirm.stale')}** " if stale else "")
+    col_text.markdown(lead + text)
+    if not ctx.user.can(Permission.EDIT_ASSETS):
+        return
+    if col_button.button(tr("confirm.button"), key=f"{key}_confirm_{asset_id}", icon=":material/task_alt:"):
+        with guard():
+            assets.confirm_asset(ctx.store, asset_id, user=ctx.user)
+        flash(tr("confirm.done"))
+        st.rerun()
 
 
 def connection_panel(
@@ -647,3 +715,167 @@ def plain(text: str) -> str:
     specials = "\\`*_{}[]()#+-.!|<>~$&"
     unlinked = _AUTOLINK_STARTS.sub(WORD_JOINER, text)
     return "".join(f"\\{c}" if c in specials else c for c in unlinked)
+
+
+# ------------------------------------------------------------------ the add form's parts
+def consent_values(ctx: PageContext, *, given: bool) -> dict[str, Any]:
+    """A resident's consent as the form records it: the tick, and the rest from configuration and the account."""
+    config = settings()
+    return {
+        "consent_given": given,
+        "consent_date": local_time(utcnow()).date(),
+        "consent_recorded_by": ctx.user.username,
+        "consent_purpose": config.consent_purpose,
+        "consent_text_version": config.consent_text_version,
+    }
+
+
+def consent_box(ctx: PageContext, *, key: str, label: str = "add.consent_given") -> bool:
+    """What the resident consents to (purpose, text version, who records it, today) and an unticked box.
+
+    Consent is given, never assumed: nothing here states it until the builder ticks the box.
+    """
+    values = consent_values(ctx, given=False)
+    st.markdown(f"**{tr('field.consent')}**")
+    st.caption(
+        tr(
+            "add.consent_terms",
+            purpose=plain(values["consent_purpose"]),
+            version=plain(values["consent_text_version"]),
+            by=plain(ctx.user.username),
+            date=format_date(values["consent_date"], ctx.lang),
+        )
+    )
+    return st.checkbox(tr(label), key=key)
+
+
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "gif"]
+
+
+def photo_inputs(ctx: PageContext, *, key: str) -> None:
+    """Photos from the phone's camera or gallery, and whether people can be recognised on them (then consent).
+
+    The uploader's key changes after every save (``add_saved_round``), so the next asset starts without photos.
+    """
+    from abcd.photos.images import MAX_PHOTO_BYTES
+
+    st.file_uploader(
+        tr("photo.pick"),
+        type=PHOTO_TYPES,
+        accept_multiple_files=True,
+        key=photo_key(key),
+        help=tr("photo.pick_help", mb=MAX_PHOTO_BYTES // (1024 * 1024)),
+    )
+    people_key = f"{key}_people_{_round()}"
+    if st.session_state.get(photo_key(key)) and st.checkbox(
+        tr("photo.people"), key=people_key, help=tr("photo.people_help")
+    ):
+        consent_box(ctx, key=f"{key}_consent_{_round()}", label="photo.consent_given")
+
+
+def _round() -> int:
+    return int(st.session_state.get("add_saved_round", 0))
+
+
+def photo_key(key: str) -> str:
+    return f"{key}_{_round()}"
+
+
+def photo_uploads(key: str) -> list[Any]:
+    """The files in the photo uploader ``key`` (see :func:`photo_inputs`)."""
+    return list(st.session_state.get(photo_key(key)) or [])
+
+
+def check_photos(files: list[Any], *, ctx: PageContext, key: str) -> list[tuple[Any, Any]]:
+    """Every uploaded photo re-encoded and checked before anything is stored, with its consent if it shows people.
+
+    Returns ``(prepared photo, consent or None)`` pairs; a bad photo raises, naming the file.
+    """
+    from abcd.model import validate_consent
+    from abcd.photos.images import prepare_photo
+
+    people = bool(st.session_state.get(f"{key}_people_{_round()}"))
+    consent = None
+    if files and people:
+        if not st.session_state.get(f"{key}_consent_{_round()}"):
+            raise AbcdError("error.photo_needs_consent")
+        consent = validate_consent(consent_values(ctx, given=True))
+    checked = []
+    for upload in files:
+        try:
+            checked.append((prepare_photo(upload.getvalue()), consent))
+        except AbcdError as exc:
+            raise AbcdError("photo.bad_file", name=upload.name, message=exc) from exc
+    return checked
+
+
+def attach_checked_photos(ctx: PageContext, asset_id: str, checked: list[tuple[Any, Any]]) -> int:
+    """Attach the photos :func:`check_photos` prepared to the asset just saved; the number attached."""
+    from abcd.photos.register import add_photo
+
+    for prepared, consent in checked:
+        add_photo(
+            ctx.store, asset_id, prepared, by=ctx.user.username, shows_people=consent is not None, consent=consent
+        )
+    return len(checked)
+
+
+PHOTO_ERRORS = frozenset(
+    {
+        "photo.bad_file",
+        "error.photo_needs_consent",
+        "error.photo_unreadable",
+        "error.photo_too_many_pixels",
+        "error.too_many_photos",
+    }
+)
+
+
+def error_field(exc: AbcdError) -> str | None:
+    """Which part of the add form an error is about, so its message shows there (``None``: by the save button)."""
+    if exc.key == "add.choose_category":
+        return "category"
+    if exc.key in PHOTO_ERRORS:
+        return "photos"
+    if "consent" in exc.key or str(exc.params.get("field", "")).startswith("field.consent"):
+        return "consent"
+    if exc.params.get("field") == "field.name":
+        return "name"
+    return None
+
+
+def duplicate_question(ctx: PageContext, suspects: Any) -> None:
+    """Ask "is this the same as …?": the live assets a save may duplicate and how far, before anything is stored."""
+    st.warning(tr("add.duplicate_question", n=len(suspects)), icon=":material/content_copy:")
+    lines = [tr("add.duplicate_line", name=plain(s.other_name), distance=s.distance_m) for s in suspects]
+    st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def photo_strip(ctx: PageContext, asset_id: str, *, key: str) -> None:
+    """The asset's photos this user may see (a resident's only to who may see residents), and for an editor
+    a way to add more: camera or gallery, re-encoded without the phone's data like every photo."""
+    from abcd.photos.register import attach_photo, visible_photos
+
+    asset = ctx.store.get(asset_id)
+    photos = visible_photos(ctx.store, [asset], user=ctx.user).get(asset.id, [])
+    if photos:
+        st.image([p.thumbnail for p in photos], width=150)
+    if not ctx.user.can(Permission.EDIT_ASSETS) or asset.is_deleted:
+        return
+    with st.expander(tr("photo.add_title"), icon=":material/add_a_photo:"):
+        upload = st.file_uploader(tr("photo.pick"), type=PHOTO_TYPES, key=f"{key}_photo_{asset.id}_{_round()}")
+        people = st.checkbox(tr("photo.people"), key=f"{key}_photo_people_{asset.id}", help=tr("photo.people_help"))
+        consent = (
+            consent_box(ctx, key=f"{key}_photo_consent_{asset.id}", label="photo.consent_given") if people else False
+        )
+        if upload is not None and st.button(tr("photo.add"), key=f"{key}_photo_add_{asset.id}", type="primary"):
+            from abcd.model import validate_consent
+
+            with guard():
+                if people and not consent:
+                    raise AbcdError("error.photo_needs_consent")
+                given = validate_consent(consent_values(ctx, given=True)) if people else None
+                attach_photo(ctx.store, asset.id, upload.getvalue(), user=ctx.user, shows_people=people, consent=given)
+            st.session_state["add_saved_round"] = _round() + 1  # an empty uploader next time
+            flash(tr("photo.added"))
+            st.rerun()

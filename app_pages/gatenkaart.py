@@ -11,7 +11,10 @@ from abcd.effort.saved import latest_plan, save_plan
 from abcd.gaps.files import GapRun, gaps_bytes
 from abcd.i18n import t
 from abcd.i18n.formats import format_date, format_number
+from abcd.maps.walks import add_walked_legend, walked_layers
 from abcd.permissions import Permission
+from abcd.walks import register as walk_register
+from abcd.walks.streets import last_walked_by_label, with_last_walked
 
 ctx = ui.context()
 tr = ui.tr
@@ -38,14 +41,20 @@ theme = col_theme.selectbox(
     key="gaps_theme",
     help=tr("gaps.theme_help"),
 )
+active_only = st.toggle(
+    tr("gaps.active_only", months=ui.settings().stale_months),
+    value=True,
+    key="gaps_active",
+    help=tr("gaps.active_help"),
+)
 
 streets = ui.streets(ctx)
 if streets.empty:
     st.info(tr("gaps.no_streets", slug=ctx.wijk.slug))
     st.stop()
-coverage = ui.coverage(ctx, distance_m=float(distance), mode=mode, theme=theme)
+coverage = ui.coverage(ctx, distance_m=float(distance), mode=mode, theme=theme, active_only=active_only)
 figures = gaps.wijk_figures(coverage)
-initiatives = ui.initiatives(ctx, theme=theme)  # the same ones the coverage counted
+initiatives = ui.initiatives(ctx, theme=theme, active_only=active_only)  # the ones the coverage counted
 
 cols = st.columns(4)
 cols[0].metric(tr("gaps.share"), f"{figures.share_length_needs_support:.0%}")
@@ -53,12 +62,23 @@ cols[1].metric(tr("gaps.segments"), f"{figures.segments_needs_support} / {figure
 cols[2].metric(tr("gaps.mean"), format_number(figures.mean_initiatives_per_segment, ctx.lang, digits=1))
 cols[3].metric(tr("gaps.initiatives"), len(initiatives))
 
-the_map = maps.add_gap_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
-layers = maps.coverage_layers(coverage, lang=ctx.lang) + maps.asset_layers(initiatives, lang=ctx.lang)
+# When builders last walked each street (abcd.walks): per-street days only, never whose walk.
+walked_on = walk_register.last_walked(ctx.store, ctx.wijk.slug)
+walked = with_last_walked(coverage, walked_on)
+by_walks = st.toggle(tr("walks.colour"), key="gaps_by_walks", help=tr("walks.colour_help"))
+if by_walks:
+    the_map = add_walked_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
+    street_layers = walked_layers(walked, today=walk_register.today_in_amsterdam(), lang=ctx.lang)
+else:
+    the_map = maps.add_gap_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
+    street_layers = maps.coverage_layers(coverage, lang=ctx.lang)
+layers = street_layers + maps.asset_layers(initiatives, lang=ctx.lang)
 ui.show_map(the_map, key="gaps_map", layers=layers, height=520)
 
 st.subheader(tr("gaps.streets"))
 summary = gaps.street_summary(coverage, unnamed=tr("gaps.unnamed_road"))
+walked_by_street = last_walked_by_label(coverage, walked_on, unnamed=tr("gaps.unnamed_road"))
+summary["last_walked"] = [walked_by_street.get(street) for street in summary["street"]]
 metres = ["length_m", "length_needs_support_m", "nearest_initiative_m"]
 st.dataframe(
     # Metres written the reader's way (1.250 / 1,250); the numbers stay, so the columns sort by value.
@@ -70,11 +90,26 @@ st.dataframe(
         "share_needs_support": st.column_config.ProgressColumn(
             tr("gaps.col.share_needs_support"), min_value=0.0, max_value=1.0, format="percent"
         ),
+        "last_walked": st.column_config.DateColumn(tr("gaps.col.last_walked"), format="iso8601"),
     },
 )
 name = f"gatenkaart-{ctx.wijk.slug}-{theme or 'alle'}-{mode}-{distance}m"
 run = GapRun.of(coverage, wijk=ctx.wijk.name, theme=theme)  # wijk, theme, mode, distance and date go in the files
-ui.result_downloads(name, lambda suffix: gaps_bytes(coverage, suffix, run=run, lang=ctx.lang), key="gaps")
+ui.result_downloads(name, lambda suffix: gaps_bytes(walked, suffix, run=run, lang=ctx.lang), key="gaps")
+
+st.subheader(tr("walks.not_walked_title"))
+months = st.number_input(tr("walks.not_walked_months"), 1, 120, 6, step=1, key="gaps_not_walked_months")
+not_walked = walk_register.streets_by_last_walked(ctx.store, ctx.wijk.slug, not_since_months=int(months))
+st.caption(tr("walks.not_walked_count", n=len(not_walked), months=int(months)))
+with st.expander(tr("walks.streets_title"), icon=":material/directions_walk:"):
+    st.table(  # a plain table: the gap table above and the effort plan's below stay the page's data frames
+        {
+            tr("walks.col.street"): not_walked["street"].tolist(),
+            tr("walks.col.last_walked"): [
+                format_date(d, ctx.lang) if d else tr("walks.never") for d in not_walked["last_walked"]
+            ],
+        }
+    )
 
 # ---------------------------------------------------------------------------
 # The effort plan (officers and coordinators): from the average, more where residents have no initiative.

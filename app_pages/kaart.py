@@ -7,9 +7,11 @@ import streamlit as st
 from abcd import assets, maps, themes, ui
 from abcd.filters import filter_assets
 from abcd.model import Category, Source
+from abcd.permissions import Permission
 from abcd.tables import source_label
 
 SELECTED = "kaart_selected"  # the asset last tapped on the map
+MOVING = "kaart_moving"  # (id, version, name) of the asset whose new spot the next tap gives
 
 ctx = ui.context()
 tr = ui.tr
@@ -38,11 +40,29 @@ shown = filter_assets(frame, text=text, categories=chosen)
 
 seen, ties, residents = ui.wijk_connections(ctx)
 the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang, examples=examples > 0)
-layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.asset_layers(shown, lang=ctx.lang)
+stale_before = ui.active_since(True)
+layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.asset_layers(
+    shown, lang=ctx.lang, stale_before=stale_before
+)
+moving = st.session_state.get(MOVING)
+if moving:
+    col_text, col_cancel = st.columns([3, 1], vertical_alignment="center")
+    col_text.info(tr("map.move_hint", name=ui.plain(moving[2])), icon=":material/open_with:")
+    if col_cancel.button(tr("add.cancel"), key="kaart_move_cancel"):
+        st.session_state.pop(MOVING, None)
+        st.rerun()
 ui.show_map(the_map, key="kaart_map", layers=layers)
 click = ui.new_map_click("kaart_map")
 if click is not None and click.asset_id is not None:
     st.session_state[SELECTED] = click.asset_id
+elif click is not None and click.point is not None and moving:
+    st.session_state.pop(MOVING, None)
+    with ui.guard():
+        lon, lat = click.point
+        changes = {"lon": lon, "lat": lat}
+        assets.edit_asset(ctx.store, ui.catalogue(), moving[0], changes, expected_version=moving[1], user=ctx.user)
+    ui.flash(tr("map.moved", name=ui.plain(moving[2])), icon=":material/open_with:")
+    st.rerun()
 
 if frame.empty:
     st.info(tr("map.empty", wijk=ui.plain(ctx.wijk.name)))
@@ -73,6 +93,13 @@ else:
         if category is Category.MEETING_PLACE and row["meeting_place_role"]:
             st.caption(f"{tr('field.meeting_place_role')}: {tr('role.' + row['meeting_place_role'])}")
         st.caption(f"{tr('map.source')}: {source_label(Source(row['source']), ctx.lang)}")
+        ui.photo_strip(ctx, str(row["id"]), key="kaart")
+        ui.still_there(ctx, str(row["id"]), row.get("last_confirmed"), key="kaart")
+        if ctx.user.can(Permission.EDIT_ASSETS) and st.button(
+            tr("map.move"), key=f"kaart_move_{row['id']}", icon=":material/open_with:"
+        ):
+            st.session_state[MOVING] = (str(row["id"]), int(row["version"]), str(row["name"]))
+            st.rerun()
         ui.connection_panel(ctx, str(row["id"]), seen, ties, residents, key="kaart")
 
 # People are never points on a map: they are counted per buurt, small numbers as "<5".

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from abcd import ui
@@ -14,14 +16,18 @@ from abcd.assets import (
     restore_asset,
     visible_assets,
 )
+from abcd.duplicates import RADIUS_M, Duplicates, DuplicatesFound, suspects_table
 from abcd.errors import AbcdError
 from abcd.exchange import import_upload
 from abcd.filters import filter_assets
+from abcd.freshness import to_check
 from abcd.i18n.formats import format_integer
 from abcd.io import MAX_FILE_BYTES, MAX_ROWS
 from abcd.model import NAME_MAX, Category, MeetingPlaceRole
 from abcd.permissions import Permission
 from abcd.tables import asset_table, history_table
+
+LIST_TO_CHECK = 50  # rows with a button each; the rest are counted
 
 ctx = ui.context()
 tr = ui.tr
@@ -59,6 +65,16 @@ st.dataframe(
 )
 st.caption(tr("list.count", shown=len(frame), total=len(items)))
 
+# "Nog nakijken": what nobody confirmed lately (abcd.freshness); a builder who saw it taps "Nog actief".
+stale = [] if show_deleted else to_check(items, ui.active_since(True) or date.min)
+if stale:
+    with st.expander(tr("list.to_check", n=len(stale)), icon=":material/event_busy:"):
+        st.caption(tr("list.to_check_help", months=ui.settings().stale_months))
+        for item in stale[:LIST_TO_CHECK]:
+            ui.still_there(ctx, item.id, item.last_confirmed, key="lijst_check", label=item.name)
+        if len(stale) > LIST_TO_CHECK:
+            st.caption(tr("list.to_check_more", n=len(stale) - LIST_TO_CHECK))
+
 undo = st.session_state.get("list_undo")
 undo_label = tr("list.undo", name=ui.plain(undo["name"])) if undo else ""
 if undo and can_edit and not show_deleted and st.button(undo_label, key="list_undo_button", icon=":material/undo:"):
@@ -80,7 +96,33 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
             key=f"list_import_file_{st.session_state.get('list_import_round', 0)}",  # a new key empties it
         )
         overwrite = st.checkbox(tr("list.import_overwrite"), key="list_import_overwrite")
-        if st.button(tr("list.import_button"), key="list_import_button", disabled=upload is None) and upload:
+        # Suspected duplicates wait for a choice about the file they were found in; another file forgets them.
+        asked = st.session_state.get("list_import_asked")  # {"file", "rows", "suspects"}
+        if asked is not None and (upload is None or asked["file"] != upload.file_id):
+            st.session_state.pop("list_import_asked", None)
+            asked = None
+        choice: Duplicates | None = None
+        if st.button(tr("list.import_button"), key="list_import_button", disabled=upload is None):
+            choice = "ask"
+        if asked is not None:
+            st.warning(tr("list.duplicates_found", n=asked["rows"], radius=RADIUS_M), icon=":material/content_copy:")
+            st.dataframe(
+                suspects_table(asked["suspects"], ctx.lang),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "row": tr("list.duplicates_row"),
+                    "name": tr("list.duplicates_name"),
+                    "existing": tr("list.duplicates_existing"),
+                    "distance_m": tr("list.duplicates_distance"),
+                },
+            )
+            col_skip, col_keep = st.columns(2)
+            if col_skip.button(tr("list.duplicates_skip"), key="list_import_skip", type="primary", width="stretch"):
+                choice = "skip"
+            if col_keep.button(tr("list.duplicates_keep"), key="list_import_keep", width="stretch"):
+                choice = "keep"
+        if choice is not None and upload is not None:
             try:
                 result = import_upload(
                     ctx.store,
@@ -92,13 +134,24 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
                     user=ctx.user,
                     overwrite=overwrite,
                     lang=ctx.lang,
+                    duplicates=choice,
                 )
+            except DuplicatesFound as exc:  # nothing was stored: show the pairs and ask
+                st.session_state["list_import_asked"] = {
+                    "file": upload.file_id,
+                    "rows": exc.rows,
+                    "suspects": exc.suspects,
+                }
+                st.rerun()
             except AbcdError as exc:  # nothing was stored; the message names the row and the reason
+                st.session_state.pop("list_import_asked", None)
                 st.error(ui.plain(AbcdError("error.nothing_imported", message=exc).message(ctx.lang)))
             else:
-                st.session_state["list_import_done"] = tr(
-                    "list.import_done", n=result.created, updated=result.updated, unchanged=result.unchanged
-                )
+                done = tr("list.import_done", n=result.created, updated=result.updated, unchanged=result.unchanged)
+                if result.skipped:
+                    done += " " + tr("duplicates.skipped", n=result.skipped)
+                st.session_state["list_import_done"] = done
+                st.session_state.pop("list_import_asked", None)
                 st.session_state["list_import_round"] = st.session_state.get("list_import_round", 0) + 1
                 st.rerun()
 
@@ -211,6 +264,9 @@ else:
         st.session_state["list_undo"] = {"id": asset.id, "name": asset.name}
         st.rerun()
 
+if not asset.is_deleted:
+    ui.photo_strip(ctx, asset.id, key="lijst")
+    ui.still_there(ctx, asset.id, asset.last_confirmed, key="lijst")
 if not asset.is_deleted:  # its connections, and for builders "Verbonden met …"
     ui.connection_panel(ctx, asset.id, seen, ties, residents, key="lijst")
 

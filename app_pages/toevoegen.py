@@ -1,20 +1,43 @@
-"""Toevoegen: tap the map (or use GPS), pick a category, name it, save — in seconds on a phone."""
+"""Toevoegen: tap the map (or use GPS), pick a category, name it, save — in seconds on a phone, asset after asset.
+
+The map is drawn once per tap; everything below it is a fragment, so choosing
+a category, typing and the messages of a save rerun only the form: the page
+does not jump and nothing typed is lost. Every field has a key, and a save
+clears exactly those keys, so the next asset starts empty and complete.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
 from abcd import maps, ui
-from abcd.assets import add_asset
+from abcd.assets import add_asset, may_add_at
+from abcd.duplicates import DuplicatesFound
 from abcd.errors import AbcdError, OutsideWijkError
-from abcd.i18n.formats import format_date, local_time
 from abcd.model import NAME_MAX, Category, MeetingPlaceRole
 from abcd.permissions import Permission
 
 POINT = "add_point"  # (lon, lat) chosen for the new asset
 PENDING = "add_pending"  # raw values waiting for "save in the wijk it lies in"
+PROBLEM = "add_problem"  # the last save's message: (field or None, text)
+SUSPECTS = "add_suspects"  # the live assets the save may duplicate, waiting for "toch opslaan"
+REDRAW = "add_redraw"  # a callback asks for the whole page (the map) to be drawn again
+FIELDS = (
+    "add_category",
+    "add_name",
+    "add_description",
+    "add_resident_led",
+    "add_themes",
+    "add_role",
+    "add_linked",
+    "add_consent",
+    "add_under_16",
+    "add_parent_consent",
+    "add_contact",
+)  # the photo widgets' keys carry the save round instead (ui.photo_inputs): an uploader cannot be reset
 
 ctx = ui.context()
 tr = ui.tr
@@ -22,128 +45,209 @@ st.header(tr("add.title", wijk=ui.plain(ctx.wijk.name)))
 ui.require_page(ctx, Permission.EDIT_ASSETS)
 st.caption(tr("add.help"))
 
+
+def _forget(*keys: str) -> None:
+    for key in keys:
+        st.session_state.pop(key, None)
+
+
 frame = ui.map_frame(ctx)
 point = st.session_state.get(POINT)
 layers = maps.asset_layers(frame, lang=ctx.lang, interactive=False)  # taps go to the map, not the pins
 if point is not None:
     layers.append(maps.marker_layer(point[0], point[1], label=tr("map.new_point")))
 the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang)
-ui.show_map(the_map, key="add_map", layers=layers, height=420)
+ui.show_map(the_map, key="add_map", layers=layers, height=380)
 
 click = ui.new_map_click("add_map")  # GPS arrives as a click too
 if click is not None and click.point is not None:
     st.session_state[POINT] = click.point
-    st.session_state.pop(PENDING, None)
+    _forget(PENDING, PROBLEM, SUSPECTS)  # what was typed stays: a second tap only moves the point
     st.rerun()  # draw the marker in this same interaction
 
-if point is None:
-    st.info(tr("add.tap_first"), icon=":material/touch_app:")
-    st.stop()
 
-lon, lat = point
-col_point, col_clear = st.columns([3, 1])
-col_point.caption(tr("add.point", lat=lat, lon=lon))
-if col_clear.button(tr("add.clear_point"), key="add_clear"):
-    st.session_state.pop(POINT, None)
-    st.session_state.pop(PENDING, None)
-    st.rerun()
-
-codes = [c.value for c in Category if c is not Category.PERSON or ctx.user.can(Permission.VIEW_PEOPLE, ctx.wijk.slug)]
-category = st.pills(
-    tr("field.category"),
-    options=codes,
-    format_func=lambda code: f"{maps.CATEGORY_STYLE[code].glyph} {Category(code).label(ctx.lang)}",
-    help="\n".join(f"- **{Category(code).label(ctx.lang)}**: {tr(f'category_help.{code}')}" for code in codes),
-    key="add_category",
-)
-if not category:
-    st.info(tr("add.choose_category"))
-    st.stop()
-
-with st.form("add_form", border=False):
-    name = st.text_input(tr("field.name"), max_chars=NAME_MAX, placeholder=tr("add.name_hint"))
-    description = st.text_area(tr("field.description"), placeholder=tr("add.description_hint"), height=80)
-    extra: dict[str, object] = {}
-    if category == Category.INITIATIVE:
-        extra["resident_led"] = st.checkbox(tr("field.resident_led"), value=True)
-        extra["themes"] = ui.theme_picker(ctx)
-    if category == Category.PERSON:
-        st.caption(tr("add.person_privacy"))
-        linkable = frame[frame["category"] != Category.PERSON.value]
-        extra["linked_asset_id"] = st.selectbox(
-            tr("field.linked_asset_id"),
-            options=[None, *linkable["id"]],
-            format_func=lambda i: tr("add.buurt_only") if i is None else str(linkable.set_index("id").at[i, "name"]),
-        )
-        # Consent is given, never assumed: nothing here states it until the builder ticks the box.
-        config = ui.settings()
-        today = local_time(datetime.now(UTC)).date()
-        st.markdown(f"**{tr('field.consent')}**")
-        st.caption(
-            tr(
-                "add.consent_terms",
-                purpose=ui.plain(config.consent_purpose),
-                version=ui.plain(config.consent_text_version),
-                by=ui.plain(ctx.user.username),
-                date=format_date(today, ctx.lang),
-            )
-        )
-        extra["consent_given"] = st.checkbox(tr("add.consent_given"), value=False, key="add_consent")
-        extra["consent_date"] = today
-        extra["consent_recorded_by"] = ctx.user.username
-        extra["consent_purpose"] = config.consent_purpose
-        extra["consent_text_version"] = config.consent_text_version
-        extra["under_16"] = st.checkbox(tr("field.under_16"))
-        extra["parent_consent"] = st.checkbox(tr("field.parent_consent"))
-        extra["contact"] = st.text_input(tr("field.contact"), max_chars=300)
-    if category == Category.MEETING_PLACE:
-        roles = [r.value for r in MeetingPlaceRole]
-        extra["meeting_place_role"] = st.radio(
-            tr("field.meeting_place_role"),
-            roles,
-            index=roles.index(MeetingPlaceRole.RESIDENT.value),
-            format_func=lambda code: tr(f"role.{code}"),
-        )
-    submitted = st.form_submit_button(tr("add.save"), type="primary", width="stretch")
-
-
-def _save(raw: dict[str, object]) -> None:
-    try:
-        asset = add_asset(ctx.store, ui.catalogue(), raw, wijken_dir=ui.settings().wijken_dir, user=ctx.user)
-    except OutsideWijkError as exc:
-        st.session_state[PENDING] = {"raw": raw, "message": exc, "actual": exc.params.get("actual_slug")}
-        return
-    except AbcdError as exc:
-        st.error(ui.plain(exc.message(ctx.lang)))  # the form keeps what was typed
-        return
-    st.session_state.pop(POINT, None)
-    st.session_state.pop(PENDING, None)
-    key = "add.saved_pending" if asset.is_pending else "add.saved"
-    ui.flash(tr(key, name=ui.plain(asset.name)), icon=":material/check_circle:")
-    st.rerun()
-
-
-if submitted:
-    raw = {
-        "name": name,
+def _raw(lon: float, lat: float) -> dict[str, Any]:
+    """The form's values as ``add_asset`` takes them."""
+    state = st.session_state
+    category = state.get("add_category")
+    raw: dict[str, Any] = {
+        "name": state.get("add_name", ""),
         "category": category,
-        "description": description,
+        "description": state.get("add_description", ""),
         "lon": lon,
         "lat": lat,
         "wijk": ctx.wijk.slug,
-        **extra,
     }
-    _save(raw)
+    if category == Category.INITIATIVE:
+        raw["resident_led"] = state.get("add_resident_led", True)
+        raw["themes"] = ",".join(state.get("add_themes") or [])
+    if category == Category.MEETING_PLACE:
+        raw["meeting_place_role"] = state.get("add_role", MeetingPlaceRole.RESIDENT.value)
+    if category == Category.PERSON:
+        raw.update(ui.consent_values(ctx, given=bool(state.get("add_consent"))))
+        raw["linked_asset_id"] = state.get("add_linked")
+        raw["under_16"] = bool(state.get("add_under_16"))
+        raw["parent_consent"] = bool(state.get("add_parent_consent"))
+        raw["contact"] = state.get("add_contact", "")
+    return raw
 
-pending = st.session_state.get(PENDING)
-if pending:
-    st.warning(ui.plain(pending["message"].message(ctx.lang)), icon=":material/wrong_location:")
-    col_move, col_cancel = st.columns(2)
-    actual = pending["actual"]
-    if actual and col_move.button(
-        tr("add.save_elsewhere", wijk=ui.plain(ui.catalogue()[actual].name)), type="primary", key="add_move"
-    ):
-        _save({**pending["raw"], "wijk": actual})
-    if col_cancel.button(tr("add.cancel"), key="add_cancel"):
-        st.session_state.pop(PENDING, None)
-        st.rerun()
+
+def _save(raw: Mapping[str, Any], *, allow_duplicates: bool = False) -> None:
+    """Store the asset and its photos; on a problem keep everything typed and say what is wrong, where.
+
+    A button's callback: it runs before the form is drawn again, so the form
+    shows its message in the same run, next to the field it is about.
+    """
+    _forget(PROBLEM, SUSPECTS, PENDING)
+    photos = ui.photo_uploads("add_photos")
+    try:
+        if not raw.get("category"):
+            raise AbcdError("add.choose_category")
+        checked = ui.check_photos(photos, ctx=ctx, key="add_photos")
+        asset = add_asset(
+            ctx.store,
+            ui.catalogue(),
+            raw,
+            wijken_dir=ui.settings().wijken_dir,
+            user=ctx.user,
+            allow_duplicates=allow_duplicates,
+        )
+    except OutsideWijkError as exc:
+        st.session_state[PENDING] = {"raw": dict(raw), "message": exc, "actual": exc.params.get("actual_slug")}
+        return
+    except DuplicatesFound as exc:
+        st.session_state[SUSPECTS] = exc.suspects
+        return
+    except AbcdError as exc:
+        st.session_state[PROBLEM] = (ui.error_field(exc), exc.message(ctx.lang))
+        return
+    saved_photos = ui.attach_checked_photos(ctx, asset.id, checked)
+    _forget(POINT, PENDING, PROBLEM, SUSPECTS, *FIELDS)
+    key = "add.saved_pending" if asset.is_pending else "add.saved"
+    message = tr(key, name=ui.plain(asset.name))
+    if saved_photos:
+        message += " " + tr("add.saved_photos", n=saved_photos)
+    ui.flash(message, icon=":material/check_circle:")
+    st.session_state["add_saved_round"] = st.session_state.get("add_saved_round", 0) + 1
+    st.session_state[REDRAW] = True  # the whole page: the new pin on the map, an empty form for the next asset
+    st.session_state["add_scroll_top"] = True
+
+
+def _drop(question: str) -> None:
+    """Answer "no" to a question (a duplicate, another wijk): the form stays as typed, drawn afresh.
+
+    The whole page reruns: after a fragment-only rerun here, Streamlit lost the next tap on a category.
+    """
+    _forget(question)
+    st.session_state[REDRAW] = True
+
+
+def _clear_point() -> None:
+    _forget(POINT, PENDING, PROBLEM, SUSPECTS)
+    st.session_state[REDRAW] = True
+
+
+def _save_form() -> None:
+    point = st.session_state.get(POINT)
+    if point is not None:
+        _save(_raw(*point))
+
+
+def _problem(field: str | None) -> None:
+    """The last save's message, shown next to ``field`` (``None``: next to the save button)."""
+    problem = st.session_state.get(PROBLEM)
+    if problem and problem[0] == field:
+        st.error(ui.plain(problem[1]), icon=":material/error:")
+
+
+@st.fragment
+def add_panel(lon: float, lat: float) -> None:
+    """The form under the map: category, name, what the category needs, photos, save."""
+    if st.session_state.pop(REDRAW, False):
+        st.rerun()  # a save or "wis punt" changed the map
+    col_point, col_clear = st.columns([3, 1], vertical_alignment="center")
+    col_point.caption(tr("add.point", lat=lat, lon=lon))
+    col_clear.button(tr("add.clear_point"), key="add_clear", on_click=_clear_point)
+    if not may_add_at(ctx.store, ui.catalogue(), ctx.user, lon, lat):
+        st.warning(tr("add.not_yours"), icon=":material/block:")
+        return
+
+    people = ctx.user.can(Permission.VIEW_PEOPLE, ctx.wijk.slug)
+    codes = [c.value for c in Category if c is not Category.PERSON or people]
+    category = st.pills(
+        tr("field.category"),
+        options=codes,
+        format_func=lambda code: f"{maps.CATEGORY_STYLE[code].glyph} {Category(code).label(ctx.lang)}",
+        help="\n".join(f"- **{Category(code).label(ctx.lang)}**: {tr(f'category_help.{code}')}" for code in codes),
+        key="add_category",
+    )
+    _problem("category")
+    st.text_input(tr("field.name"), max_chars=NAME_MAX, placeholder=tr("add.name_hint"), key="add_name")
+    _problem("name")
+    st.text_area(tr("field.description"), placeholder=tr("add.description_hint"), height=80, key="add_description")
+    if category == Category.INITIATIVE:
+        st.session_state.setdefault("add_resident_led", True)
+        st.checkbox(tr("field.resident_led"), key="add_resident_led")
+        ui.theme_picker(ctx, key="add_themes")
+    if category == Category.MEETING_PLACE:
+        roles = [r.value for r in MeetingPlaceRole]
+        st.session_state.setdefault("add_role", MeetingPlaceRole.RESIDENT.value)
+        st.radio(tr("field.meeting_place_role"), roles, format_func=lambda code: tr(f"role.{code}"), key="add_role")
+    if category == Category.PERSON:
+        st.caption(tr("add.person_privacy"))
+        linkable = frame[frame["category"] != Category.PERSON.value].set_index("id")["name"]
+        st.selectbox(
+            tr("field.linked_asset_id"),
+            options=[None, *linkable.index],
+            format_func=lambda i: tr("add.buurt_only") if i is None else str(linkable.at[i]),
+            key="add_linked",
+        )
+        ui.consent_box(ctx, key="add_consent")
+        _problem("consent")
+        st.checkbox(tr("field.under_16"), key="add_under_16")
+        st.checkbox(tr("field.parent_consent"), key="add_parent_consent")
+        st.text_input(tr("field.contact"), max_chars=300, key="add_contact")
+    ui.photo_inputs(ctx, key="add_photos")
+    _problem("photos")
+
+    raw = _raw(lon, lat)
+    suspects = st.session_state.get(SUSPECTS)
+    if suspects:
+        ui.duplicate_question(ctx, suspects)
+        col_keep, col_drop = st.columns(2)
+        col_keep.button(
+            tr("add.save_anyway"),
+            type="primary",
+            key="add_keep",
+            width="stretch",
+            on_click=_save,
+            args=(raw,),
+            kwargs={"allow_duplicates": True},
+        )
+        col_drop.button(tr("add.cancel"), key="add_drop", width="stretch", on_click=_drop, args=(SUSPECTS,))
+        return
+
+    pending = st.session_state.get(PENDING)
+    if pending:
+        actual = pending["actual"]
+        elsewhere = actual and may_add_at(ctx.store, ui.catalogue(), ctx.user, lon, lat)
+        st.warning(ui.plain(pending["message"].message(ctx.lang)), icon=":material/wrong_location:")
+        col_move, col_cancel = st.columns(2)
+        if elsewhere:
+            label = tr("add.save_elsewhere", wijk=ui.plain(ui.catalogue()[actual].name))
+            col_move.button(label, type="primary", key="add_move", on_click=_save, args=({**raw, "wijk": actual},))
+        col_cancel.button(tr("add.cancel"), key="add_cancel", on_click=_drop, args=(PENDING,))
+        return
+
+    _problem(None)
+    st.button(
+        tr("add.save"), type="primary", width="stretch", key="add_save", icon=":material/save:", on_click=_save_form
+    )
+
+
+if point is None:
+    st.info(tr("add.tap_first"), icon=":material/touch_app:")
+else:
+    add_panel(*point)
+if st.session_state.pop("add_scroll_top", False):
+    ui.scroll_to_top(st.session_state.get("add_saved_round", 0))

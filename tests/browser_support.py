@@ -274,7 +274,7 @@ def add_asset_on_page(page: Page, *, lon: float, lat: float, category: str, name
     pill = page.locator(".st-key-add_category").get_by_role("radio", name=category)
     _press(pill, touch=touch)
     expect(pill).to_have_attribute("aria-checked", "true")
-    form = page.get_by_test_id("stMain").get_by_test_id("stForm")
+    form = page.get_by_test_id("stMain")
     form.get_by_role("textbox", name="naam", exact=True).fill(name)
     page.evaluate(_WATCH_TOASTS)
     _press(form.get_by_role("button", name="Opslaan"), touch=touch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pytest
@@ -11,6 +12,9 @@ import pytest
 from abcd.store import Store
 from abcd.wijken import Wijk, streets_in, wijk_catalogue
 from tests.helpers import BOTU, WIJKEN_DIR
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +62,20 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("ABCD_LANG", raising=False)
     monkeypatch.delenv("ABCD_WIJKEN_DIR", raising=False)
     return db
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's chromium for the real-browser tests, one per session (Playwright's sync API allows one loop)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_available
+
+    if not chromium_available():
+        pytest.fail(f"no chromium at {CHROMIUM}: run the suite with `make test`, which installs it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

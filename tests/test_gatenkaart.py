@@ -85,7 +85,7 @@ def test_downloads_parse_back_and_match_the_cli(db_url: str, tmp_path: Path) -> 
     assert cli_main(["gaps", "--wijk", "bospolder-tussendijken", "--out", str(csv_out), "--lang", "en"]) == 0
     table = pd.read_csv(csv_out, encoding="utf-8-sig")
     summary_columns = list(gaps.street_summary(gaps.street_coverage(from_cli, from_cli.iloc[0:0])).columns)
-    assert list(table.columns) == [*summary_columns, "wijk", "theme", "mode", "distance_m", "date"]
+    assert list(table.columns) == [*summary_columns, "last_walked", "wijk", "theme", "mode", "distance_m", "date"]
     page_table = at.dataframe[0].value
     unnamed = table["street"].str.replace("unnamed road", "naamloze weg", regex=False)  # the page speaks Dutch
     assert sorted(unnamed) == sorted(page_table["street"])

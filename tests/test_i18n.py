@@ -44,6 +44,7 @@ from abcd.maps import EFFORT_STYLES, GAP_COLORS
 from abcd.model import AssetDraft, Category, MeetingPlaceRole, Source
 from abcd.permissions import Permission, Role
 from abcd.themes import BUILT_IN
+from abcd.walks.streets import WALKED_CLASSES
 from tests.helpers import ROOT
 
 SOURCES = sorted([*(ROOT / "abcd").rglob("*.py"), ROOT / "app.py", *(ROOT / "app_pages").glob("*.py")])
@@ -69,7 +70,7 @@ DYNAMIC: dict[str, Iterable[str]] = {
         | {"consent_date", "consent_recorded_by", "consent_purpose", "consent_text_version", "under_16"}
         | {"parent_consent"}
     ),
-    "history.": ["create", "update", "delete", "restore", "approve", "erase"],  # the actions abcd.records writes
+    "history.": ["create", "update", "delete", "restore", "approve", "erase", "confirm"],  # the actions stored
     "gaps.mode.": ["straight", "network"],  # abcd.gaps.Mode
     "gaps.class.": list(GAP_COLORS),
     "gaps.col.": list(STREET_SUMMARY_COLUMNS),  # the columns of abcd.gaps.street_summary
@@ -82,6 +83,7 @@ DYNAMIC: dict[str, Iterable[str]] = {
     "effort.class.": list(EFFORT_STYLES),  # abcd.maps.effort
     "effort.col.": [c for c in STREET_COLUMNS if c != "segments"],  # the Gatenkaart's plan table
     "effort.cmp.": ["street", "effort", "previous_effort", "change", "started", "stopped"],  # abcd.effort.compare_plans
+    "walks.class.": list(WALKED_CLASSES),  # abcd.maps.walks: how long ago a street was walked
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,7 @@ def test_a_0001_database_with_data_upgrades_to_head(tmp_path: Path) -> None:
     (asset,) = store.list_assets()
     assert (asset.name, asset.description, asset.lon, asset.lat) == ("Buurttuin", "Samen tuinieren", 4.44, 51.91)
     assert asset.status is Status.APPROVED  # rows from before moderation count as approved
+    assert asset.last_confirmed == date(2026, 1, 1)  # the day it was last changed: last known to be there
     assert store.get_wijk("botu").population == 14950
     assert store.requires_approval("botu") is False
     with store.engine.connect() as conn:
@@ -158,3 +160,79 @@ def test_assets_typed_into_one_wijk_belong_where_they_lie_after_the_upgrade(tmp_
         assert conn.exec_driver_sql("SELECT count(*) FROM consents").scalar_one() == 1
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
         assert "wijk" not in [c[1] for c in conn.exec_driver_sql("PRAGMA table_info(assets)")]
+
+
+def test_a_0008_database_upgrades_to_photos_and_keeps_its_assets(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    from abcd.photos.register import add_photo, count_photos, photos_of
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = _database_at("0008_last_confirmed", url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO assets (id, name, category, description, lon, lat, source, status, last_confirmed, version, "
+            "created_by, created_at, updated_by, updated_at) VALUES ('00000000-0000-4000-8000-000000000001', "
+            "'Buurttuin', 'place', 'Samen tuinieren', 4.44, 51.91, 'field', 'approved', '2026-11-30', 1, 'ans', "
+            "'2026-11-30T00:00:00+00:00', 'ans', '2026-11-30T00:00:00+00:00')"
+        )
+    engine.dispose()
+
+    store = Store.open(url)
+    assert current_revision(store.engine) == head_revision()
+    (asset,) = store.list_assets()
+    assert (asset.name, asset.version, asset.last_confirmed) == ("Buurttuin", 1, date(2026, 11, 30))
+    assert count_photos(store) == 0
+    jpeg = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(jpeg, "JPEG")
+    photo = add_photo(store, asset.id, jpeg.getvalue(), by="ans")
+    assert [p.id for p in photos_of(store, [asset.id])[asset.id]] == [photo.id]
+    store.erase(asset.id, by="beheer")  # the photo goes with its asset
+    assert count_photos(store) == 0
+    store.close()
+
+
+def test_a_0009_database_upgrades_to_walks_keeps_its_wijk_and_goes_back(tmp_path: Path) -> None:
+    from shapely.geometry import LineString
+
+    from abcd.permissions import Role, User
+    from abcd.walks.register import last_walked, record_walk, reduce_old_walks
+    from abcd.walks.tracks import track_from_positions
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = _database_at("0009_photos", url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO wijken (slug, name, kind, cbs_code, population, boundary_wkb, loaded_at, streets_loaded_at) "
+            "VALUES ('botu', 'BoTu', 'gebied', NULL, 14950, ?, '2026-01-01T00:00:00+00:00', "
+            "'2026-01-01T00:00:00+00:00')",
+            (shapely.to_wkb(box(4.43, 51.90, 4.45, 51.92)),),
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO streets (wijk, name, highway, osm_id, geometry_wkb, in_wijk) "
+            "VALUES ('botu', 'Gijsingstraat', 'residential', '1', ?, 1)",
+            (shapely.to_wkb(LineString([(4.4400, 51.9100), (4.4420, 51.9100)])),),
+        )
+    engine.dispose()
+
+    store = Store.open(url)
+    assert current_revision(store.engine) == head_revision()
+    assert store.get_wijk("botu").population == 14950 and len(store.streets("botu")) == 1
+    positions = [[1_780_000_000_000 + 5000 * i, 4.4398 + 0.00006 * i, 51.91003, 5.0] for i in range(40)]
+    walk = record_walk(store, "botu", track_from_positions(positions), by=User("ans", Role.BUILDER))
+    assert walk.streets == ("Gijsingstraat",)
+    assert reduce_old_walks(store, keep_months=0, today=date(2099, 1, 1)) == 1
+    assert last_walked(store, "botu") == {"Gijsingstraat": walk.walked_on}
+    store.close()
+
+    engine = engine_from_url(url)
+    with engine.connect().execution_options(abcd_write=True) as conn:
+        command.downgrade(alembic_config(conn), "0009_photos")
+        conn.commit()
+    with engine.connect() as conn:
+        tables = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "walks" not in tables and "street_walks" not in tables
+        assert conn.exec_driver_sql("SELECT count(*) FROM streets").scalar_one() == 1
+    engine.dispose()

@@ -230,6 +230,7 @@ def test_the_asset_is_declared_once_and_its_table_and_files_follow() -> None:
         "meeting_place_role",
         "source",
         "themes",
+        "last_confirmed",
         "version",
         "created_at",
         "updated_at",

@@ -20,11 +20,14 @@ Output, each with the run (wijk, theme, mode, distance, date) in the file itself
     losing it, where comment lines or a header block above the table break
     Excel's and pandas' reading and a filter's range. The file starts with a
     UTF-8 byte order mark so Excel shows ``é`` and ``ë`` in street names.
-    :func:`read_street_csv` reads either language back.
+    :func:`read_street_csv` reads either language back. For a stored wijk a
+    column ``last_walked`` (``laatst_gelopen``) comes before the run: the day
+    a builder last walked the street (:mod:`abcd.walks`), empty when never.
 ``.geojson``
     Every input segment (cut at junctions) with all its properties plus ``initiatives``,
     ``nearest_initiative_m``, ``needs_support``, ``below_average`` and, for a
-    stored wijk, ``initiative_ids`` (which initiatives are within reach). The run
+    stored wijk, ``initiative_ids`` (which initiatives are within reach) and
+    ``last_walked`` (its street's day, ``null`` when never walked). The run
     is one foreign member of the FeatureCollection, ``"abcd_gaps": {"wijk":
     ..., "theme": null, "mode": "straight", "distance_m": 250, "date": "2026-11-22"}`` (RFC
     7946 section 6.1): written once instead of on 100,000 features, and never
@@ -65,6 +68,8 @@ RUN_MEMBER: Final = "abcd_gaps"
 RUN_COLUMNS: Final = ("wijk", "theme", "mode", "distance_m", "date")
 STREET_TABLE_COLUMNS: Final = (*_SUMMARY_COLUMNS, *RUN_COLUMNS)
 """Columns of the per-street CSV, by their English header; the Dutch ones are in the catalogue."""
+WALKED_COLUMN: Final = "last_walked"
+"""Before the run columns when the coverage carries it (:func:`abcd.walks.with_last_walked`): a stored wijk."""
 _HEADER_KEYS: Final = {
     "street": "gaps.csv.street",
     "segments": "gaps.csv.segments",
@@ -79,6 +84,7 @@ _HEADER_KEYS: Final = {
     "mode": "gaps.csv.mode",
     "distance_m": "gaps.csv.distance_m",
     "date": "gaps.csv.date",
+    WALKED_COLUMN: "gaps.csv.last_walked",
 }
 _METRES: Final = ("length_m", "length_needs_support_m", "nearest_initiative_m")
 
@@ -240,6 +246,11 @@ def street_table(coverage: gpd.GeoDataFrame, run: GapRun, *, lang: Lang = "nl") 
     return pd.DataFrame(dict(zip(header, cells, strict=True)))
 
 
+def _table_columns(walked: bool) -> tuple[str, ...]:
+    """The CSV's columns: the summary, ``last_walked`` for a coverage that carries it, the run."""
+    return (*_SUMMARY_COLUMNS, *((WALKED_COLUMN,) if walked else ()), *RUN_COLUMNS)
+
+
 def _street_cells(coverage: gpd.GeoDataFrame, run: GapRun, lang: Lang) -> tuple[list[str], list[list[str]]]:
     """(headers, one list of text cells per column) of the per-street table; plain lists, fast to write."""
     from abcd.i18n.formats import decimal_mark
@@ -264,7 +275,22 @@ def _street_cells(coverage: gpd.GeoDataFrame, run: GapRun, lang: Lang) -> tuple[
     }
     for column in _METRES:
         cells[column] = _whole_metres(summary[column].to_numpy(dtype=float))
-    return [t(_HEADER_KEYS[c], lang) for c in STREET_TABLE_COLUMNS], [cells[c] for c in STREET_TABLE_COLUMNS]
+    walked = WALKED_COLUMN in coverage.columns
+    if walked:
+        days = _last_walked_by_street(coverage, t("gaps.unnamed_road", lang))
+        cells[WALKED_COLUMN] = [days.get(street, "") for street in summary["street"].to_numpy(dtype=object).tolist()]
+    columns = _table_columns(walked)
+    return [t(_HEADER_KEYS[c], lang) for c in columns], [cells[c] for c in columns]
+
+
+def _last_walked_by_street(coverage: gpd.GeoDataFrame, unnamed: str) -> dict[str, str]:
+    """The latest ``last_walked`` of each street's segments (ISO text), by the label the summary gives the street."""
+    labels = gaps.street_labels(coverage, "name", unnamed)
+    days: dict[str, str] = {}
+    for label, day in zip(labels, coverage[WALKED_COLUMN].to_numpy(dtype=object).tolist(), strict=True):
+        if isinstance(day, date):
+            days[label] = max(days.get(label, ""), day.isoformat())
+    return days
 
 
 def _whole_metres(values: npt.NDArray[np.float64]) -> list[str]:
@@ -304,15 +330,22 @@ def read_street_csv(path: Path) -> tuple[pd.DataFrame, GapRun | None]:
     separator = ";" if ";" in first else ","
     rows = list(csv.reader(_io.StringIO(text, newline=""), delimiter=separator))
     header, body = rows[0], rows[1:]
-    lang = next(
-        (code for code in LANGUAGES if header == [t(_HEADER_KEYS[c], code) for c in STREET_TABLE_COLUMNS]), None
+    found = next(
+        (
+            (code, columns)
+            for code in LANGUAGES
+            for columns in (_table_columns(False), _table_columns(True))
+            if header == [t(_HEADER_KEYS[c], code) for c in columns]
+        ),
+        None,
     )
-    if lang is None:
+    if found is None:
         raise ImportFileError("error.csv_columns", columns=", ".join(header) or "-")
+    lang, columns = found
     mark = "," if separator == ";" else "."
     yes = t("gaps.csv.yes", lang)
     modes = {t(f"gaps.mode.{m}", lang): m for m in ("straight", "network")}
-    cols = dict(zip(STREET_TABLE_COLUMNS, zip(*body, strict=True), strict=True)) if body else {}
+    cols = dict(zip(columns, zip(*body, strict=True), strict=True)) if body else {}
 
     def numbers(column: str) -> list[float]:
         return [float(v.replace(mark, ".")) if v else float("nan") for v in cols.get(column, ())]
@@ -329,9 +362,13 @@ def read_street_csv(path: Path) -> tuple[pd.DataFrame, GapRun | None]:
             "share_needs_support": numbers("share_needs_support"),
         }
     )
+    if WALKED_COLUMN in columns:
+        summary[WALKED_COLUMN] = pd.Series(
+            [date.fromisoformat(v) if v else None for v in cols.get(WALKED_COLUMN, ())], dtype=object
+        )
     if not body:
         return summary, None
-    first_row = dict(zip(STREET_TABLE_COLUMNS, body[0], strict=True))
+    first_row = dict(zip(columns, body[0], strict=True))
     run = GapRun(
         mode=modes.get(first_row["mode"], first_row["mode"]),
         distance_m=float(first_row["distance_m"].replace(mark, ".")),
@@ -355,6 +392,10 @@ def coverage_frame_for_file(coverage: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out["below_average"] = out["below_average"].astype(bool)
     if "initiative_ids" in out.columns:  # a tuple per segment: one text cell (ids hold no comma)
         out["initiative_ids"] = [",".join(ids) for ids in out["initiative_ids"]]
+    if WALKED_COLUMN in out.columns:  # a date or None per segment: ISO text, null when never walked
+        out[WALKED_COLUMN] = pd.Series(
+            [d.isoformat() if isinstance(d, date) else None for d in out[WALKED_COLUMN]], index=out.index, dtype=object
+        )
     return out
 
 

@@ -47,6 +47,8 @@ class Styles(MacroElement):
             "box-shadow:0 1px 3px rgba(0,0,0,.5);font:bold 14px/1 'DejaVu Sans','Segoe UI Symbol',"
             "'Noto Sans Symbols 2','Noto Sans Symbols','Apple Symbols','Arial Unicode MS',sans-serif}"
             ".abcd-pin-example .abcd-glyph{border:2px dashed #111;opacity:.85}"
+            ".abcd-pin-stale .abcd-glyph{filter:grayscale(1);opacity:.55}"
+            ".abcd-popup-stale{font-weight:600;color:#5c5c5c}"
             ".abcd-pin:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px;border-radius:50%}"
             ".abcd-sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;"
             "clip:rect(0 0 0 0);white-space:nowrap;border:0}"
@@ -69,7 +71,10 @@ class Styles(MacroElement):
             ".abcd-popup-desc{margin:4px 0;white-space:pre-line}"
             ".abcd-popup-meta{color:#444;font-size:12px}"
             ".abcd-tip-example{font-style:italic}"
-            ".abcd-locate a{font-size:18px;line-height:30px;width:34px;height:34px;text-align:center}"
+            # Thumbs need 44 px: the zoom buttons, the layer switch and "mijn locatie" (WCAG 2.5.5).
+            ".leaflet-touch .leaflet-bar a,.leaflet-bar a{width:44px;height:44px;line-height:44px;font-size:22px}"
+            ".leaflet-touch .leaflet-control-layers-toggle{width:44px;height:44px}"
+            ".abcd-locate a{font-size:22px;line-height:44px;width:44px;height:44px;text-align:center}"
             ".leaflet-container .leaflet-control-attribution{font-size:11px;line-height:1.35;white-space:normal;"
             "max-width:min(calc(100% - 20px),640px);margin-left:0}"
         )

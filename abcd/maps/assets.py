@@ -8,6 +8,7 @@ tooltip and popup.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 import folium
@@ -34,6 +35,15 @@ def _resident_led(value: object) -> bool | None:
         return None
 
 
+def _as_date(value: Any) -> date:
+    """A frame's ``last_confirmed`` cell (a date, a timestamp or ISO text) as a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 def _truncate(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters plus an ellipsis, at a word if one is near."""
     if len(text) <= limit:
@@ -51,7 +61,8 @@ class AssetScript(MacroElement):
     ``data`` is a FeatureCollection whose properties are short and
     pre-escaped: ``id``, ``n`` (name), ``d`` (description preview), ``s``
     (source code), ``e`` (1 for examples), ``r`` (1/0 resident-led, for
-    initiatives) and ``m`` (role, for meeting places). ``text`` holds the
+    initiatives), ``m`` (role, for meeting places) and ``o`` (1 when nobody
+    confirmed it lately: greyed, :mod:`abcd.freshness`). ``text`` holds the
     layer's escaped labels. Tooltip and popup HTML is assembled from those
     two only, so it contains nothing that was not escaped in Python.
     """
@@ -66,6 +77,7 @@ class AssetScript(MacroElement):
             function popup(p) {
                 var h = '<div class="abcd-popup"><div class="abcd-popup-name">' + p.n + '</div>';
                 if (p.e) { h += '<div class="abcd-popup-example">' + text.example + '</div>'; }
+                if (p.o) { h += '<div class="abcd-popup-stale">' + text.stale + '</div>'; }
                 h += '<div><span class="abcd-popup-cat" style="' + text.chip + '">' + text.category + '</span></div>';
                 if (p.r === 1) { h += '<div>' + text.led + '</div>'; }
                 if (p.r === 0) { h += '<div>' + text.notLed + '</div>'; }
@@ -80,7 +92,7 @@ class AssetScript(MacroElement):
                     var p = feature.properties;
                     return L.marker(latlng, {
                         icon: L.divIcon({
-                            className: p.e ? "abcd-pin abcd-pin-example" : "abcd-pin",
+                            className: "abcd-pin" + (p.e ? " abcd-pin-example" : "") + (p.o ? " abcd-pin-stale" : ""),
                             html: text.glyph + '<span class="abcd-sr">' + p.n + '</span>',
                             iconSize: [text.size, text.size],
                             iconAnchor: [half, half],
@@ -145,8 +157,11 @@ class _AssetLayer(DataLayer):
         return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def asset_features(assets: Any) -> dict[str, list[dict[str, Any]]]:
-    """Per category code, the GeoJSON features of ``assets`` in input order."""
+def asset_features(assets: Any, *, stale_before: date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Per category code, the GeoJSON features of ``assets`` in input order.
+
+    With ``stale_before``, assets last confirmed before that day (or never) are marked stale.
+    """
     by_category: dict[str, list[dict[str, Any]]] = {code: [] for code in CATEGORY_STYLE}
     if assets is None or len(assets) == 0:
         return by_category
@@ -176,7 +191,8 @@ def asset_features(assets: Any) -> dict[str, list[dict[str, Any]]]:
         raise ValueError(msg)
     sources = {s.value for s in Source}
     roles = {r.value for r in MeetingPlaceRole}
-    for x, y, asset_id, name, category, description, source, led, role in zip(
+    confirmed = column("last_confirmed") if stale_before is not None else [None] * len(rows)
+    for x, y, asset_id, name, category, description, source, led, role, last in zip(
         xs,
         ys,
         column("id"),
@@ -186,6 +202,7 @@ def asset_features(assets: Any) -> dict[str, list[dict[str, Any]]]:
         column("source"),
         column("resident_led"),
         column("meeting_place_role"),
+        confirmed,
         strict=True,
     ):
         props: dict[str, Any] = {"id": cell_text(asset_id), "n": escape(cell_text(name))}
@@ -204,6 +221,8 @@ def asset_features(assets: Any) -> dict[str, list[dict[str, Any]]]:
         role_code = cell_text(role).lower()
         if code == Category.MEETING_PLACE.value and role_code in roles:
             props["m"] = role_code
+        if stale_before is not None and (last is None or _as_date(last) < stale_before):
+            props["o"] = 1
         by_category[code].append(
             {
                 "type": "Feature",
@@ -222,6 +241,7 @@ def _layer_text(code: str, lang: Lang) -> dict[str, Any]:
         "chip": f"background:{style.color};color:{style.text}",
         "glyph": glyph_html(style),
         "example": escape(t("map.example", lang)),
+        "stale": escape(t("map.stale", lang)),
         "source": escape(t("map.source", lang)),
         "sources": {s.value: escape(t(f"source.{s.value}", lang)) for s in Source},
     }
@@ -249,18 +269,21 @@ def category_groups(
     return groups
 
 
-def asset_layers(assets: Any, *, lang: Lang = "nl", interactive: bool = True) -> list[folium.FeatureGroup]:
+def asset_layers(
+    assets: Any, *, lang: Lang = "nl", interactive: bool = True, stale_before: date | None = None
+) -> list[folium.FeatureGroup]:
     """One feature group per category that has assets, for ``st_folium(feature_group_to_add=...)``.
 
     ``interactive=False`` draws the pins without tooltips or popups and lets
     taps through to the map: on the add page a tap near a pin must place the
     new asset, not open the pin (phones move a tap onto nearby clickable things).
+    With ``stale_before``, pins not confirmed since that day are drawn greyed.
 
     >>> asset_layers(None)
     []
     """
     lang = lang if lang in LANGUAGES else normalise_lang(lang)
-    return category_groups(asset_features(assets), lang, interactive=interactive)
+    return category_groups(asset_features(assets, stale_before=stale_before), lang, interactive=interactive)
 
 
 def marker_layer(lon: float, lat: float, *, label: str) -> folium.FeatureGroup:

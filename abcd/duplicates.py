@@ -1,0 +1,450 @@
+"""Duplicates caught before they are stored: a new asset close to a live one with a similar name.
+
+The rule. Two assets within :data:`RADIUS_M` (50 m, measured in RD New) of
+each other are *suspected duplicates* when their names are similar enough for
+their categories. Names are compared after :func:`normalise_name` (case,
+accents, punctuation and a few filler words do not count). For the **same
+category** a similarity of at least :data:`SIMILAR` (0.8) is enough, and so is
+one name containing every word of the other ("Moestuin" and "Moestuin
+Bospolder"). For **different categories** (the same club entered once as an
+association, once as an initiative) the names must be nearly the same: a
+similarity of at least :data:`VERY_SIMILAR` (0.9). Names whose numbers differ
+("Speeltuin 1", "Speeltuin 2") are never suspected. Residents are only compared
+with residents: they sit at their buurt's shared anchor point, so a club near
+that point says nothing about them, and the pair would show a resident's name
+to someone adding a club. This is how the issue's "a similar name (or the same
+category and a very similar name)" is read: the looser test needs the same
+category, across categories only a near-identical name counts.
+
+The similarity is :class:`difflib.SequenceMatcher`'s ratio (standard library)
+of the names with their spaces taken out (so "Zwerfvuil ploeg" is
+"Zwerfvuilploeg"), or of their words in alphabetical order when that is higher
+(so word order does not count); the pair is put in a fixed order first, so the
+relation is symmetric.
+
+>>> names_match("Buurttuin Het Keilepand", "buurttuin 't Keilepand", same_category=False)
+True
+>>> names_match("Voedselbank", "Voetbalclub", same_category=True)
+False
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+
+from abcd.errors import AbcdError
+from abcd.i18n import Lang, t
+from abcd.model import Asset, AssetDraft, Category
+from abcd.places import rd_points
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from abcd.store import Store
+
+RADIUS_M = 50
+"""How close (metres, RD New) a new asset must be to another to be compared by name."""
+
+SIMILAR = 0.8
+"""The name similarity from which two assets of the same category are suspected."""
+
+VERY_SIMILAR = 0.9
+"""The name similarity from which two assets of different categories are suspected."""
+
+FILLER_WORDS = frozenset({"de", "het", "t", "een", "van", "der", "den", "en", "the", "of", "and"})
+"""Words left out before names are compared: Dutch and English articles and joiners ("'t" becomes "t").
+
+Kept short on purpose: every word here is one that, added or left out,
+never makes a different place ("Buurttuin Het Keilepand" is "Buurttuin
+Keilepand").
+"""
+
+Duplicates = Literal["ask", "skip", "keep"]
+"""What an import does with suspected duplicates: stop and ask, leave them out, or import them anyway."""
+
+# Shorter than this, a name contained in another says too little ("Tuin").
+_MIN_CONTAINED = 4
+# Drafts per spatial query, and pairs per array test: bound the memory when many points lie at one spot
+# (residents at their buurt's anchor).
+_CHUNK = 100
+_PAIRS = 200_000
+_LETTER_COLUMNS = 48
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """One suspected pair: a draft and the live asset (or earlier draft of the same batch) it resembles."""
+
+    draft: int  # index of the draft in the batch
+    name: str
+    other_name: str
+    distance_m: int  # rounded to whole metres
+    existing_id: str | None = None  # the stored asset, or
+    earlier: int | None = None  # the index of an earlier draft in the same batch
+    row: int | None = None  # the file rows of the draft and of the earlier draft, when known
+    earlier_row: int | None = None
+
+    @property
+    def shown_row(self) -> int:
+        """The draft's file row, else its place in the batch counting from 1."""
+        return self.row if self.row is not None else self.draft + 1
+
+    @property
+    def shown_earlier_row(self) -> int | None:
+        """The earlier draft's file row (else its place counting from 1); ``None`` against a stored asset."""
+        if self.earlier is None:
+            return None
+        return self.earlier_row if self.earlier_row is not None else self.earlier + 1
+
+    def message(self, lang: Lang = "nl") -> str:
+        """The pair on one line: row, name, what it resembles, distance."""
+        if self.existing_id is not None:
+            return t(
+                "duplicates.pair_existing",
+                lang,
+                row=self.shown_row,
+                name=_one_line(self.name),
+                existing=_one_line(self.other_name),
+                id=self.existing_id,
+                distance=self.distance_m,
+            )
+        return t(
+            "duplicates.pair_row",
+            lang,
+            row=self.shown_row,
+            name=_one_line(self.name),
+            other=_one_line(self.other_name),
+            other_row=self.shown_earlier_row,
+            distance=self.distance_m,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Pairs:
+    """The pairs as lines, rendered in the reader's language when the error is shown."""
+
+    suspects: tuple[Suspect, ...]
+
+    def message(self, lang: Lang = "nl") -> str:
+        return "\n".join(s.message(lang) for s in self.suspects)
+
+
+class DuplicatesFound(AbcdError):
+    """An import found rows that look like assets already there (or like earlier rows); nothing was stored.
+
+    ``suspects`` holds every pair; import again choosing ``skip`` or ``keep``.
+    """
+
+    def __init__(self, suspects: Sequence[Suspect]) -> None:
+        self.suspects = tuple(suspects)
+        super().__init__("error.duplicates_found", n=self.rows, radius=RADIUS_M, pairs=_Pairs(self.suspects))
+
+    @property
+    def rows(self) -> int:
+        """How many rows are suspected (a row can be in several pairs)."""
+        return len({s.draft for s in self.suspects})
+
+
+# ------------------------------------------------------------------ names
+@dataclass(frozen=True, slots=True)
+class _Name:
+    words: tuple[str, ...]
+    compact: str  # the words without spaces
+    ordered: str  # the words in alphabetical order, without spaces
+    numbers: frozenset[int]
+
+
+def _parse(name: str) -> _Name:
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    # Runs of letters and runs of digits: punctuation goes, "Spartaan'20" is "spartaan 20".
+    tokens = re.findall(r"[^\W\d_]+|\d+", plain)
+    words = tuple(w for w in tokens if w not in FILLER_WORDS) or tuple(tokens)
+    numbers = frozenset(int(w) for w in words if w.isdigit())
+    return _Name(words, "".join(words), "".join(sorted(words)), numbers)
+
+
+def normalise_name(name: str) -> str:
+    """A name as it is compared: casefolded, without accents, punctuation or filler words.
+
+    >>> normalise_name("  Buurttuin 'Het Keilepand'! ")
+    'buurttuin keilepand'
+    >>> normalise_name("Café de Ontmoeting")
+    'cafe ontmoeting'
+    """
+    return " ".join(_parse(name).words)
+
+
+def _ratio(a: str, b: str) -> float:
+    if a > b:  # SequenceMatcher is not symmetric; a fixed order makes the relation so
+        a, b = b, a
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _at_least(a: str, b: str, threshold: float) -> bool:
+    """``_ratio(a, b) >= threshold``, trying the cheap upper bounds first (most pairs stop there)."""
+    if a > b:
+        a, b = b, a
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
+    )
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two names are, from 0 (nothing in common) to 1 (the same after :func:`normalise_name`).
+
+    >>> name_similarity("Zwerfvuil ploeg", "De Zwerfvuilploeg")
+    1.0
+    >>> round(name_similarity("Koor", "Kook"), 2)
+    0.75
+    """
+    x, y = _parse(a), _parse(b)
+    if x.compact == y.compact:
+        return 1.0 if x.compact else 0.0
+    return max(_ratio(x.compact, y.compact), _ratio(x.ordered, y.ordered))
+
+
+def names_match(a: str, b: str, *, same_category: bool) -> bool:
+    """Whether two names are alike enough to ask, for two assets of the same or of different categories.
+
+    >>> names_match("Moestuin", "Moestuin Bospolder", same_category=True)
+    True
+    >>> names_match("Moestuin", "Moestuin Bospolder", same_category=False)
+    False
+    >>> names_match("Speeltuin 1", "Speeltuin 2", same_category=True)
+    False
+    """
+    return _match(_parse(a), _parse(b), same_category=same_category)
+
+
+def _match(x: _Name, y: _Name, *, same_category: bool) -> bool:
+    if not x.compact or not y.compact:
+        return False
+    if x.numbers and y.numbers and x.numbers != y.numbers:
+        return False
+    if x.compact == y.compact or x.ordered == y.ordered:
+        return True
+    if same_category and _contains(x, y):
+        return True
+    threshold = SIMILAR if same_category else VERY_SIMILAR
+    return _at_least(x.compact, y.compact, threshold) or _at_least(x.ordered, y.ordered, threshold)
+
+
+def _contains(x: _Name, y: _Name) -> bool:
+    """Every word of the shorter name is in the longer one (and the shorter one says enough)."""
+    short, long = (x, y) if len(x.words) <= len(y.words) else (y, x)
+    return len(short.compact) >= _MIN_CONTAINED and not Counter(short.words) - Counter(long.words)
+
+
+# ------------------------------------------------------ many pairs at once
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """Names and categories of many assets as arrays, for tests that rule out most pairs at once.
+
+    The arrays only hold *necessary* conditions of :func:`_match` (equal
+    codes, the length and letter-count bounds on the ratio that
+    :meth:`difflib.SequenceMatcher.quick_ratio` uses); every pair that
+    passes them is decided by :func:`_match` itself, so the rule has one
+    definition.
+    """
+
+    names: list[_Name]
+    same_name: npt.NDArray[np.int64]  # one code per distinct word sequence
+    compact: npt.NDArray[np.int64]
+    ordered: npt.NDArray[np.int64]
+    numbers: npt.NDArray[np.int64]  # 0: no numbers
+    length: npt.NDArray[np.int64]
+    letters: npt.NDArray[np.uint8]  # letter counts, one column per common letter and one for the rest
+    category: npt.NDArray[np.int64]
+    person: npt.NDArray[np.bool_]
+
+
+def _codes(values: Sequence[object]) -> npt.NDArray[np.int64]:
+    seen: dict[object, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+
+def _batch(items: Sequence[AssetDraft | Asset]) -> _Batch:
+    names = [_parse(i.name) for i in items]
+    frequent = Counter(c for n in names for c in n.compact).most_common(_LETTER_COLUMNS - 1)
+    column = {c: k for k, (c, _) in enumerate(frequent)}
+    letters = np.zeros((len(names), _LETTER_COLUMNS), dtype=np.uint8)
+    for row, name in enumerate(names):
+        for c, count in Counter(name.compact).items():
+            letters[row, column.get(c, _LETTER_COLUMNS - 1)] += count  # names are at most 200 letters
+    categories = list(Category)
+    return _Batch(
+        names=names,
+        same_name=_codes([n.words for n in names]),
+        compact=_codes([n.compact for n in names]),
+        ordered=_codes([n.ordered for n in names]),
+        numbers=_codes([n.numbers for n in [_Name((), "", "", frozenset()), *names]])[1:],
+        length=np.array([len(n.compact) for n in names], dtype=np.int64),
+        letters=letters,
+        category=np.array([categories.index(i.category) for i in items], dtype=np.int64),
+        person=np.array([i.category is Category.PERSON for i in items], dtype=np.bool_),
+    )
+
+
+def _suspected_pairs(batch: _Batch, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """For each pair ``(a[k], b[k])`` of the batch: are they suspected, by the rule (names and categories)?"""
+    out = np.zeros(len(a), dtype=np.bool_)
+    decided: dict[tuple[int, int, bool], bool] = {}  # names repeat (residents at one anchor): decide each once
+    for start in range(0, len(a), _PAIRS):
+        x, y = a[start : start + _PAIRS], b[start : start + _PAIRS]
+        same = batch.category[x] == batch.category[y]
+        numbers_x, numbers_y = batch.numbers[x], batch.numbers[y]
+        length_x, length_y = batch.length[x], batch.length[y]
+        possible = (
+            (batch.person[x] == batch.person[y])
+            & (length_x > 0)
+            & (length_y > 0)
+            & ((numbers_x == 0) | (numbers_y == 0) | (numbers_x == numbers_y))
+        )
+        equal = (batch.compact[x] == batch.compact[y]) | (batch.ordered[x] == batch.ordered[y])
+        total = np.maximum(length_x + length_y, 1)
+        shorter = np.minimum(length_x, length_y)
+        common = np.minimum(batch.letters[x], batch.letters[y]).sum(axis=1)
+        threshold = np.where(same, SIMILAR, VERY_SIMILAR)
+        similar = (2 * shorter / total >= threshold) & (2 * common / total >= threshold)
+        contained = same & (shorter >= _MIN_CONTAINED) & (common == shorter)
+        out[start : start + len(x)] = possible & equal
+        for k in np.flatnonzero(possible & ~equal & (similar | contained)):
+            i, j = int(x[k]), int(y[k])
+            key = (int(batch.same_name[i]), int(batch.same_name[j]), bool(same[k]))
+            if key not in decided:
+                decided[key] = _match(batch.names[i], batch.names[j], same_category=bool(same[k]))
+            out[start + k] = decided[key]
+    return out
+
+
+def _rd_xy(items: Sequence[AssetDraft | Asset]) -> npt.NDArray[np.float64]:
+    if not items:
+        return np.empty((0, 2))
+    points = rd_points([i.lon for i in items], [i.lat for i in items])
+    return shapely.get_coordinates(points)
+
+
+def _pairs_within(
+    left: npt.NDArray[np.float64], right: npt.NDArray[np.float64], radius_m: float
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+    """Chunks of (left indices, right indices, distances) of points at most ``radius_m`` apart (spatial index)."""
+    if not len(left) or not len(right):
+        return
+    tree = shapely.STRtree(shapely.points(right))
+    for start in range(0, len(left), _CHUNK):
+        i, j = tree.query(shapely.points(left[start : start + _CHUNK]), predicate="dwithin", distance=radius_m)
+        i = i + start
+        yield i, j, np.hypot(*(left[i] - right[j]).T)
+
+
+# ---------------------------------------------------------------- the rule
+def find_duplicates(
+    drafts: Sequence[AssetDraft],
+    existing: Sequence[Asset],
+    *,
+    radius_m: float = RADIUS_M,
+    rows: Sequence[int] | None = None,
+) -> list[Suspect]:
+    """The suspected duplicates among ``drafts``: against live ``existing`` assets and against earlier drafts.
+
+    A draft is compared with every live asset within ``radius_m`` except
+    itself (a draft with a stored asset's id edits it), and with the drafts
+    before it in the batch, by the rule of this module. ``rows`` (one per
+    draft) are the file rows that messages name. Sorted by draft, then
+    distance; a draft can be in several pairs.
+    """
+    live = [a for a in existing if not a.is_deleted]
+    batch = _batch([*drafts, *live])  # drafts first: draft i is item i, live asset j is item len(drafts) + j
+    here = _rd_xy(drafts)
+    numbers = list(rows) if rows is not None else [None] * len(drafts)
+    found: list[Suspect] = []
+    for i, j, distance in _pairs_within(here, _rd_xy(live), radius_m):
+        for k in np.flatnonzero(_suspected_pairs(batch, i, j + len(drafts))):
+            draft, asset = drafts[i[k]], live[j[k]]
+            if draft.id is None or draft.id != asset.id:
+                found.append(
+                    Suspect(
+                        int(i[k]), draft.name, asset.name, round(distance[k]), existing_id=asset.id, row=numbers[i[k]]
+                    )
+                )
+    for i, j, distance in _pairs_within(here, here, radius_m):
+        earlier = j < i
+        i, j, distance = i[earlier], j[earlier], distance[earlier]
+        for k in np.flatnonzero(_suspected_pairs(batch, i, j)):
+            found.append(
+                Suspect(
+                    int(i[k]),
+                    drafts[i[k]].name,
+                    drafts[j[k]].name,
+                    round(distance[k]),
+                    earlier=int(j[k]),
+                    row=numbers[i[k]],
+                    earlier_row=numbers[j[k]],
+                )
+            )
+    return sorted(found, key=lambda s: (s.draft, s.distance_m, s.earlier is not None, s.earlier or 0, s.other_name))
+
+
+def possible_duplicates(store: Store, draft: AssetDraft, *, radius_m: float = RADIUS_M) -> list[Suspect]:
+    """The live assets a draft about to be saved may duplicate (reads only the assets near its point).
+
+    Pass the draft as it will be stored: a resident placed at their buurt's
+    anchor (:func:`abcd.assets.place_person`), since that is where they are
+    compared.
+    """
+    bounds = (draft.lon, draft.lat, draft.lon, draft.lat)
+    near = store.assets_near(bounds, margin_m=radius_m * 1.5)  # a margin: the box is in degrees, the rule in metres
+    return find_duplicates([draft], near, radius_m=radius_m)
+
+
+def suspects_table(suspects: Sequence[Suspect], lang: Lang = "nl") -> pd.DataFrame:
+    """The pairs as a table for a page: ``row``, ``name``, ``existing`` (asset or earlier row), ``distance_m``."""
+    import pandas as pd
+
+    def other(s: Suspect) -> str:
+        if s.existing_id is not None:
+            return s.other_name
+        return t("duplicates.earlier_row", lang, row=s.shown_earlier_row, name=s.other_name)
+
+    return pd.DataFrame(
+        {
+            "row": [s.shown_row for s in suspects],
+            "name": [s.name for s in suspects],
+            "existing": [other(s) for s in suspects],
+            "distance_m": [s.distance_m for s in suspects],
+        }
+    )
+
+
+def _one_line(text: str) -> str:
+    """A name on one line of a message or terminal (names are already folded; this is a safeguard)."""
+    return " ".join(text.split())
+
+
+__all__ = [
+    "FILLER_WORDS",
+    "RADIUS_M",
+    "SIMILAR",
+    "VERY_SIMILAR",
+    "Duplicates",
+    "DuplicatesFound",
+    "Suspect",
+    "find_duplicates",
+    "name_similarity",
+    "names_match",
+    "normalise_name",
+    "possible_duplicates",
+    "suspects_table",
+]
