@@ -211,10 +211,9 @@ def _active_since(args: argparse.Namespace, settings: Settings) -> date | None:
     if args.all_initiatives:
         return None
     from abcd.freshness import stale_before
-    from abcd.i18n.formats import local_time
-    from abcd.records import utcnow
+    from abcd.i18n.formats import local_today
 
-    return stale_before(local_time(utcnow()).date(), settings.stale_months)
+    return stale_before(local_today(), settings.stale_months)
 
 
 def _check_theme(store: Store, theme: str | None) -> None:

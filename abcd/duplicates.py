@@ -31,7 +31,6 @@ False
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ import numpy.typing as npt
 import shapely
 
 from abcd.errors import AbcdError
+from abcd.filters import fold
 from abcd.i18n import Lang, t
 from abcd.model import Asset, AssetDraft, Category
 from abcd.places import rd_points
@@ -165,8 +165,7 @@ class _Name:
 
 
 def _parse(name: str) -> _Name:
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    plain = fold(name)
     # Runs of letters and runs of digits: punctuation goes, "Spartaan'20" is "spartaan 20".
     tokens = re.findall(r"[^\W\d_]+|\d+", plain)
     words = tuple(w for w in tokens if w not in FILLER_WORDS) or tuple(tokens)

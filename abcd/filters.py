@@ -12,8 +12,8 @@ from collections.abc import Iterable
 import geopandas as gpd
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents, so 'cafe' finds 'Café'."""
+def fold(text: str) -> str:
+    """Lower case without accents, so 'cafe' finds 'Café' (search here, duplicate names in :mod:`abcd.duplicates`)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -37,9 +37,9 @@ def filter_assets(
     keep = assets
     if categories is not None:
         keep = keep[keep["category"].isin(list(categories))]
-    words = _fold(text).split()
+    words = fold(text).split()
     if words and len(keep):
-        haystack = (keep["name"].fillna("") + " " + keep["description"].fillna("")).map(_fold)
+        haystack = (keep["name"].fillna("") + " " + keep["description"].fillna("")).map(fold)
         mask = haystack.map(lambda hay: all(word in hay for word in words))
         keep = keep[mask]
     return keep

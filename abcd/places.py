@@ -52,6 +52,17 @@ def rd_geometry(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geometry, lambda xy: np.column_stack(to_rd().transform(xy[:, 0], xy[:, 1])))
 
 
+@cache
+def from_rd() -> Transformer:
+    """RD New to WGS84, the inverse of :func:`to_rd`, built on first use and shared."""
+    return Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
+
+
+def wgs84_geometry(geometry: BaseGeometry) -> BaseGeometry:
+    """An RD New geometry in WGS84 (the inverse of :func:`rd_geometry`)."""
+    return shapely.transform(geometry, lambda xy: np.column_stack(from_rd().transform(xy[:, 0], xy[:, 1])))
+
+
 @dataclass(frozen=True, slots=True)
 class Area:
     """An area a place can lie in: its slug, its kind (areas of one kind do not overlap) and its boundary."""

@@ -12,7 +12,7 @@ is never named.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -35,7 +35,7 @@ def _meeting_place(state: Mapping[str, Any]) -> bool:
 def wijk_growth(store: Store, wijk: str, *, today: date | None = None) -> pd.DataFrame:
     """Per month (the month's last day) since the wijk's first change: ``initiatives``, ``meeting_places``,
     ``connections`` (live at the end of the month) and ``invested_cents`` (booked in the month)."""
-    from abcd.i18n.formats import local_time
+    from abcd.i18n.formats import local_time, local_today
     from abcd.investments.ledger import Ledger
 
     ids = [a.id for a in store.list_assets(wijk=wijk, include_deleted=True)]
@@ -53,7 +53,7 @@ def wijk_growth(store: Store, wijk: str, *, today: date | None = None) -> pd.Dat
     if not moments and not dates:
         return growth.growth_table({"initiatives": [], "meeting_places": [], "connections": []}, [])
     first = min([*(local_time(m).date() for m in moments), *dates])  # months are Amsterdam's, as in growth
-    months = growth.month_ends(first, today or local_time(datetime.now(UTC)).date())
+    months = growth.month_ends(first, today or local_today())
     series = {
         "initiatives": growth.spans_from_history(entries, _initiative),
         "meeting_places": growth.spans_from_history(entries, _meeting_place),

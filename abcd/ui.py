@@ -25,10 +25,9 @@ from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError, storage_error
 from abcd.freshness import stale_before
 from abcd.i18n import Lang, normalise_lang, t
-from abcd.i18n.formats import format_date, local_time
+from abcd.i18n.formats import format_date, local_today
 from abcd.model import Asset
 from abcd.permissions import PUBLIC_USER, Permission, Role, User
-from abcd.records import utcnow
 from abcd.store import Store
 from abcd.wijken import (
     Catalogue,
@@ -396,7 +395,7 @@ def _initiatives(slug: str, version: str, url: str, theme: str | None, since: da
 
 def active_since(active_only: bool) -> date | None:
     """The day from which a confirmed initiative counts as active (:mod:`abcd.freshness`); ``None``: all count."""
-    return stale_before(local_time(utcnow()).date(), settings().stale_months) if active_only else None
+    return stale_before(local_today(), settings().stale_months) if active_only else None
 
 
 def initiatives(ctx: PageContext, *, theme: str | None = None, active_only: bool = True) -> gpd.GeoDataFrame:
@@ -723,7 +722,7 @@ def consent_values(ctx: PageContext, *, given: bool) -> dict[str, Any]:
     config = settings()
     return {
         "consent_given": given,
-        "consent_date": local_time(utcnow()).date(),
+        "consent_date": local_today(),
         "consent_recorded_by": ctx.user.username,
         "consent_purpose": config.consent_purpose,
         "consent_text_version": config.consent_text_version,

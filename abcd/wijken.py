@@ -37,8 +37,8 @@ from shapely.geometry.base import BaseGeometry
 
 from abcd.errors import ImportFileError, OutsideWijkError, UnknownWijkError, ValidationError
 from abcd.i18n import Term
-from abcd.model import NL_BOUNDS, RD_NEW, WGS84
-from abcd.places import TOLERANCE_M, Area, AreaIndex, rd_geometry, rd_points
+from abcd.model import NL_BOUNDS, WGS84
+from abcd.places import TOLERANCE_M, Area, AreaIndex, rd_geometry, rd_points, wgs84_geometry
 from abcd.store import KIND_CUSTOM, Store, WijkRecord
 from abcd.streets import (
     ORIGIN_PATHS,
@@ -346,7 +346,7 @@ def streets_touching(streets: gpd.GeoDataFrame, boundary: BaseGeometry, *, reach
         own = own[(streets["origin"].to_numpy()[own] != ORIGIN_PATHS)]
     if reach_m <= 0:
         return streets.iloc[sorted(own)].reset_index(drop=True)
-    ring = gpd.GeoSeries([rd_geometry(boundary).buffer(reach_m)], crs=RD_NEW).to_crs(WGS84).iloc[0]
+    ring = wgs84_geometry(rd_geometry(boundary).buffer(reach_m))
     near = sorted(streets.sindex.query(ring, predicate="intersects"))
     out = streets.iloc[near].reset_index(drop=True)
     out["in_wijk"] = np.isin(near, own)

@@ -10,7 +10,7 @@ from abcd import effort, gaps, maps, themes, ui
 from abcd.effort.saved import latest_plan, save_plan
 from abcd.gaps.files import GapRun, gaps_bytes
 from abcd.i18n import t
-from abcd.i18n.formats import format_date, format_number
+from abcd.i18n.formats import format_date, format_number, local_today
 from abcd.maps.walks import add_walked_legend, walked_layers
 from abcd.permissions import Permission
 from abcd.walks import register as walk_register
@@ -68,7 +68,7 @@ walked = with_last_walked(coverage, walked_on)
 by_walks = st.toggle(tr("walks.colour"), key="gaps_by_walks", help=tr("walks.colour_help"))
 if by_walks:
     the_map = add_walked_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
-    street_layers = walked_layers(walked, today=walk_register.today_in_amsterdam(), lang=ctx.lang)
+    street_layers = walked_layers(walked, today=local_today(), lang=ctx.lang)
 else:
     the_map = maps.add_gap_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
     street_layers = maps.coverage_layers(coverage, lang=ctx.lang)

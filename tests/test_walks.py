@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 from abcd import schema
 from abcd.config import settings_from_env
 from abcd.errors import AbcdError, ImportFileError, ValidationError
+from abcd.freshness import months_before
+from abcd.i18n.formats import local_today
 from abcd.permissions import PermissionDeniedError, Role, User
 from abcd.store import Store
 from abcd.walks import register
 from abcd.walks.streets import (
-    months_before,
     street_keys,
     walked_class,
     walked_segments,
@@ -333,9 +334,9 @@ def test_the_day_of_a_walk_is_its_end_in_amsterdam_and_never_after_today(botu_st
     evening = type(late)(late.line, late.started_at, datetime(2026, 5, 12, 22, 30, tzinfo=UTC), late.positions)
     assert register.record_walk(botu_store, BOTU, evening, by=BUILDER).walked_on == date(2026, 5, 13)
     future = type(late)(late.line, None, datetime.now(UTC) + timedelta(days=30), late.positions)
-    assert register.record_walk(botu_store, BOTU, future, by=BUILDER).walked_on == register.today_in_amsterdam()
+    assert register.record_walk(botu_store, BOTU, future, by=BUILDER).walked_on == local_today()
     timeless = type(late)(late.line, None, None, late.positions)
-    assert register.record_walk(botu_store, BOTU, timeless, by=BUILDER).walked_on == register.today_in_amsterdam()
+    assert register.record_walk(botu_store, BOTU, timeless, by=BUILDER).walked_on == local_today()
 
 
 def test_tracks_are_seen_by_builders_of_the_wijk_and_coordinators_only(botu_store: Store) -> None:

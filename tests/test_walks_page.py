@@ -112,10 +112,9 @@ def _drawn(at: AppTest) -> str:
 
 
 def _today_text() -> str:
-    from abcd.i18n.formats import format_date
-    from abcd.walks.register import today_in_amsterdam
+    from abcd.i18n.formats import format_date, local_today
 
-    return format_date(today_in_amsterdam(), "nl")
+    return format_date(local_today(), "nl")
 
 
 def test_a_walk_that_cannot_be_stored_is_explained_and_kept_in_the_browser(db_url: str) -> None:

@@ -39,7 +39,7 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Final, Literal, get_args
 
@@ -217,9 +217,9 @@ class EffortRun:
         if _ATTR_MODE not in coverage.attrs or _ATTR_DISTANCE not in coverage.attrs:
             raise ValidationError("error.effort_coverage")
         if day is None:
-            from abcd.i18n.formats import local_time
+            from abcd.i18n.formats import local_today
 
-            day = local_time(datetime.now(UTC)).date()
+            day = local_today()
         return cls(
             total=parse_total(total),
             unit=unit,

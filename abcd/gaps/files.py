@@ -41,7 +41,7 @@ import csv
 import io as _io
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -121,9 +121,9 @@ class GapRun:
         if _ATTR_MODE not in coverage.attrs or _ATTR_DISTANCE not in coverage.attrs:
             raise gaps.GapInputError("coverage carries no mode and distance; pass the output of street_coverage()")
         if day is None:
-            from abcd.i18n.formats import local_time
+            from abcd.i18n.formats import local_today
 
-            day = local_time(datetime.now(UTC)).date()
+            day = local_today()
         return cls(str(coverage.attrs[_ATTR_MODE]), float(coverage.attrs[_ATTR_DISTANCE]), day, wijk, theme)
 
     def as_member(self) -> dict[str, Any]:

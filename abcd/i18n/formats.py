@@ -115,6 +115,11 @@ def format_date(day: date, lang: Lang = "nl") -> str:
     return babel_date(day, format="long", locale=_locale(lang))
 
 
+def local_today() -> date:
+    """Today in Amsterdam: the day a walk, a consent, a confirmation or a gap run is dated by."""
+    return local_time(datetime.now(UTC)).date()
+
+
 def local_time(moment: datetime | str) -> datetime:
     """A stored moment (aware, or ISO-8601 text; naive means UTC) as the time in Amsterdam.
 

@@ -22,17 +22,14 @@ everyone who sees the gap map.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Final, Literal
 
-import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import MultiLineString
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
@@ -40,13 +37,14 @@ from sqlalchemy import Connection, RowMapping, delete, func, insert, select, upd
 from abcd import schema
 from abcd.config import WALK_RETENTION_MONTHS
 from abcd.errors import ValidationError
-from abcd.i18n.formats import local_time
-from abcd.model import RD_NEW, WGS84, new_asset_id
+from abcd.freshness import months_before
+from abcd.i18n.formats import local_time, local_today
+from abcd.model import new_asset_id
 from abcd.permissions import Permission, User, require
-from abcd.places import rd_geometry
+from abcd.places import rd_geometry, wgs84_geometry
 from abcd.records import from_iso, iso_utc, utcnow
 from abcd.store import Store, WijkRecord
-from abcd.walks.streets import months_before, street_keys, walked_streets
+from abcd.walks.streets import street_keys, walked_streets
 from abcd.walks.tracks import Track, read_gpx
 
 Source = Literal["app", "gpx"]
@@ -70,11 +68,6 @@ class Walk:
     track: BaseGeometry  # WGS84
     created_at: datetime
     streets: tuple[str, ...]
-
-
-def today_in_amsterdam() -> date:
-    """Today in Amsterdam: the day a walk is dated by, and what "months ago" counts from."""
-    return local_time(utcnow()).date()
 
 
 # --------------------------------------------------------------------------
@@ -102,13 +95,13 @@ def record_walk(store: Store, wijk: str, track: Track, *, by: User, source: Sour
     if not _near(line_rd, record):
         raise ValidationError("error.walk_not_in_wijk", wijk=record.name)
     moment = track.ended_at or track.started_at
-    walked_on = min(local_time(moment).date(), today_in_amsterdam()) if moment is not None else today_in_amsterdam()
+    walked_on = min(local_time(moment).date(), local_today()) if moment is not None else local_today()
     along = _wijken_along(store, line_rd, wijk)
     marks = {slug: walked_streets(store.streets(slug), track.line) for slug in along}
     kept_rd = _within(line_rd, [store.get_wijk(slug) for slug in along])
     if kept_rd is None:
         raise ValidationError("error.walk_not_in_wijk", wijk=record.name)
-    kept = _wgs84(kept_rd)
+    kept = wgs84_geometry(kept_rd)
     walk_id, now = new_asset_id(), utcnow()
     with store.db.write() as conn:
         conn.execute(
@@ -193,16 +186,6 @@ def _within(line_rd: BaseGeometry, wijken: list[WijkRecord]) -> BaseGeometry | N
     return lines[0] if len(lines) == 1 else MultiLineString(lines)
 
 
-def _wgs84(geometry: BaseGeometry) -> BaseGeometry:
-    """An RD New geometry in WGS84 (the inverse of :func:`abcd.places.rd_geometry`)."""
-    return shapely.transform(geometry, lambda xy: np.column_stack(_from_rd().transform(xy[:, 0], xy[:, 1])))
-
-
-@functools.cache
-def _from_rd() -> Transformer:
-    return Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
-
-
 def _wijken_along(store: Store, line_rd: BaseGeometry, wijk: str) -> list[str]:
     """``wijk`` and every other onboarded wijk the track passes through."""
     others = [s for s in store.wijk_slugs() if s != wijk and _near(line_rd, store.get_wijk(s))]
@@ -236,7 +219,7 @@ def streets_by_last_walked(
     With ``not_since_months``, only the streets not walked in that many
     months before ``today`` (default: today in Amsterdam; never walked included).
     """
-    day = today_in_amsterdam() if today is None else today
+    day = local_today() if today is None else today
     dates = last_walked(store, wijk)
     streets = sorted(set(street_keys(store.streets(wijk))))
     frame = pd.DataFrame({"street": streets, "last_walked": pd.Series([dates.get(s) for s in streets], dtype=object)})
@@ -314,7 +297,7 @@ def reduce_old_walks(store: Store, *, keep_months: int = DEFAULT_RETENTION_MONTH
     """
     if keep_months < 0:
         raise ValidationError("error.walk_months", value=keep_months)
-    cutoff = months_before(today_in_amsterdam() if today is None else today, keep_months).isoformat()
+    cutoff = months_before(local_today() if today is None else today, keep_months).isoformat()
     walks, marks = schema.walks, schema.street_walks
     expired = select(walks.c.id).where(walks.c.walked_on < cutoff)
     with store.db.read() as conn:  # the pages call this on every run: write only when there is something to do
@@ -344,7 +327,6 @@ __all__ = [
     "record_walk",
     "reduce_old_walks",
     "streets_by_last_walked",
-    "today_in_amsterdam",
     "walks_visible_to",
     "wijk_of_track",
 ]

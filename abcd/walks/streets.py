@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from abcd.freshness import months_before
 from abcd.gaps import street_labels
 from abcd.model import RD_NEW
 from abcd.places import rd_geometry
@@ -168,19 +169,6 @@ def with_last_walked(coverage: gpd.GeoDataFrame, dates: Mapping[str, date]) -> g
     return out
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day ``months`` calendar months earlier (the month's last day where it is shorter).
-
-    >>> months_before(date(2026, 3, 31), 1), months_before(date(2026, 1, 15), 12)
-    (datetime.date(2026, 2, 28), datetime.date(2025, 1, 15))
-    """
-    import calendar
-
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def walked_class(last: date | None, today: date) -> str:
     """How long ago a street was walked, in the Gatenkaart's four classes.
 
@@ -210,7 +198,6 @@ __all__ = [
     "WALKED_CLASSES",
     "WALKED_WITHIN_M",
     "last_walked_by_label",
-    "months_before",
     "street_keys",
     "walked_class",
     "walked_segments",
