@@ -7,7 +7,7 @@ second Jinja pass (see :class:`DataLayer`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import folium
@@ -190,7 +190,8 @@ class DataLayer(folium.map.Layer):
 class ClassedLines(DataLayer):
     """Lines styled by their class (``properties.c``), each with a pre-escaped tooltip (``properties.t``).
 
-    The one layer of the gap map, the effort plan and the connections:
+    The one layer of the gap map, the effort plan, the walk log and the connections
+    (built with :func:`line_feature` and :func:`classed_lines_group`):
     ``styles`` maps every class to a Leaflet path style.
     """
 
@@ -210,6 +211,43 @@ class ClassedLines(DataLayer):
         self._name = "ClassedLines"
         self.data_js = js_literal({"type": "FeatureCollection", "features": features})
         self.styles_js = js_literal({code: dict(style) for code, style in styles.items()})
+
+
+def line_feature(geometry: BaseGeometry, code: str, tip: str) -> dict[str, Any]:
+    """One line of a :class:`ClassedLines` layer: its class ``code`` and its tooltip ``tip`` (already escaped)."""
+    return {"type": "Feature", "geometry": mapping(round_geometry(geometry)), "properties": {"c": code, "t": tip}}
+
+
+def classed_lines_group(
+    features: list[dict[str, Any]], *, name: str, styles: Mapping[str, Mapping[str, Any]], show: bool = True
+) -> folium.FeatureGroup:
+    """A feature group (for ``feature_group_to_add``) holding one :class:`ClassedLines` layer named ``name``."""
+    group = folium.FeatureGroup(name=name, overlay=True, control=True, show=show)
+    ClassedLines(features, name=name, styles=styles).add_to(group)
+    return group
+
+
+def path_styles(styles: Mapping[str, Mapping[str, Any]], *, opacity: float) -> dict[str, dict[str, Any]]:
+    """Leaflet path styles (colour, weight, dashes, ``opacity``) of line classes that also carry a legend ``border``."""
+    keys = ("color", "weight", "dashArray")
+    return {code: {**{k: style[k] for k in keys}, "opacity": opacity} for code, style in styles.items()}
+
+
+def add_line_legend(m: folium.Map, *, title: str, rows: Iterable[tuple[str, str]]) -> folium.Map:
+    """A folding legend of line classes: ``rows`` are (CSS ``border-top`` value, label); both texts are escaped here."""
+    items = "".join(
+        f'<li><span class="abcd-line" style="border-top:{escape(border)}" aria-hidden="true"></span>'
+        f"<span>{escape(label)}</span></li>"
+        for border, label in rows
+    )
+    heading = escape(title)
+    Legend(f'<details open><summary>{heading}</summary><ul aria-label="{heading}">{items}</ul></details>').add_to(m)
+    return m
+
+
+def legend_border(style: Mapping[str, Any]) -> str:
+    """The CSS ``border-top`` that draws a line class in a legend: its weight, ``border`` style and colour."""
+    return f"{style['weight']}px {style['border']} {style['color']}"
 
 
 class LineLayer(DataLayer):

@@ -11,12 +11,12 @@ from typing import Any, Final
 
 import folium
 import pandas as pd
-from shapely.geometry import LineString, mapping
+from shapely.geometry import LineString
 
 from abcd._html import escape
 from abcd.connections.model import ConnectionKind
 from abcd.i18n import Lang, t
-from abcd.maps._elements import ClassedLines, round_geometry, to_wgs84
+from abcd.maps._elements import classed_lines_group, line_feature, to_wgs84
 
 CONNECTION_STYLES: Final[dict[str, dict[str, Any]]] = {
     ConnectionKind.MEMBER_OF.value: {"color": "#0072B2", "dashArray": None},
@@ -47,21 +47,17 @@ def connection_layers(
     for kind in ConnectionKind:
         rows = connections[connections["kind"] == kind.value]
         features = [
-            {
-                "type": "Feature",
-                "geometry": mapping(round_geometry(LineString([where[a], where[b]]))),
-                "properties": {"c": kind.value, "t": escape(f"{names[a]} {kind.label(lang)} {names[b]}")},
-            }
+            line_feature(
+                LineString([where[a], where[b]]), kind.value, escape(f"{names[a]} {kind.label(lang)} {names[b]}")
+            )
             for a, b in zip(rows["from_id"], rows["to_id"], strict=True)
             if a in where and b in where
         ]
         if not features:
             continue
         name = escape(t("map.connections_layer", lang, kind=kind.label(lang), count=len(features)))
-        group = folium.FeatureGroup(name=name, overlay=True, control=True, show=show)
         style = {"weight": 3, "opacity": 0.85, **CONNECTION_STYLES[kind.value]}
-        ClassedLines(features, name=name, styles={kind.value: style}).add_to(group)
-        groups.append(group)
+        groups.append(classed_lines_group(features, name=name, styles={kind.value: style}, show=show))
     return groups
 
 

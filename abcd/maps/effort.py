@@ -6,14 +6,20 @@ from typing import Any, Final
 
 import folium
 import pandas as pd
-from shapely.geometry import mapping
 
 from abcd._cells import cell_text
 from abcd._html import escape
 from abcd.effort.plan import unit_label
 from abcd.i18n import Lang, t
 from abcd.i18n.formats import format_number
-from abcd.maps._elements import ClassedLines, Legend, round_geometry, to_wgs84
+from abcd.maps._elements import (
+    add_line_legend,
+    classed_lines_group,
+    legend_border,
+    line_feature,
+    path_styles,
+    to_wgs84,
+)
 
 EFFORT_STYLES: Final = {
     "more": {"color": "#0072B2", "weight": 6, "dashArray": None, "border": "solid"},
@@ -36,10 +42,7 @@ def effort_class(index: float) -> str:
     return "average" if index >= 1 - AROUND else "less"
 
 
-_LINE_STYLES = {
-    code: {"color": style["color"], "weight": style["weight"], "dashArray": style["dashArray"], "opacity": 0.95}
-    for code, style in EFFORT_STYLES.items()
-}
+_LINE_STYLES = path_styles(EFFORT_STYLES, opacity=0.95)
 
 
 def effort_layers(
@@ -71,30 +74,14 @@ def effort_layers(
             index=format_number(float(index), lang, digits=2),
             initiatives=int(count),
         )
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": mapping(round_geometry(geom)),
-                "properties": {"c": effort_class(float(index)), "t": escape(tip)},
-            }
-        )
-    name = escape(t("effort.layer", lang))
-    group = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
-    ClassedLines(features, name=name, styles=_LINE_STYLES).add_to(group)
-    return [group]
+        features.append(line_feature(geom, effort_class(float(index)), escape(tip)))
+    return [classed_lines_group(features, name=escape(t("effort.layer", lang)), styles=_LINE_STYLES)]
 
 
 def add_effort_legend(m: folium.Map, *, lang: Lang = "nl") -> folium.Map:
     """Add the legend of the three effort classes to a map."""
-    rows = "".join(
-        f'<li><span class="abcd-line" style="border-top:{style["weight"]}px {style["border"]} {style["color"]}" '
-        'aria-hidden="true"></span>'
-        f"<span>{escape(t(f'effort.class.{code}', lang))}</span></li>"
-        for code, style in EFFORT_STYLES.items()
-    )
-    title = escape(t("effort.legend", lang))
-    Legend(f'<details open><summary>{title}</summary><ul aria-label="{title}">{rows}</ul></details>').add_to(m)
-    return m
+    rows = [(legend_border(style), t(f"effort.class.{code}", lang)) for code, style in EFFORT_STYLES.items()]
+    return add_line_legend(m, title=t("effort.legend", lang), rows=rows)
 
 
 __all__ = ["EFFORT_STYLES", "add_effort_legend", "effort_class", "effort_layers"]

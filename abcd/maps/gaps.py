@@ -6,12 +6,11 @@ from typing import Any
 
 import folium
 import pandas as pd
-from shapely.geometry import mapping
 
 from abcd._cells import cell_text
 from abcd._html import escape
 from abcd.i18n import Lang, t
-from abcd.maps._elements import ClassedLines, Legend, round_geometry, to_wgs84
+from abcd.maps._elements import add_line_legend, classed_lines_group, line_feature, to_wgs84
 
 GAP_COLORS = {"needs_support": "#D55E00", "below_average": "#E69F00", "at_or_above": "#009E73"}
 """Gap classes of a street segment (Okabe-Ito: vermilion, orange, bluish green)."""
@@ -49,25 +48,11 @@ def coverage_layers(coverage: Any, *, lang: Lang = "nl", name_column: str = "nam
             continue
         label = cell_text(name) or t("gaps.unnamed", lang)
         tip = f"{escape(label)}: {escape(t('gaps.tooltip', lang, n=int(count)))}"
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": mapping(round_geometry(geom)),
-                "properties": {"c": gap_class(bool(needs), bool(below)), "t": tip},
-            }
-        )
-    group = folium.FeatureGroup(name=escape(t("gaps.layer", lang)), overlay=True, control=True, show=True)
-    ClassedLines(features, name=escape(t("gaps.layer", lang)), styles=_GAP_STYLES).add_to(group)
-    return [group]
+        features.append(line_feature(geom, gap_class(bool(needs), bool(below)), tip))
+    return [classed_lines_group(features, name=escape(t("gaps.layer", lang)), styles=_GAP_STYLES)]
 
 
 def add_gap_legend(m: folium.Map, *, lang: Lang = "nl") -> folium.Map:
     """Add the legend of the three gap classes to a map (top right, beside the layer control)."""
-    rows = "".join(
-        f'<li><span class="abcd-line" style="border-top:5px solid {color}" aria-hidden="true"></span>'
-        f"<span>{escape(t(f'gaps.class.{code}', lang))}</span></li>"
-        for code, color in GAP_COLORS.items()
-    )
-    title = escape(t("gaps.legend", lang))
-    Legend(f'<details open><summary>{title}</summary><ul aria-label="{title}">{rows}</ul></details>').add_to(m)
-    return m
+    rows = [(f"5px solid {color}", t(f"gaps.class.{code}", lang)) for code, color in GAP_COLORS.items()]
+    return add_line_legend(m, title=t("gaps.legend", lang), rows=rows)

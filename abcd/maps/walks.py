@@ -8,13 +8,19 @@ from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import pandas as pd
-from shapely.geometry import mapping
 
 from abcd._cells import cell_text
 from abcd._html import escape
 from abcd.i18n import Lang, t
 from abcd.i18n.formats import format_date, format_number
-from abcd.maps._elements import ClassedLines, Legend, round_geometry, to_wgs84
+from abcd.maps._elements import (
+    add_line_legend,
+    classed_lines_group,
+    legend_border,
+    line_feature,
+    path_styles,
+    to_wgs84,
+)
 from abcd.walks.streets import WALKED_CLASSES, walked_class
 
 if TYPE_CHECKING:
@@ -31,10 +37,7 @@ more than a year or never; told apart by line style as well as colour (WCAG 1.4.
 map's vermilion, orange and green."""
 TRACK_STYLE: Final = {"color": "#CC79A7", "weight": 4, "opacity": 0.9}
 
-_LINE_STYLES = {
-    code: {"color": style["color"], "weight": style["weight"], "dashArray": style["dashArray"], "opacity": 0.95}
-    for code, style in WALKED_STYLES.items()
-}
+_LINE_STYLES = path_styles(WALKED_STYLES, opacity=0.95)
 
 
 def walked_layers(
@@ -56,30 +59,14 @@ def walked_layers(
         day = last if isinstance(last, date) else None
         when = t("walks.never", lang) if day is None else format_date(day, lang)
         tip = t("walks.tooltip", lang, street=cell_text(name) or t("gaps.unnamed", lang), date=when)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": mapping(round_geometry(geom)),
-                "properties": {"c": walked_class(day, today), "t": escape(tip)},
-            }
-        )
-    name = escape(t("walks.layer", lang))
-    group = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
-    ClassedLines(features, name=name, styles=_LINE_STYLES).add_to(group)
-    return [group]
+        features.append(line_feature(geom, walked_class(day, today), escape(tip)))
+    return [classed_lines_group(features, name=escape(t("walks.layer", lang)), styles=_LINE_STYLES)]
 
 
 def add_walked_legend(m: folium.Map, *, lang: Lang = "nl") -> folium.Map:
     """Add the legend of the four "laatst gelopen" classes to a map."""
-    rows = "".join(
-        f'<li><span class="abcd-line" style="border-top:{WALKED_STYLES[code]["weight"]}px '
-        f'{WALKED_STYLES[code]["border"]} {WALKED_STYLES[code]["color"]}" aria-hidden="true"></span>'
-        f"<span>{escape(t(f'walks.class.{code}', lang))}</span></li>"
-        for code in WALKED_CLASSES
-    )
-    title = escape(t("walks.legend", lang))
-    Legend(f'<details open><summary>{title}</summary><ul aria-label="{title}">{rows}</ul></details>').add_to(m)
-    return m
+    rows = [(legend_border(WALKED_STYLES[code]), t(f"walks.class.{code}", lang)) for code in WALKED_CLASSES]
+    return add_line_legend(m, title=t("walks.legend", lang), rows=rows)
 
 
 def track_layers(walks: Sequence[Walk], *, lang: Lang = "nl") -> list[folium.FeatureGroup]:
@@ -99,17 +86,8 @@ def track_layers(walks: Sequence[Walk], *, lang: Lang = "nl") -> list[folium.Fea
             walker=walk.walker,
             km=format_number(walk.length_m / 1000, lang, digits=2),
         )
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": mapping(round_geometry(walk.track)),
-                "properties": {"c": "track", "t": escape(tip)},
-            }
-        )
-    name = escape(t("walks.tracks_layer", lang))
-    group = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
-    ClassedLines(features, name=name, styles={"track": TRACK_STYLE}).add_to(group)
-    return [group]
+        features.append(line_feature(walk.track, "track", escape(tip)))
+    return [classed_lines_group(features, name=escape(t("walks.tracks_layer", lang)), styles={"track": TRACK_STYLE})]
 
 
 __all__ = ["TRACK_STYLE", "WALKED_STYLES", "add_walked_legend", "track_layers", "walked_layers"]
