@@ -198,7 +198,7 @@ def edit_asset(
     :class:`~abcd.errors.ConflictError` and nothing is written.
     """
     current = store.get(asset_id)
-    _require_on(store, user, current, Permission.EDIT_ASSETS)
+    require_on(store, user, current, Permission.EDIT_ASSETS)
     stored: dict[str, Any] = {**current.raw(), "id": current.id}
     if current.is_person:
         stored["consent"] = store.consent(asset_id)
@@ -217,7 +217,8 @@ def edit_asset(
     return store.update(asset_id, draft, by=user.username, expected_version=expected_version, areas=areas)
 
 
-def _require_on(store: Store, user: User, asset: Asset, permission: Permission) -> None:
+def require_on(store: Store, user: User, asset: Asset, permission: Permission) -> None:
+    """``user`` may do ``permission`` to ``asset`` where it lies now (and may see it, if it is a resident)."""
     _require_in(user, asset, store.areas_of([asset.id])[asset.id], permission)
 
 
@@ -230,18 +231,18 @@ def _require_in(user: User, asset: Asset, areas: Iterable[str], permission: Perm
 
 def delete_asset(store: Store, asset_id: str, *, expected_version: int | None, user: User) -> Asset:
     """Soft-delete; the asset can be restored."""
-    _require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
+    require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
     return store.delete(asset_id, by=user.username, expected_version=expected_version)
 
 
 def restore_asset(store: Store, asset_id: str, *, expected_version: int | None, user: User) -> Asset:
-    _require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
+    require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
     return store.restore(asset_id, by=user.username, expected_version=expected_version)
 
 
 def confirm_asset(store: Store, asset_id: str, *, user: User) -> Asset:
     """A builder saw the asset still there today ("nog actief"): it is no longer on the "nog nakijken" list."""
-    _require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
+    require_on(store, user, store.get(asset_id), Permission.EDIT_ASSETS)
     return store.confirm(asset_id, by=user.username)
 
 

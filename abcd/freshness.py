@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from abcd.model import Asset
 
@@ -35,9 +36,27 @@ def stale_before(today: date, months: int = STALE_AFTER_MONTHS) -> date:
     return months_before(today, months)
 
 
+def as_day(value: Any) -> date | None:
+    """A ``last_confirmed`` as a stored asset, a frame cell or a file holds it (a date, a timestamp, ISO text).
+
+    >>> as_day("2026-11-02"), as_day(None)
+    (datetime.date(2026, 11, 2), None)
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def confirmed_before(day: date | None, cutoff: date) -> bool:
+    """Whether a last confirmation on ``day`` is before ``cutoff``: stale (never confirmed is stale too)."""
+    return day is None or day < cutoff
+
+
 def is_stale(asset: Asset, cutoff: date) -> bool:
     """Whether ``asset`` was last confirmed before ``cutoff`` (one never confirmed is stale)."""
-    return asset.last_confirmed is None or asset.last_confirmed < cutoff
+    return confirmed_before(asset.last_confirmed, cutoff)
 
 
 def to_check(assets: Iterable[Asset], cutoff: date) -> list[Asset]:

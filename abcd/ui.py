@@ -23,10 +23,10 @@ import streamlit as st
 from abcd import accounts, assets
 from abcd.config import DEFAULT_WIJK, Settings, settings_from_env
 from abcd.errors import AbcdError, storage_error
-from abcd.freshness import stale_before
+from abcd.freshness import as_day, confirmed_before, stale_before
 from abcd.i18n import Lang, normalise_lang, t
 from abcd.i18n.formats import format_date, local_today
-from abcd.model import Asset
+from abcd.model import Asset, Consent
 from abcd.permissions import PUBLIC_USER, Permission, Role, User
 from abcd.store import Store
 from abcd.wijken import (
@@ -393,9 +393,14 @@ def _initiatives(slug: str, version: str, url: str, theme: str | None, since: da
     return initiatives_near(store(), slug, theme=theme, active_since=since)
 
 
+def stale_cutoff() -> date:
+    """An asset last confirmed before this day is stale (:mod:`abcd.freshness`, ``ABCD_STALE_MONTHS``)."""
+    return stale_before(local_today(), settings().stale_months)
+
+
 def active_since(active_only: bool) -> date | None:
-    """The day from which a confirmed initiative counts as active (:mod:`abcd.freshness`); ``None``: all count."""
-    return stale_before(local_today(), settings().stale_months) if active_only else None
+    """The day from which a confirmed initiative counts as active; ``None``: all count."""
+    return stale_cutoff() if active_only else None
 
 
 def initiatives(ctx: PageContext, *, theme: str | None = None, active_only: bool = True) -> gpd.GeoDataFrame:
@@ -509,8 +514,8 @@ def still_there(ctx: PageContext, asset_id: str, last_confirmed: Any, *, key: st
 
     ``label`` (the asset's name) starts the line where several assets are listed.
     """
-    day = date.fromisoformat(str(last_confirmed)[:10]) if last_confirmed else None
-    stale = day is None or day < (active_since(True) or date.min)
+    day = as_day(last_confirmed)
+    stale = confirmed_before(day, stale_cutoff())
     text = tr("confirm.last", date=format_date(day, ctx.lang)) if day else tr("confirm.never")
     col_text, col_button = st.columns([2, 1], vertical_alignment="center")
     lead = f"**{plain(label)}** · " if label else (f"**{tr('confirm.stale')}** " if stale else "")
@@ -790,15 +795,11 @@ def check_photos(files: list[Any], *, ctx: PageContext, key: str) -> list[tuple[
 
     Returns ``(prepared photo, consent or None)`` pairs; a bad photo raises, naming the file.
     """
-    from abcd.model import validate_consent
     from abcd.photos.images import prepare_photo
 
     people = bool(st.session_state.get(f"{key}_people_{_round()}"))
-    consent = None
-    if files and people:
-        if not st.session_state.get(f"{key}_consent_{_round()}"):
-            raise AbcdError("error.photo_needs_consent")
-        consent = validate_consent(consent_values(ctx, given=True))
+    ticked = bool(st.session_state.get(f"{key}_consent_{_round()}"))
+    consent = photo_consent(ctx, people=people, ticked=ticked) if files else None
     checked = []
     for upload in files:
         try:
@@ -806,6 +807,17 @@ def check_photos(files: list[Any], *, ctx: PageContext, key: str) -> list[tuple[
         except AbcdError as exc:
             raise AbcdError("photo.bad_file", name=upload.name, message=exc) from exc
     return checked
+
+
+def photo_consent(ctx: PageContext, *, people: bool, ticked: bool) -> Consent | None:
+    """The consent a photo with recognisable people is stored with; refused unless its box is ticked."""
+    if not people:
+        return None
+    if not ticked:
+        raise AbcdError("error.photo_needs_consent")
+    from abcd.model import validate_consent
+
+    return validate_consent(consent_values(ctx, given=True))
 
 
 def attach_checked_photos(ctx: PageContext, asset_id: str, checked: list[tuple[Any, Any]]) -> int:
@@ -868,12 +880,8 @@ def photo_strip(ctx: PageContext, asset_id: str, *, key: str) -> None:
             consent_box(ctx, key=f"{key}_photo_consent_{asset.id}", label="photo.consent_given") if people else False
         )
         if upload is not None and st.button(tr("photo.add"), key=f"{key}_photo_add_{asset.id}", type="primary"):
-            from abcd.model import validate_consent
-
             with guard():
-                if people and not consent:
-                    raise AbcdError("error.photo_needs_consent")
-                given = validate_consent(consent_values(ctx, given=True)) if people else None
+                given = photo_consent(ctx, people=people, ticked=consent)
                 attach_photo(ctx.store, asset.id, upload.getvalue(), user=ctx.user, shows_people=people, consent=given)
             st.session_state["add_saved_round"] = _round() + 1  # an empty uploader next time
             flash(tr("photo.added"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from abcd import ui
@@ -66,7 +64,7 @@ st.dataframe(
 st.caption(tr("list.count", shown=len(frame), total=len(items)))
 
 # "Nog nakijken": what nobody confirmed lately (abcd.freshness); a builder who saw it taps "Nog actief".
-stale = [] if show_deleted else to_check(items, ui.active_since(True) or date.min)
+stale = [] if show_deleted else to_check(items, ui.stale_cutoff())
 if stale:
     with st.expander(tr("list.to_check", n=len(stale)), icon=":material/event_busy:"):
         st.caption(tr("list.to_check_help", months=ui.settings().stale_months))

@@ -133,15 +133,6 @@ def _save(raw: Mapping[str, Any], *, allow_duplicates: bool = False) -> None:
     st.session_state["add_scroll_top"] = True
 
 
-def _drop(question: str) -> None:
-    """Answer "no" to a question (a duplicate, another wijk): the form stays as typed, drawn afresh.
-
-    The whole page reruns: after a fragment-only rerun here, Streamlit lost the next tap on a category.
-    """
-    _forget(question)
-    st.session_state[REDRAW] = True
-
-
 def _clear_point() -> None:
     _forget(POINT, PENDING, PROBLEM, SUSPECTS)
     st.session_state[REDRAW] = True
@@ -224,7 +215,7 @@ def add_panel(lon: float, lat: float) -> None:
             args=(raw,),
             kwargs={"allow_duplicates": True},
         )
-        col_drop.button(tr("add.cancel"), key="add_drop", width="stretch", on_click=_drop, args=(SUSPECTS,))
+        col_drop.button(tr("add.cancel"), key="add_drop", width="stretch", on_click=_forget, args=(SUSPECTS,))
         return
 
     pending = st.session_state.get(PENDING)
@@ -236,7 +227,7 @@ def add_panel(lon: float, lat: float) -> None:
         if elsewhere:
             label = tr("add.save_elsewhere", wijk=ui.plain(ui.catalogue()[actual].name))
             col_move.button(label, type="primary", key="add_move", on_click=_save, args=({**raw, "wijk": actual},))
-        col_cancel.button(tr("add.cancel"), key="add_cancel", on_click=_drop, args=(PENDING,))
+        col_cancel.button(tr("add.cancel"), key="add_cancel", on_click=_forget, args=(PENDING,))
         return
 
     _problem(None)

@@ -8,7 +8,7 @@ tooltip and popup.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import folium
@@ -18,6 +18,7 @@ from folium.template import Template
 
 from abcd._cells import cell_flag, cell_text
 from abcd._html import escape, js_literal
+from abcd.freshness import as_day, confirmed_before
 from abcd.i18n import LANGUAGES, Lang, normalise_lang, t
 from abcd.maps._elements import PIN_SIZE, DataLayer, glyph_html, to_wgs84
 from abcd.model import Category, MeetingPlaceRole, Source, check_lonlat
@@ -33,15 +34,6 @@ def _resident_led(value: object) -> bool | None:
         return cell_flag(value)
     except ValueError:
         return None
-
-
-def _as_date(value: Any) -> date:
-    """A frame's ``last_confirmed`` cell (a date, a timestamp or ISO text) as a date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -221,7 +213,7 @@ def asset_features(assets: Any, *, stale_before: date | None = None) -> dict[str
         role_code = cell_text(role).lower()
         if code == Category.MEETING_PLACE.value and role_code in roles:
             props["m"] = role_code
-        if stale_before is not None and (last is None or _as_date(last) < stale_before):
+        if stale_before is not None and confirmed_before(as_day(last), stale_before):
             props["o"] = 1
         by_category[code].append(
             {

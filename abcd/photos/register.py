@@ -32,9 +32,10 @@ from typing import Any, Final
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select
 
 from abcd import schema
+from abcd.assets import require_on
 from abcd.errors import NotFoundError, ValidationError
 from abcd.model import Asset, Consent, new_asset_id
-from abcd.permissions import Permission, User, require
+from abcd.permissions import Permission, User
 from abcd.photos.images import PreparedPhoto, prepare_photo
 from abcd.records import iso_utc, utcnow
 from abcd.store import ASSETS, Store
@@ -216,14 +217,14 @@ def attach_photo(
 ) -> PhotoInfo:
     """Attach a photo to an asset for ``user``: someone who may edit assets where it lies (and see a resident)."""
     asset = store.get(str(asset_id).strip())
-    _require_on(store, user, asset)
+    require_on(store, user, asset, Permission.EDIT_ASSETS)
     return add_photo(store, asset.id, data, by=user.username, shows_people=shows_people, consent=consent)
 
 
 def remove_photo(store: Store, photo_id: str, *, user: User) -> Photo:
     """Remove a photo for good for ``user``: the same rights as adding one to its asset."""
     photo = photo_info(store, photo_id)
-    _require_on(store, user, store.get(photo.asset_id))
+    require_on(store, user, store.get(photo.asset_id), Permission.EDIT_ASSETS)
     return delete_photo(store, photo.id)
 
 
@@ -237,13 +238,6 @@ def photo_for(store: Store, photo_id: str, *, user: User) -> bytes:
 
 
 # ------------------------------------------------------------------- helpers
-def _require_on(store: Store, user: User, asset: Asset) -> None:
-    areas = sorted(store.areas_of([asset.id])[asset.id])
-    require(user, Permission.EDIT_ASSETS, areas=areas)
-    if asset.is_person:
-        require(user, Permission.VIEW_PEOPLE, areas=areas)
-
-
 def _check_live(conn: Connection, asset_id: str) -> None:
     """The asset exists and is not deleted (checked in the writing transaction)."""
     if ASSETS.get(conn, asset_id).is_deleted:
