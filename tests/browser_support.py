@@ -16,11 +16,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import FrameLocator, Locator, Page, Position, expect
+import pytest
+from playwright.sync_api import BrowserContext, FrameLocator, Locator, Page, Position, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.helpers import ROOT
@@ -170,6 +172,38 @@ class AppServer:
         if self._log_path is None or not self._log_path.exists():
             return "(no log)"
         return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@contextmanager
+def serving(db_url: str, log_dir: Path) -> Iterator[AppServer]:
+    """An :class:`AppServer` on ``db_url`` for the length of the ``with`` block."""
+    server = AppServer(db_url, log_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def page_in(
+    context: BrowserContext,
+    server: AppServer,
+    request: pytest.FixtureRequest,
+    *,
+    timeout_ms: int = 20_000,
+    expect_ms: int = 15_000,
+) -> Iterator[Page]:
+    """A page in ``context`` for a fixture; when the test fails, a screenshot and the server's log for the report."""
+    context.set_default_timeout(timeout_ms)
+    expect.set_options(timeout=expect_ms)
+    failed_before = request.session.testsfailed
+    page = context.new_page()
+    try:
+        yield page
+        if request.session.testsfailed > failed_before:
+            write_failure_artifacts(page, server, request.node.name)
+    finally:
+        context.close()
 
 
 def write_failure_artifacts(page: Page, server: AppServer, name: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.browser_support import (
     LEAFLET_JS,
@@ -24,9 +24,10 @@ from tests.browser_support import (
     add_asset_on_page,
     expect_asset_on_map,
     log_in_on_page,
+    page_in,
     prepare_database,
+    serving,
     wait_for_assets_on_map,
-    write_failure_artifacts,
 )
 from tests.hostile_files import nested_area_geojson
 
@@ -55,18 +56,14 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     base: Path = tmp_path_factory.mktemp("browser")
     db_url = f"sqlite:///{base / 'abcd.db'}"
     prepare_database(db_url, accounts=[(BUILDER, BUILDER_PASSWORD, "builder")])
-    server = AppServer(db_url, base)
-    server.start()
-    try:
+    with serving(db_url, base) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
 def desktop_page(chromium: Browser, app_server: AppServer, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    yield from _page_in(context, app_server, request)
+    yield from page_in(context, app_server, request)
 
 
 @pytest.fixture
@@ -78,21 +75,7 @@ def phone_page(chromium: Browser, app_server: AppServer, request: pytest.Fixture
         has_touch=True,
         locale="nl-NL",
     )
-    yield from _page_in(context, app_server, request)
-
-
-def _page_in(context: BrowserContext, app_server: AppServer, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A page in ``context``; when the test fails, a screenshot and the server's log for the report."""
-    context.set_default_timeout(20_000)
-    expect.set_options(timeout=15_000)
-    failed_before = request.session.testsfailed
-    page = context.new_page()
-    try:
-        yield page
-        if request.session.testsfailed > failed_before:
-            write_failure_artifacts(page, app_server, request.node.name)
-    finally:
-        context.close()
+    yield from page_in(context, app_server, request)
 
 
 def test_kaart_draws_the_map_with_leaflet_from_the_app(app_server: AppServer, desktop_page: Page) -> None:

@@ -24,10 +24,11 @@ from tests.browser_support import (
     MAP_IFRAME,
     AppServer,
     log_in_on_page,
+    page_in,
     prepare_database,
+    serving,
     tap_map_at,
     wait_for_assets_on_map,
-    write_failure_artifacts,
 )
 from tests.helpers import make_draft
 
@@ -50,12 +51,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         store.add(make_draft(name="Oude buurtkeuken", lon=4.4390, lat=51.9080, last_confirmed="2024-10-01"), by="x")
     finally:
         store.close()
-    app = AppServer(db_url, base)
-    app.start()
-    try:
+    with serving(db_url, base) as app:
         yield app
-    finally:
-        app.stop()
 
 
 @pytest.fixture
@@ -69,16 +66,7 @@ def phone(chromium: Browser, server: AppServer, request: pytest.FixtureRequest) 
         geolocation={"longitude": GPS[0], "latitude": GPS[1], "accuracy": 8},
         permissions=["geolocation"],
     )
-    context.set_default_timeout(30_000)
-    expect.set_options(timeout=20_000)
-    failed = request.session.testsfailed
-    page = context.new_page()
-    try:
-        yield page
-        if request.session.testsfailed > failed:
-            write_failure_artifacts(page, server, request.node.name)
-    finally:
-        context.close()
+    yield from page_in(context, server, request, timeout_ms=30_000, expect_ms=20_000)
 
 
 def _store(server: AppServer) -> Store:
