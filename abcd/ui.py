@@ -1,4 +1,6 @@
-"""The only ``abcd`` module that imports Streamlit: session keys, cached loaders, error display.
+"""The ``abcd`` module that imports Streamlit: session keys, cached loaders, error display.
+
+The one other is :mod:`abcd.walks.widget`, the walk recorder's component, which keeps its JavaScript beside it.
 
 Pages call these helpers and the plain functions of the library; they hold
 no logic of their own. Session keys are initialised in one place
