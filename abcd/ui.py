@@ -44,6 +44,7 @@ from abcd.wijken import (
 if TYPE_CHECKING:
     from abcd.backup import DatabaseHold
     from abcd.maps.clicks import Click
+    from abcd.photos.register import PhotoInfo
 
 _log = logging.getLogger(__name__)
 
@@ -385,6 +386,41 @@ def map_frame(ctx: PageContext) -> gpd.GeoDataFrame:
     """
     with_pending = ctx.user.can(Permission.VIEW_PENDING, ctx.wijk.slug)
     return _map_frame(ctx.wijk.slug, ctx.store.data_version(ctx.wijk.slug), settings().database_url, with_pending)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _frame_photos(ids: tuple[str, ...], version: str, url: str) -> dict[str, list[PhotoInfo]]:
+    from abcd.photos.register import photos_of
+
+    del version, url  # cache keys only
+    return {asset_id: found for asset_id, found in photos_of(store(), ids).items() if found}
+
+
+def frame_photos(ctx: PageContext, frame: pd.DataFrame) -> dict[str, list[PhotoInfo]]:
+    """The photos of the assets in ``frame`` (a map frame: only what this user may see, never residents).
+
+    Cached until a photo is added or removed anywhere; thumbnails only, never the full images.
+    """
+    from abcd.photos.register import photos_version
+
+    if not len(frame):
+        return {}
+    ids = tuple(sorted(str(i) for i in frame["id"]))
+    return _frame_photos(ids, photos_version(ctx.store), settings().database_url)
+
+
+@st.cache_data(max_entries=2048, show_spinner=False)
+def _popup_img(info: PhotoInfo, alt: str) -> str:
+    from abcd.photos.html import popup_html
+
+    return popup_html(info, alt)
+
+
+def popup_photos(ctx: PageContext, frame: pd.DataFrame) -> dict[str, str]:
+    """For each asset in ``frame`` with a photo, its first photo as a map popup shows it (about 5 kB)."""
+    found = frame_photos(ctx, frame)
+    names = dict(zip(frame["id"], frame["name"], strict=True)) if found else {}
+    return {asset_id: _popup_img(photos[0], str(names[asset_id])) for asset_id, photos in found.items()}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

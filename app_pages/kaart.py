@@ -41,7 +41,7 @@ shown = filter_assets(frame, text=text, categories=chosen)
 seen, ties, residents = ui.wijk_connections(ctx)
 the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang, examples=examples > 0)
 layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.asset_layers(
-    shown, lang=ctx.lang, stale_before=ui.stale_cutoff()
+    shown, lang=ctx.lang, stale_before=ui.stale_cutoff(), photos=ui.popup_photos(ctx, frame)
 )
 moving = st.session_state.get(MOVING)
 if moving:

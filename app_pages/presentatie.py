@@ -47,6 +47,7 @@ HELP = "presentatie_help"
 MAP_KEY = "presentatie_map"
 OVERVIEW, STORY = "overview", "story"
 LIST_MAX = 8
+CARD_PHOTOS = 3  # photos on one card: a taste of the place, not an album
 
 ctx = ui.context()
 tr = ui.tr
@@ -187,6 +188,8 @@ def _asset_card(row: pd.Series) -> None:
     with st.container(border=True):
         st.caption(f"{CATEGORY_STYLE[code].glyph} {Category(code).label(ctx.lang)}")
         st.markdown(f"**{ui.plain(display_name(row, ctx.lang))}**")
+        if shots := photos.get(str(row.get("id"))):
+            st.image([p.thumbnail for p in shots[:CARD_PHOTOS]], width=160)
         description = " ".join(str(row.get("description") or "").split())
         if description:
             st.markdown(ui.plain(description[:240] + ("…" if len(description) > 240 else "")))
@@ -348,6 +351,7 @@ if st.session_state[BEAMER]:
 
 portrait, cache_key = _load()
 by_id = portrait.assets.set_index("id")  # to tell each story on the card of the place it is about
+photos = ui.frame_photos(ctx, portrait.assets)  # the public assets' photos, shown on their cards
 st.title(tr("present.title", wijk=ui.plain(portrait.name)))
 tagline = tr("present.tagline")
 if portrait.population and (residents := ui.residents(ctx.wijk)):

@@ -10,9 +10,12 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from abcd.cli import main as cli_main
+from abcd.maps.assets import asset_features
 from abcd.permissions import PUBLIC_USER, Role, User
-from abcd.photos.register import add_photo, count_photos
-from abcd.store import Store
+from abcd.photos.html import popup_html
+from abcd.photos.images import POPUP_SIDE, popup_copy
+from abcd.photos.register import add_photo, count_photos, photos_of
+from abcd.store import Store, assets_to_frame
 from tests.helpers import make_draft
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,3 +79,59 @@ def test_builders_get_the_photo_uploader_and_the_public_does_not(db: str) -> Non
         assert count_photos(store, club.id) == 0
     finally:
         store.close()
+
+
+def _kaart_component(user: User) -> str:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = user
+    at.run()
+    at.switch_page("app_pages/kaart.py")
+    at.run()
+    assert not at.exception, at.exception
+    return "".join(str(getattr(e, "proto", "")) for e in at.main if "st_folium" in str(getattr(e, "proto", "")))
+
+
+def test_the_map_popup_shows_a_small_copy_of_the_first_photo_with_the_name_escaped(db: str) -> None:
+    store = Store.open(db)
+    try:
+        club = store.add(make_draft(name="<img src=x onerror=alert(1)> Fotoclub"), by="ans")
+        resident = store.add(make_draft(name="Samira", category="person"), by="ans")
+        add_photo(store, club.id, _jpeg(), by="ans")
+        add_photo(store, resident.id, _jpeg(), by="ans")
+        info = photos_of(store, [club.id])[club.id][0]
+    finally:
+        store.close()
+    small, width, height = popup_copy(info.thumbnail)
+    assert max(width, height) == POPUP_SIDE and len(small) < len(info.thumbnail)
+    html = popup_html(info, club.name)
+    assert 'alt="&lt;img src=x onerror=alert(1)&gt; Fotoclub"' in html
+    features = asset_features(assets_to_frame([club]), photos={club.id: html})["association"]
+    assert features[0]["properties"]["ph"] == html
+
+    component = _kaart_component(PUBLIC_USER)
+    assert component.count("data:image/jpeg;base64,") == 1  # the club's; a resident is never on the map
+    assert "&lt;img src=x onerror=alert(1)&gt; Fotoclub" in component  # the name, escaped, as alt text too
+    assert "<img src=x" not in component
+
+
+def test_the_presentation_cards_show_the_photos(db: str) -> None:
+    store = Store.open(db)
+    try:
+        example = next(a for a in store.list_assets() if a.is_example)
+        add_photo(store, example.id, _jpeg(), by="ans")
+    finally:
+        store.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/presentatie.py")
+    at.run()
+    assert not at.exception, at.exception
+    before = len(at.get("image"))
+    store = Store.open(db)
+    try:
+        for other in [a for a in store.list_assets() if a.is_example and a.id != example.id]:
+            add_photo(store, other.id, _jpeg(), by="ans")
+    finally:
+        store.close()
+    at.run()
+    assert len(at.get("image")) > before  # the highlighted examples now show their photos

@@ -49,6 +49,7 @@ class Styles(MacroElement):
             ".abcd-pin-example .abcd-glyph{border:2px dashed #111;opacity:.85}"
             ".abcd-pin-stale .abcd-glyph{filter:grayscale(1);opacity:.55}"
             ".abcd-popup-stale{font-weight:600;color:#5c5c5c}"
+            ".abcd-popup-photo img{display:block;margin:4px 0;border-radius:4px}"
             ".abcd-pin:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px;border-radius:50%}"
             ".abcd-sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;"
             "clip:rect(0 0 0 0);white-space:nowrap;border:0}"

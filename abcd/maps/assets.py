@@ -54,7 +54,8 @@ class AssetScript(MacroElement):
     pre-escaped: ``id``, ``n`` (name), ``d`` (description preview), ``s``
     (source code), ``e`` (1 for examples), ``r`` (1/0 resident-led, for
     initiatives), ``m`` (role, for meeting places) and ``o`` (1 when nobody
-    confirmed it lately: greyed, :mod:`abcd.freshness`). ``text`` holds the
+    confirmed it lately: greyed, :mod:`abcd.freshness`) and ``ph`` (its
+    photo as an ``<img>`` built and escaped in Python, :func:`abcd.photos.html.popup_html`). ``text`` holds the
     layer's escaped labels. Tooltip and popup HTML is assembled from those
     two only, so it contains nothing that was not escaped in Python.
     """
@@ -74,6 +75,7 @@ class AssetScript(MacroElement):
                 if (p.r === 1) { h += '<div>' + text.led + '</div>'; }
                 if (p.r === 0) { h += '<div>' + text.notLed + '</div>'; }
                 if (p.m) { h += '<div>' + text.role + ': ' + label(text.roles, p.m) + '</div>'; }
+                if (p.ph) { h += '<div class="abcd-popup-photo">' + p.ph + '</div>'; }
                 if (p.d) { h += '<p class="abcd-popup-desc">' + p.d + '</p>'; }
                 h += '<div class="abcd-popup-meta">' + text.source + ': ' + label(text.sources, p.s) + '</div>';
                 return h + '</div>';
@@ -149,10 +151,13 @@ class _AssetLayer(DataLayer):
         return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def asset_features(assets: Any, *, stale_before: date | None = None) -> dict[str, list[dict[str, Any]]]:
+def asset_features(
+    assets: Any, *, stale_before: date | None = None, photos: Mapping[str, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """Per category code, the GeoJSON features of ``assets`` in input order.
 
-    With ``stale_before``, assets last confirmed before that day (or never) are marked stale.
+    With ``stale_before``, assets last confirmed before that day (or never) are marked stale; ``photos``
+    maps an asset's id to the ``<img>`` its popup shows (HTML made safe by its maker).
     """
     by_category: dict[str, list[dict[str, Any]]] = {code: [] for code in CATEGORY_STYLE}
     if assets is None or len(assets) == 0:
@@ -215,6 +220,8 @@ def asset_features(assets: Any, *, stale_before: date | None = None) -> dict[str
             props["m"] = role_code
         if stale_before is not None and confirmed_before(as_day(last), stale_before):
             props["o"] = 1
+        if photos and props["id"] in photos:
+            props["ph"] = photos[props["id"]]
         by_category[code].append(
             {
                 "type": "Feature",
@@ -262,20 +269,27 @@ def category_groups(
 
 
 def asset_layers(
-    assets: Any, *, lang: Lang = "nl", interactive: bool = True, stale_before: date | None = None
+    assets: Any,
+    *,
+    lang: Lang = "nl",
+    interactive: bool = True,
+    stale_before: date | None = None,
+    photos: Mapping[str, str] | None = None,
 ) -> list[folium.FeatureGroup]:
     """One feature group per category that has assets, for ``st_folium(feature_group_to_add=...)``.
 
     ``interactive=False`` draws the pins without tooltips or popups and lets
     taps through to the map: on the add page a tap near a pin must place the
     new asset, not open the pin (phones move a tap onto nearby clickable things).
-    With ``stale_before``, pins not confirmed since that day are drawn greyed.
+    With ``stale_before``, pins not confirmed since that day are drawn greyed; ``photos`` (id to
+    ``<img>``) go into the popups.
 
     >>> asset_layers(None)
     []
     """
     lang = lang if lang in LANGUAGES else normalise_lang(lang)
-    return category_groups(asset_features(assets, stale_before=stale_before), lang, interactive=interactive)
+    features = asset_features(assets, stale_before=stale_before, photos=photos)
+    return category_groups(features, lang, interactive=interactive)
 
 
 def marker_layer(lon: float, lat: float, *, label: str) -> folium.FeatureGroup:

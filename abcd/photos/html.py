@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 
 from abcd._html import escape
+from abcd.photos.images import popup_copy
 from abcd.photos.register import PhotoInfo
 
 
@@ -24,11 +25,22 @@ def thumbnail_html(info: PhotoInfo, alt: str) -> str:
     '<img src="data:image/jpeg;base64,/9g=" alt="&lt;b&gt;&quot;Buurttuin&quot;&lt;/b&gt;" width="4" height="3"
     loading="lazy" style="max-width:100%;height:auto">'
     """
-    data = base64.b64encode(info.thumbnail).decode("ascii")
+    return jpeg_html(info.thumbnail, info.thumb_width, info.thumb_height, alt)
+
+
+def popup_html(info: PhotoInfo, alt: str) -> str:
+    """The photo for a map popup: its thumbnail made popup-sized (:func:`abcd.photos.images.popup_copy`)."""
+    data, width, height = popup_copy(info.thumbnail)
+    return jpeg_html(data, width, height, alt)
+
+
+def jpeg_html(data: bytes, width: int, height: int, alt: str) -> str:
+    """An ``<img>`` of a JPEG carried in the HTML itself, ``alt`` escaped."""
+    encoded = base64.b64encode(data).decode("ascii")
     return (
-        f'<img src="data:image/jpeg;base64,{data}" alt="{escape(alt)}" '
-        f'width="{info.thumb_width}" height="{info.thumb_height}" loading="lazy" style="max-width:100%;height:auto">'
+        f'<img src="data:image/jpeg;base64,{encoded}" alt="{escape(alt)}" '
+        f'width="{width}" height="{height}" loading="lazy" style="max-width:100%;height:auto">'
     )
 
 
-__all__ = ["thumbnail_html"]
+__all__ = ["jpeg_html", "popup_html", "thumbnail_html"]

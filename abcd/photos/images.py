@@ -114,6 +114,18 @@ def prepare_photo(data: bytes) -> PreparedPhoto:
     )
 
 
+POPUP_SIDE: Final = 160
+"""A map popup's picture: small enough to travel inside the map (about 5 kB), big enough to recognise a place."""
+
+
+def popup_copy(thumbnail: bytes) -> tuple[bytes, int, int]:
+    """A stored thumbnail made popup-sized (:data:`POPUP_SIDE`): the JPEG and its width and height."""
+    with Image.open(io.BytesIO(thumbnail)) as picture:
+        small = picture.convert("RGB")
+    small.thumbnail((POPUP_SIDE, POPUP_SIDE), Image.Resampling.LANCZOS)
+    return _jpeg(small, THUMB_QUALITY), small.width, small.height
+
+
 def _too_many_pixels() -> ValidationError:
     return ValidationError("error.photo_too_many_pixels", max=MAX_PHOTO_PIXELS // 1_000_000)
 
@@ -149,7 +161,9 @@ __all__ = [
     "MAX_PHOTO_BYTES",
     "MAX_PHOTO_PIXELS",
     "MAX_SIDE",
+    "POPUP_SIDE",
     "THUMB_SIDE",
     "PreparedPhoto",
+    "popup_copy",
     "prepare_photo",
 ]

@@ -137,6 +137,14 @@ def photos_of(store: Store, asset_ids: Iterable[str]) -> dict[str, list[PhotoInf
     return found
 
 
+def photos_version(store: Store) -> str:
+    """Changes whenever a photo is added or removed: a cache key for pages that show photos."""
+    table = schema.photos
+    with store.db.read() as conn:
+        count, newest = conn.execute(select(func.count(), func.max(table.c.created_at))).one()
+    return f"{count}:{newest or ''}"
+
+
 def photo_info(store: Store, photo_id: str) -> PhotoInfo:
     """The description and thumbnail of one photo; :class:`~abcd.errors.NotFoundError` for an unknown id."""
     with store.db.read() as conn:
@@ -316,6 +324,7 @@ __all__ = [
     "photo_for",
     "photo_info",
     "photos_of",
+    "photos_version",
     "remove_photo",
     "visible_photos",
 ]
