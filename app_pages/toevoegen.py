@@ -153,12 +153,21 @@ def _problem(field: str | None) -> None:
 
 @st.fragment
 def add_panel(lon: float, lat: float) -> None:
-    """The form under the map: category, name, what the category needs, photos, save."""
+    """The form under the map, then where the point is and "Andere plek kiezen".
+
+    The categories come straight under the map: on a 390x844 phone the point's row above them pushed
+    them to the screen's edge, where a tap first scrolled them into view and then missed.
+    """
     if st.session_state.pop(REDRAW, False):
         st.rerun()  # a save or "wis punt" changed the map
+    _form(lon, lat)
     col_point, col_clear = st.columns([3, 1], vertical_alignment="center")
     col_point.caption(tr("add.point", lat=lat, lon=lon))
     col_clear.button(tr("add.clear_point"), key="add_clear", on_click=_clear_point)
+
+
+def _form(lon: float, lat: float) -> None:
+    """Category, name, what the category needs, photos, and save (or the question a save raised)."""
     if not may_add_at(ctx.store, ui.catalogue(), ctx.user, lon, lat):
         st.warning(tr("add.not_yours"), icon=":material/block:")
         return

@@ -203,6 +203,10 @@ def test_a_duplicate_is_asked_and_consent_is_ticked(server: AppServer, phone: Pa
     main.get_by_role("button", name="Annuleren").tap()
     expect(main.get_by_text("Bestaat dit al?")).to_have_count(0)
     expect(main.get_by_role("textbox", name="naam", exact=True)).to_have_value(example.name)  # nothing typed lost
+    club = main.locator(".st-key-add_category").get_by_role("radio", name="Vereniging of club")
+    club.tap()  # the very next tap counts (it was lost while the categories sat at the screen's edge)
+    expect(club).to_have_attribute("aria-checked", "true")
+    expect(main.get_by_role("textbox", name="naam", exact=True)).to_have_value(example.name)
 
     store = _store(server)
     try:

@@ -122,7 +122,8 @@ class MetricScale(MacroElement):
 
 
 class Legend(MacroElement):
-    """A Leaflet control holding prebuilt, escaped legend HTML; starts folded on a phone-sized map."""
+    """A Leaflet control holding prebuilt, escaped legend HTML; starts folded on a phone-sized or short map
+    (the add page's), where it would cover the zoom and "mijn locatie" buttons."""
 
     _template = Template(
         """
@@ -133,7 +134,8 @@ class Legend(MacroElement):
                 var div = L.DomUtil.create("div", "abcd-legend");
                 div.innerHTML = {{ this.html_js }};
                 var details = div.querySelector("details");
-                if (details && {{ this._parent.get_name() }}.getSize().x < 480) { details.open = false; }
+                var size = {{ this._parent.get_name() }}.getSize();  // folded where it would cover the controls
+                if (details && (size.x < 480 || size.y < 450)) { details.open = false; }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
