@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import geopandas as gpd
 
+from abcd.batches import Undone
 from abcd.duplicates import DuplicatesFound, possible_duplicates
 from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
 from abcd.model import Asset, AssetDraft, Category, Status, validate_asset, with_changes
@@ -97,10 +98,15 @@ def prepare_drafts(
     *,
     user: User,
     row_numbers: Sequence[int] | None = None,
+    memberships: Sequence[tuple[str, ...]] | None = None,
 ) -> list[AssetDraft]:
     """Check rights for every draft and apply the people and moderation rules (used by imports).
 
     With ``row_numbers`` (one per draft) an error names the row it came from.
+    ``memberships`` (one per draft) are the areas each draft's point lies in
+    by the catalogue's index, when the caller measured them already (an
+    import measures all its points at once); without them each point is
+    looked up here.
     """
     prepared = []
     known_themes = known_codes(store) if any(d.themes for d in drafts) else frozenset()
@@ -110,7 +116,7 @@ def prepare_drafts(
     for index, draft in enumerate(drafts):
         try:
             check_known(draft.themes, known_themes)
-            areas = _areas_of_draft(store, catalogue, draft)
+            areas = _areas_of_draft(store, catalogue, draft, None if memberships is None else memberships[index])
             require(user, Permission.EDIT_ASSETS, areas=areas)
             if draft.category is Category.PERSON:
                 require(user, Permission.VIEW_PEOPLE, areas=areas)
@@ -133,9 +139,11 @@ def prepare_drafts(
     return prepared
 
 
-def _areas_of_draft(store: Store, catalogue: Mapping[str, Wijk], draft: AssetDraft) -> tuple[str, ...]:
-    """The areas a new or moved asset will lie in, and the one it was entered in."""
-    areas = areas_at(store, catalogue, draft.lon, draft.lat)
+def _areas_of_draft(
+    store: Store, catalogue: Mapping[str, Wijk], draft: AssetDraft, found: tuple[str, ...] | None = None
+) -> tuple[str, ...]:
+    """The areas a new or moved asset will lie in (``found``, when measured already), and the one it was entered in."""
+    areas = areas_at(store, catalogue, draft.lon, draft.lat) if found is None else found
     return (*areas, draft.wijk) if draft.wijk and draft.wijk not in areas else areas
 
 
@@ -250,6 +258,17 @@ def approve_asset(store: Store, asset_id: str, *, user: User) -> Asset:
     """Publish an asset that waited for approval (coordinators)."""
     require(user, Permission.MODERATE, areas=store.areas_of([asset_id])[asset_id])
     return store.approve(asset_id, by=user.username)
+
+
+def undo_import(store: Store, batch_id: int, *, user: User) -> Undone:
+    """Undo an import (:meth:`abcd.store.Store.undo_import`); ``user`` must be allowed to import where they lie."""
+    require(user, Permission.IMPORT)
+    ids = [asset_id for asset_id, _, _ in store.import_batch_assets(batch_id)]
+    found = store.assets_by_id(ids)
+    areas = store.areas_of(list(found))
+    for asset in found.values():
+        _require_in(user, asset, areas.get(asset.id, frozenset()), Permission.IMPORT)
+    return store.undo_import(batch_id, by=user.username)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,17 +35,18 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
-import shapely
+from scipy.spatial import cKDTree
 
 from abcd.errors import AbcdError
 from abcd.filters import fold
 from abcd.i18n import Lang, t
 from abcd.model import Asset, AssetDraft, Category
-from abcd.places import rd_points
+from abcd.places import rd_xy
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,11 +75,10 @@ Duplicates = Literal["ask", "skip", "keep"]
 
 # Shorter than this, a name contained in another says too little ("Tuin").
 _MIN_CONTAINED = 4
-# Drafts per spatial query, and pairs per array test: bound the memory when many points lie at one spot
+# Pairs per spatial query and per array test: bound the memory when many points lie at one spot
 # (residents at their buurt's anchor).
-_CHUNK = 100
 _PAIRS = 200_000
-_LETTER_COLUMNS = 48
+_LETTER_COLUMNS = 37  # a-z, 0-9 and the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +164,15 @@ class _Name:
     numbers: frozenset[int]
 
 
+# Runs of letters and runs of digits: punctuation goes, "Spartaan'20" is "spartaan 20".
+_TOKENS = re.compile(r"[^\W\d_]+|\d+")
+
+
 def _parse(name: str) -> _Name:
-    plain = fold(name)
-    # Runs of letters and runs of digits: punctuation goes, "Spartaan'20" is "spartaan 20".
-    tokens = re.findall(r"[^\W\d_]+|\d+", plain)
-    words = tuple(w for w in tokens if w not in FILLER_WORDS) or tuple(tokens)
-    numbers = frozenset(int(w) for w in words if w.isdigit())
+    plain = name.casefold() if name.isascii() else fold(name)  # ASCII has no accents to fold
+    tokens = _TOKENS.findall(plain)
+    words = tuple([w for w in tokens if w not in FILLER_WORDS]) or tuple(tokens)
+    numbers = frozenset([int(w) for w in words if w.isdigit()])
     return _Name(words, "".join(words), "".join(sorted(words)), numbers)
 
 
@@ -247,7 +250,7 @@ def _contains(x: _Name, y: _Name) -> bool:
 
 
 # ------------------------------------------------------ many pairs at once
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Batch:
     """Names and categories of many assets as arrays, for tests that rule out most pairs at once.
 
@@ -264,9 +267,28 @@ class _Batch:
     ordered: npt.NDArray[np.int64]
     numbers: npt.NDArray[np.int64]  # 0: no numbers
     length: npt.NDArray[np.int64]
-    letters: npt.NDArray[np.uint8]  # letter counts, one column per common letter and one for the rest
     category: npt.NDArray[np.int64]
     person: npt.NDArray[np.bool_]
+
+    @cached_property
+    def letters(self) -> npt.NDArray[np.int32]:
+        """Letter counts, one column per letter or digit and one for the rest (only pairs that get this far need it).
+
+        Any grouping of the letters gives an upper bound of the common letters,
+        which is all the test needs.
+        """
+        text = "".join(n.compact for n in self.names)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        column = _LETTER_COLUMN[np.minimum(codes, len(_LETTER_COLUMN) - 1)]
+        row = np.repeat(np.arange(len(self.names)), self.length)
+        counts = np.bincount(row * _LETTER_COLUMNS + column, minlength=len(self.names) * _LETTER_COLUMNS)
+        return counts.reshape(len(self.names), _LETTER_COLUMNS).astype(np.int32)
+
+
+# The letter-count columns: a-z and 0-9 each their own, every other character in the last one.
+_LETTER_COLUMN = np.full(129, _LETTER_COLUMNS - 1, dtype=np.int64)
+for _k, _c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789"):
+    _LETTER_COLUMN[ord(_c)] = _k
 
 
 def _codes(values: Sequence[object]) -> npt.NDArray[np.int64]:
@@ -275,13 +297,8 @@ def _codes(values: Sequence[object]) -> npt.NDArray[np.int64]:
 
 
 def _batch(items: Sequence[AssetDraft | Asset]) -> _Batch:
-    names = [_parse(i.name) for i in items]
-    frequent = Counter(c for n in names for c in n.compact).most_common(_LETTER_COLUMNS - 1)
-    column = {c: k for k, (c, _) in enumerate(frequent)}
-    letters = np.zeros((len(names), _LETTER_COLUMNS), dtype=np.uint8)
-    for row, name in enumerate(names):
-        for c, count in Counter(name.compact).items():
-            letters[row, column.get(c, _LETTER_COLUMNS - 1)] += count  # names are at most 200 letters
+    parsed: dict[str, _Name] = {}  # names repeat (residents, a file imported again): parse each once
+    names = [parsed[i.name] if i.name in parsed else parsed.setdefault(i.name, _parse(i.name)) for i in items]
     categories = list(Category)
     return _Batch(
         names=names,
@@ -290,7 +307,6 @@ def _batch(items: Sequence[AssetDraft | Asset]) -> _Batch:
         ordered=_codes([n.ordered for n in names]),
         numbers=_codes([n.numbers for n in [_Name((), "", "", frozenset()), *names]])[1:],
         length=np.array([len(n.compact) for n in names], dtype=np.int64),
-        letters=letters,
         category=np.array([categories.index(i.category) for i in items], dtype=np.int64),
         person=np.array([i.category is Category.PERSON for i in items], dtype=np.bool_),
     )
@@ -312,40 +328,124 @@ def _suspected_pairs(batch: _Batch, a: npt.NDArray[np.int64], b: npt.NDArray[np.
             & ((numbers_x == 0) | (numbers_y == 0) | (numbers_x == numbers_y))
         )
         equal = (batch.compact[x] == batch.compact[y]) | (batch.ordered[x] == batch.ordered[y])
+        out[start : start + len(x)] = possible & equal
+        rest = np.flatnonzero(possible & ~equal)
+        if not len(rest):
+            continue
+        x, y, same = x[rest], y[rest], same[rest]
+        length_x, length_y = batch.length[x], batch.length[y]
         total = np.maximum(length_x + length_y, 1)
         shorter = np.minimum(length_x, length_y)
         common = np.minimum(batch.letters[x], batch.letters[y]).sum(axis=1)
         threshold = np.where(same, SIMILAR, VERY_SIMILAR)
         similar = (2 * shorter / total >= threshold) & (2 * common / total >= threshold)
         contained = same & (shorter >= _MIN_CONTAINED) & (common == shorter)
-        out[start : start + len(x)] = possible & equal
-        for k in np.flatnonzero(possible & ~equal & (similar | contained)):
+        for k in np.flatnonzero(similar | contained):
             i, j = int(x[k]), int(y[k])
             key = (int(batch.same_name[i]), int(batch.same_name[j]), bool(same[k]))
             if key not in decided:
                 decided[key] = _match(batch.names[i], batch.names[j], same_category=bool(same[k]))
-            out[start + k] = decided[key]
+            out[start + rest[k]] = decided[key]
     return out
 
 
 def _rd_xy(items: Sequence[AssetDraft | Asset]) -> npt.NDArray[np.float64]:
     if not items:
         return np.empty((0, 2))
-    points = rd_points([i.lon for i in items], [i.lat for i in items])
-    return shapely.get_coordinates(points)
+    return np.column_stack(rd_xy([i.lon for i in items], [i.lat for i in items]))
 
 
 def _pairs_within(
-    left: npt.NDArray[np.float64], right: npt.NDArray[np.float64], radius_m: float
+    left: npt.NDArray[np.float64],
+    right: npt.NDArray[np.float64],
+    radius_m: float,
+    batch: _Batch,
+    right_offset: int,
 ) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
-    """Chunks of (left indices, right indices, distances) of points at most ``radius_m`` apart (spatial index)."""
+    """Chunks of (left indices, right indices, distances) of points at most ``radius_m`` apart whose names may match.
+
+    Left point ``i`` is item ``i`` of ``batch``, right point ``j`` item
+    ``right_offset + j``. Only pairs the rule can accept are looked for: the
+    same person flag, names that are not empty, and the same numbers or none
+    on one side (names whose numbers differ never match), so a file of
+    numbered names near each other is not compared pair by pair. Pairs come
+    in order of left index, then right index.
+    """
     if not len(left) or not len(right):
         return
-    tree = shapely.STRtree(shapely.points(right))
-    for start in range(0, len(left), _CHUNK):
-        i, j = tree.query(shapely.points(left[start : start + _CHUNK]), predicate="dwithin", distance=radius_m)
-        i = i + start
-        yield i, j, np.hypot(*(left[i] - right[j]).T)
+    right_items = np.arange(len(right)) + right_offset
+    numbers_l, numbers_r = batch.numbers[: len(left)], batch.numbers[right_items]
+    usable_l, usable_r = batch.length[: len(left)] > 0, batch.length[right_items] > 0
+    person_l, person_r = batch.person[: len(left)].astype(np.int64), batch.person[right_items].astype(np.int64)
+    # Three kinds of pair, each pair in exactly one: both with (the same) numbers; right without numbers;
+    # left without numbers and right with. A lane is a group of points that can pair only among themselves.
+    both_l, both_r = usable_l & (numbers_l != 0), usable_r & (numbers_r != 0)
+    kinds = (
+        (both_l, both_r, numbers_l * 2 + person_l, numbers_r * 2 + person_r),
+        (usable_l, usable_r & (numbers_r == 0), person_l, person_r),
+        (usable_l & (numbers_l == 0), both_r, person_l, person_r),
+    )
+    found = [_near(left, right, radius_m, *kind) for kind in kinds]
+    i = np.concatenate([f[0] for f in found])
+    j = np.concatenate([f[1] for f in found])
+    order = np.lexsort((j, i))
+    i, j = i[order], j[order]
+    for start in range(0, len(i), _PAIRS):
+        a, b = i[start : start + _PAIRS], j[start : start + _PAIRS]
+        yield a, b, np.hypot(*(left[a] - right[b]).T)
+
+
+def _near(
+    left: npt.NDArray[np.float64],
+    right: npt.NDArray[np.float64],
+    radius_m: float,
+    use_l: npt.NDArray[np.bool_],
+    use_r: npt.NDArray[np.bool_],
+    lane_l: npt.NDArray[np.int64],
+    lane_r: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The pairs of used left and right points in the same lane at most ``radius_m`` apart.
+
+    A lane is a third coordinate far from every other lane, so one spatial
+    index finds the pairs of all lanes at once. A pair is within the radius
+    as GEOS' ``dwithin`` decides it: ``sqrt(dx*dx + dy*dy) <= radius``.
+    """
+    picked_l, picked_r = np.flatnonzero(use_l), np.flatnonzero(use_r)
+    if not len(picked_l) or not len(picked_r):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    _, lanes = np.unique(np.concatenate([lane_l[picked_l], lane_r[picked_r]]), return_inverse=True)
+    spacing = 4.0 * radius_m + 1.0
+    z = lanes.astype(np.float64) * spacing
+    here = np.column_stack([left[picked_l], z[: len(picked_l)]])
+    there = cKDTree(np.column_stack([right[picked_r], z[len(picked_l) :]]))
+    reach = radius_m * (1 + 1e-9) + 1e-9  # a little more; the exact test follows
+    # Chunks of left points with at most _PAIRS pairs each: many points at one spot (residents) stay bounded.
+    counts = there.query_ball_point(here, reach, return_length=True)
+    ends = _chunk_ends(np.asarray(counts, dtype=np.int64), _PAIRS)
+    out_i, out_j = [], []
+    begin = 0
+    for end in ends:
+        pairs = cKDTree(here[begin:end]).sparse_distance_matrix(there, reach, output_type="ndarray")
+        i, j = pairs["i"].astype(np.int64) + begin, pairs["j"].astype(np.int64)
+        dx, dy = left[picked_l[i], 0] - right[picked_r[j], 0], left[picked_l[i], 1] - right[picked_r[j], 1]
+        within = np.sqrt(dx * dx + dy * dy) <= radius_m
+        out_i.append(picked_l[i[within]])
+        out_j.append(picked_r[j[within]])
+        begin = end
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def _chunk_ends(counts: npt.NDArray[np.int64], most: int) -> list[int]:
+    """Ends of consecutive chunks of ``counts`` whose sums stay at most ``most`` (a chunk holds one at least)."""
+    ends: list[int] = []
+    total = 0
+    for k, count in enumerate(counts.tolist()):
+        if total and total + count > most:
+            ends.append(k)
+            total = 0
+        total += count
+    ends.append(len(counts))
+    return ends
 
 
 # ---------------------------------------------------------------- the rule
@@ -369,7 +469,7 @@ def find_duplicates(
     here = _rd_xy(drafts)
     numbers = list(rows) if rows is not None else [None] * len(drafts)
     found: list[Suspect] = []
-    for i, j, distance in _pairs_within(here, _rd_xy(live), radius_m):
+    for i, j, distance in _pairs_within(here, _rd_xy(live), radius_m, batch, len(drafts)):
         for k in np.flatnonzero(_suspected_pairs(batch, i, j + len(drafts))):
             draft, asset = drafts[i[k]], live[j[k]]
             if draft.id is None or draft.id != asset.id:
@@ -378,7 +478,7 @@ def find_duplicates(
                         int(i[k]), draft.name, asset.name, round(distance[k]), existing_id=asset.id, row=numbers[i[k]]
                     )
                 )
-    for i, j, distance in _pairs_within(here, here, radius_m):
+    for i, j, distance in _pairs_within(here, here, radius_m, batch, 0):
         earlier = j < i
         i, j, distance = i[earlier], j[earlier], distance[earlier]
         for k in np.flatnonzero(_suspected_pairs(batch, i, j)):
@@ -393,7 +493,11 @@ def find_duplicates(
                     earlier_row=numbers[j[k]],
                 )
             )
-    return sorted(found, key=lambda s: (s.draft, s.distance_m, s.earlier is not None, s.earlier or 0, s.other_name))
+    # The stored asset's id last: ties at the same rounded distance come in one order, whatever the index.
+    return sorted(
+        found,
+        key=lambda s: (s.draft, s.distance_m, s.earlier is not None, s.earlier or 0, s.other_name, s.existing_id or ""),
+    )
 
 
 def possible_duplicates(store: Store, draft: AssetDraft, *, radius_m: float = RADIUS_M) -> list[Suspect]:

@@ -7,24 +7,31 @@ at once. One bad row means nothing is stored, and the error names the row.
 
 from __future__ import annotations
 
+import functools
+import gc
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import geopandas as gpd
 
 from abcd import io
 from abcd._cells import is_blank
 from abcd.assets import prepare_drafts
+from abcd.batches import NewBatch
 from abcd.connections.files import LAYER as CONNECTIONS_LAYER
 from abcd.connections.files import companion_path, connections_layer, read_connections, write_companion
 from abcd.connections.model import ConnectionDraft, validate_connection
 from abcd.connections.register import Register
 from abcd.duplicates import RADIUS_M, Duplicates, DuplicatesFound, find_duplicates
 from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
+from abcd.fieldforms.exports import MARKER, PhotoImport, attach_photos, recognise_export
 from abcd.i18n import Term, normalise_lang, t
+from abcd.licences import export_sources
+from abcd.mapping import ImportMapping, map_categories, read_mapped_rows
 from abcd.model import Asset, AssetDraft, Category, Consent, Source, validate_asset, with_changes
 from abcd.permissions import CLI_USER, Permission, User, require
 from abcd.store import Store, assets_to_frame
@@ -34,6 +41,7 @@ from abcd.wijken import (
     KIND_CUSTOM,
     KIND_GEBIED,
     KIND_GEMEENTE,
+    Catalogue,
     Wijk,
     areas_to_store,
     check_in_wijk,
@@ -53,6 +61,8 @@ class ImportResult:
     wijken: tuple[str, ...]
     connections: int = 0
     skipped: int = 0  # new rows left out as suspected duplicates (``duplicates="skip"``)
+    batch: int | None = None  # the import's batch id (abcd.batches), to list or undo it
+    photos: PhotoImport = field(default_factory=PhotoImport)  # a Kobo/ODK export's photos (abcd.fieldforms)
 
 
 def drafts_from_rows(
@@ -62,6 +72,7 @@ def drafts_from_rows(
     catalogue: Mapping[str, Wijk],
     stored: Mapping[str, Asset] | None = None,
     consents: Mapping[str, Consent | None] | None = None,
+    places: _Places | None = None,
 ) -> list[AssetDraft]:
     """Validate raw rows into drafts; the first bad row raises, naming its number.
 
@@ -71,10 +82,114 @@ def drafts_from_rows(
     is refused. A row with the id of a
     ``stored`` asset edits it: columns the file does not have keep their stored
     values (and a resident keeps their recorded consent, from ``consents``).
+    ``places`` keeps the areas of the rows' points for the rest of the import.
+
+    The rows are validated first, then placed all at once (:class:`_Places`);
+    a row whose claimed wijk is not among the areas of its point goes through
+    :func:`~abcd.wijken.check_in_wijk` for its message. The error raised is
+    still the first bad row's: a validation error is raised only after the
+    rows before it were placed.
+    """
+    places = places if places is not None else _Places(catalogue)
+    drafts, claims, failure = _validated(rows, default_wijk, catalogue, stored or {}, consents or {})
+    found = places.areas(drafts)
+    seen_ids: set[str] = set()
+    out: list[AssetDraft] = []
+    for k, (draft, wijk) in enumerate(zip(drafts, claims, strict=True)):
+        try:
+            if wijk is not None:
+                if found is None or wijk.slug not in found[k]:
+                    check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
+            elif not (found[k] if found is not None else wijken_at(catalogue, draft.lon, draft.lat)):
+                raise OutsideWijkError("error.outside_known", lat=draft.lat, lon=draft.lon)
+            if draft.id:
+                if draft.id in seen_ids:
+                    raise ImportFileError("error.duplicate_id", value=draft.id)
+                seen_ids.add(draft.id)
+            current = (stored or {}).get(draft.id or "")
+            if current is not None:
+                draft = _at_file_precision(draft, current)
+        except AbcdError as exc:
+            raise ImportFileError("error.row", row=rows[k].number, message=exc) from exc
+        out.append(draft)
+    if failure is not None:
+        number, error = failure
+        raise ImportFileError("error.row", row=number, message=error) from error
+    return out
+
+
+# To say where an import went: a wijk as people name it before a CBS division of it.
+_HOME_KINDS = (KIND_GEBIED, KIND_CUSTOM, KIND_CBS_WIJK, KIND_CBS_BUURT, KIND_GEMEENTE)
+
+
+def _home(catalogue: Mapping[str, Wijk], draft: AssetDraft, places: _Places | None = None) -> str:
+    """The wijk a row placed by its location lies in, as people would name it (to say where an import went)."""
+    return (places if places is not None else _Places(catalogue)).home(draft)
+
+
+def _home_of(found: Sequence[Wijk]) -> str:
+    """The first of ``found`` (smallest first) by :data:`_HOME_KINDS`; ``-`` for none."""
+    ranked = sorted(found, key=lambda w: _HOME_KINDS.index(w.kind) if w.kind in _HOME_KINDS else len(_HOME_KINDS))
+    return ranked[0].slug if ranked else "-"
+
+
+class _Places:
+    """The areas the points of one import lie in, each distinct point measured once and all at once.
+
+    With a :class:`~abcd.wijken.Catalogue` the areas come from its index
+    (:meth:`abcd.places.AreaIndex.membership`, the rule every area view
+    follows) in one vectorised call per batch of new points; validation, the
+    rights check (:func:`abcd.assets.prepare_drafts`), the summary and the
+    areas to store all ask this one memo. A plain mapping of wijken has no
+    index: :meth:`areas` is ``None`` and callers use the per-point functions.
+    """
+
+    def __init__(self, catalogue: Mapping[str, Wijk]) -> None:
+        self.catalogue = catalogue
+        self._areas: dict[tuple[float, float], tuple[str, ...]] = {}
+        self._homes: dict[tuple[str, ...], str] = {}
+
+    def areas(self, drafts: Sequence[AssetDraft]) -> list[tuple[str, ...]] | None:
+        """The slugs of the areas each draft's point lies in, sorted; ``None`` without an index."""
+        if not isinstance(self.catalogue, Catalogue):
+            return None
+        keys = [(d.lon, d.lat) for d in drafts]
+        new = [key for key in dict.fromkeys(keys) if key not in self._areas]
+        if new:
+            found = self.catalogue.index.membership([lon for lon, _ in new], [lat for _, lat in new])
+            self._areas.update(zip(new, found, strict=True))
+        return [self._areas[key] for key in keys]
+
+    def home(self, draft: AssetDraft) -> str:
+        """:func:`_home` of a draft, decided once per distinct set of areas."""
+        if not isinstance(self.catalogue, Catalogue):
+            return _home_of(wijken_at(self.catalogue, draft.lon, draft.lat))
+        areas = self._areas.get((draft.lon, draft.lat))
+        if areas is None:
+            (areas,) = self.areas([draft]) or [()]
+        if areas not in self._homes:
+            # As wijken_at lists them: smallest first.
+            wijken = sorted((self.catalogue[s] for s in areas), key=lambda w: w.boundary.area)
+            self._homes[areas] = _home_of(wijken)
+        return self._homes[areas]
+
+
+def _validated(
+    rows: Sequence[io.RawRow],
+    default_wijk: str | None,
+    catalogue: Mapping[str, Wijk],
+    stored: Mapping[str, Asset],
+    consents: Mapping[str, Consent | None],
+) -> tuple[list[AssetDraft], list[Wijk | None], tuple[int, AbcdError] | None]:
+    """The rows validated into drafts with the wijk each claims, up to the first bad row, and that row and error.
+
+    Everything of :func:`drafts_from_rows` that needs no other row and no
+    area: the geometry, the edit of a stored asset, the claimed wijk's name
+    (looked up once per distinct name) and :func:`~abcd.model.validate_asset`.
     """
     drafts: list[AssetDraft] = []
-    seen_ids: set[str] = set()
-    stored = stored or {}
+    claims: list[Wijk | None] = []
+    named: dict[str, Wijk] = {}
     for row in rows:
         try:
             values = dict(row.values)
@@ -85,36 +200,19 @@ def drafts_from_rows(
                 raise ImportFileError("error.geometry_empty", field=Term("field.geometry"))
             current = stored.get(_row_id(values) or "")
             if current is not None:
-                values = _edit_of(current, values, (consents or {}).get(current.id))
+                values = _edit_of(current, values, consents.get(current.id))
             claimed = values.get("wijk") if not is_blank(values.get("wijk")) else default_wijk
-            wijk = find_wijk(catalogue, str(claimed)) if claimed else None
+            wijk = None
+            if claimed:
+                key = str(claimed)
+                wijk = named[key] if key in named else named.setdefault(key, find_wijk(catalogue, key))
             values["wijk"] = wijk.slug if wijk else None
             draft = validate_asset(values, default_source=Source.IMPORT)
-            if wijk is not None:
-                check_in_wijk(catalogue, wijk, draft.lon, draft.lat)
-            elif not wijken_at(catalogue, draft.lon, draft.lat):
-                raise OutsideWijkError("error.outside_known", lat=draft.lat, lon=draft.lon)
-            if draft.id:
-                if draft.id in seen_ids:
-                    raise ImportFileError("error.duplicate_id", value=draft.id)
-                seen_ids.add(draft.id)
-            if current is not None:
-                draft = _at_file_precision(draft, current)
         except AbcdError as exc:
-            raise ImportFileError("error.row", row=row.number, message=exc) from exc
+            return drafts, claims, (row.number, exc)
         drafts.append(draft)
-    return drafts
-
-
-# To say where an import went: a wijk as people name it before a CBS division of it.
-_HOME_KINDS = (KIND_GEBIED, KIND_CUSTOM, KIND_CBS_WIJK, KIND_CBS_BUURT, KIND_GEMEENTE)
-
-
-def _home(catalogue: Mapping[str, Wijk], draft: AssetDraft) -> str:
-    """The wijk a row placed by its location lies in, as people would name it (to say where an import went)."""
-    found = wijken_at(catalogue, draft.lon, draft.lat)
-    ranked = sorted(found, key=lambda w: _HOME_KINDS.index(w.kind) if w.kind in _HOME_KINDS else len(_HOME_KINDS))
-    return ranked[0].slug if ranked else "-"
+        claims.append(wijk)
+    return drafts, claims, None
 
 
 _CONSENT_COLUMNS = ("consent_date", "consent_recorded_by", "consent_purpose", "consent_text_version")
@@ -235,6 +333,32 @@ def _changes_since(store: Store, current: Asset, version: int, *, lang: str) -> 
     return "; ".join(parts) or "-"
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _gc_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` with Python's cyclic garbage collector paused (reference counting still frees).
+
+    An import builds hundreds of thousands of small objects and no cycles: the
+    collector's passes over them were a fifth of a 20,000-row import (measured
+    with ``bench/imports.py``). It is paused process-wide for the call only.
+    """
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_gc_paused
 def import_assets(
     store: Store,
     path: Path,
@@ -248,8 +372,10 @@ def import_assets(
     overwrite: bool = False,
     lang: str = "nl",
     duplicates: Duplicates = "ask",
+    source: str | None = None,
+    mapping: ImportMapping | None = None,
 ) -> ImportResult:
-    """Import an asset file into the store: all rows, or none.
+    """Import an asset file into the store: all rows, or none; the import is one batch that can be undone.
 
     Rows whose ``id`` already exists update that asset (so importing an export
     back does not duplicate anything), if the asset is still at the row's
@@ -265,11 +391,25 @@ def import_assets(
     similar name: :mod:`abcd.duplicates`) stop the import with
     :class:`~abcd.duplicates.DuplicatesFound` before anything is stored;
     ``duplicates="skip"`` leaves them out, ``"keep"`` imports them anyway.
+
+    The import is recorded as a batch (:mod:`abcd.batches`) named ``source``
+    (the file's name as the user knows it), in the result's ``batch``.
+
+    A ``mapping`` (:mod:`abcd.mapping`) renames the file's columns as they are
+    read and turns its category values into categories; a row whose value it
+    does not map stops the import, listing every such value.
     """
-    rows = io.read_rows(Path(path), max_bytes=max_bytes)
+    rows = recognise_export(read_mapped_rows(Path(path), mapping, max_bytes=max_bytes))  # Kobo/ODK: abcd's columns
+    kind = _batch_kind(rows)
+    rows = map_categories(rows, mapping)
     stored = store.assets_by_id([i for i in (_row_id(r.values) for r in rows) if i])
+    if kind != "file":
+        rows = _with_import_versions(store, rows, stored)
     consents = {a.id: store.consent(a.id) for a in stored.values() if a.is_person}
-    drafts = drafts_from_rows(rows, default_wijk=default_wijk, catalogue=catalogue, stored=stored, consents=consents)
+    places = _Places(catalogue)  # every point's areas, measured once for the whole import
+    drafts = drafts_from_rows(
+        rows, default_wijk=default_wijk, catalogue=catalogue, stored=stored, consents=consents, places=places
+    )
     checked = [(r, d) for r, d in zip(rows, drafts, strict=True) if not (overwrite and _file_version(r) is None)]
     expected = check_versions(store, [r for r, _ in checked], [d for _, d in checked], stored, lang=lang)
     claimed = {d.wijk for d in drafts if d.wijk}
@@ -278,16 +418,22 @@ def import_assets(
         ensure_wijk(store, catalogue, slug, wijken_dir)
     require(user, Permission.IMPORT)  # rows placed by location: checked per row where they lie (prepare_drafts)
     numbers = [r.number for r in rows]
-    prepared = prepare_drafts(store, catalogue, drafts, user=user, row_numbers=numbers)
+    prepared = prepare_drafts(
+        store, catalogue, drafts, user=user, row_numbers=numbers, memberships=places.areas(drafts)
+    )
     skip = _duplicates_to_skip(store, prepared, stored, numbers, duplicates)  # "ask": stops here, nothing stored
     left_out = frozenset(d.id for k, d in enumerate(prepared) if k in skip and d.id)
     drafts = [d for k, d in enumerate(drafts) if k not in skip]
     prepared = [d for k, d in enumerate(prepared) if k not in skip]
-    slugs = tuple(sorted({d.wijk or _home(catalogue, d) for d in drafts}))
+    slugs = tuple(sorted({d.wijk or _home(catalogue, d, places) for d in drafts}))
     ties = _new_connections(store, Path(path), prepared, user=user, left_out=left_out)  # checked before storing
-    areas = areas_to_store(store, catalogue, [d.lon for d in prepared], [d.lat for d in prepared])
-    created, updated = store.upsert_many(prepared, by=by or user.username, expected_versions=expected, areas=areas)
+    lons, lats, found = [d.lon for d in prepared], [d.lat for d in prepared], places.areas(prepared)
+    areas = areas_to_store(store, catalogue, lons, lats, memberships=found)
+    batch = NewBatch(kind, source or Path(path).name, len(rows))
+    written = store.import_many(prepared, by=by or user.username, expected_versions=expected, areas=areas, batch=batch)
+    created, updated = written.created, written.updated
     linked = Register(store).add_many(ties, by=by or user.username) if ties else []
+    photos = attach_photos(store, Path(path), rows, by=by or user.username) if kind != "file" else PhotoImport()
     return ImportResult(
         created=len(created),
         updated=len(updated),
@@ -295,7 +441,38 @@ def import_assets(
         wijken=slugs,
         connections=len(linked),
         skipped=len(skip),
+        batch=written.batch_id,
+        photos=photos,
     )
+
+
+FIELD_FORM_MARKER = MARKER
+"""Column a recognised KoboToolbox/ODK export carries (:mod:`abcd.fieldforms`): its value is the batch kind."""
+
+
+def _batch_kind(rows: Sequence[io.RawRow]) -> str:
+    """``kobo`` or ``odk`` for a recognised field-form export, else ``file``."""
+    kinds = {str(r.values.get(FIELD_FORM_MARKER)) for r in rows if r.values.get(FIELD_FORM_MARKER)}
+    return kinds.pop() if len(kinds) == 1 and kinds <= {"kobo", "odk"} else "file"
+
+
+def _with_import_versions(store: Store, rows: Sequence[io.RawRow], stored: Mapping[str, Asset]) -> list[io.RawRow]:
+    """Field-form rows with the version the last import left their asset at, and without the marker.
+
+    A KoboToolbox or ODK export carries no version: its submission id names
+    the asset. Imported again, a submission may update the asset only while
+    it is as the last import left it; an asset someone edited since is a
+    stale row (:func:`check_versions`), and one no import wrote needs a version.
+    """
+    versions = store.last_import_versions(list(stored))
+    out = []
+    for row in rows:
+        values = {k: v for k, v in row.values.items() if k != FIELD_FORM_MARKER}
+        asset_id = _row_id(values)
+        if asset_id in versions and is_blank(values.get("version")):
+            values["version"] = versions[asset_id]
+        out.append(io.RawRow(row.number, values))
+    return out
 
 
 def _duplicates_to_skip(
@@ -371,22 +548,10 @@ def import_upload(
     overwrite: bool = False,
     lang: str = "nl",
     duplicates: Duplicates = "ask",
+    mapping: ImportMapping | None = None,
 ) -> ImportResult:
-    """Import an uploaded file (its name and bytes) through a temporary file: all rows, or none.
-
-    The temporary file keeps only letters, digits, ``-``, ``_`` and ``.`` of
-    the name (so messages name the user's file, and an upload cannot choose a
-    path), and the size is checked before anything is written.
-    """
-    import re
-    import tempfile
-
-    suffix = io.read_format(name)
-    io.check_size(len(data), max_bytes=max_bytes)
-    with tempfile.TemporaryDirectory(prefix="abcd-upload-") as folder:
-        stem = re.sub(r"[^\w.-]", "_", Path(name).stem, flags=re.ASCII).strip("._")[:80] or "upload"
-        path = Path(folder) / f"{stem}{suffix}"
-        path.write_bytes(data)
+    """Import an uploaded file (its name and bytes) through a temporary file: all rows, or none."""
+    with upload_path(name, data, max_bytes=max_bytes) as path:
         return import_assets(
             store,
             path,
@@ -398,7 +563,29 @@ def import_upload(
             overwrite=overwrite,
             lang=lang,
             duplicates=duplicates,
+            source=name,
+            mapping=mapping,
         )
+
+
+@contextmanager
+def upload_path(name: str, data: bytes, *, max_bytes: int = io.MAX_FILE_BYTES) -> Iterator[Path]:
+    """An uploaded file (its name and bytes) as a temporary file, removed after the block.
+
+    The temporary file keeps only letters, digits, ``-``, ``_`` and ``.`` of
+    the name (so messages name the user's file, and an upload cannot choose a
+    path); the format and size are checked before anything is written.
+    """
+    import re
+    import tempfile
+
+    suffix = io.read_format(name)
+    io.check_size(len(data), max_bytes=max_bytes)
+    with tempfile.TemporaryDirectory(prefix="abcd-upload-") as folder:
+        stem = re.sub(r"[^\w.-]", "_", Path(name).stem, flags=re.ASCII).strip("._")[:80] or "upload"
+        path = Path(folder) / f"{stem}{suffix}"
+        path.write_bytes(data)
+        yield path
 
 
 def export_frame(store: Store, *, wijk: str | None = None, include_personal: bool = False) -> gpd.GeoDataFrame:
@@ -472,11 +659,15 @@ def export_assets(
         from abcd import maps  # folium is only needed for the HTML map
 
         boundary = streets = None
+        areas = []
         if wijk is not None:
-            boundary = store.get_wijk(wijk).boundary
+            record = store.get_wijk(wijk)
+            boundary = record.boundary
             streets = store.streets(wijk)
+            areas = [(record.name, record.boundary)]  # the own background map, should there be no internet
         public = frame[frame["category"] != "person"]  # a shared map never shows residents as points
-        the_map = maps.asset_map(public, boundary=boundary, streets=streets, lang=normalise_lang(lang))
+        # PDOK's background (the default), never OpenStreetMap's tile server: a file sends no Referer.
+        the_map = maps.asset_map(public, boundary=boundary, streets=streets, lang=normalise_lang(lang), buurten=areas)
         html = maps.standalone_html(the_map)
     exported = set(frame["id"])
     ties = [c for c in Register(store).list_connections(exported) if c.from_id in exported and c.to_id in exported]
@@ -488,7 +679,8 @@ def export_assets(
         from abcd.photos.files import with_photos  # Pillow only when photos are written
 
         frame = with_photos(store, frame, path, private=include_personal)
-    io.write_assets(frame, path, html=html, private=include_personal, layers=layers)  # personal: owner only
+    sources = export_sources(frame, lang=lang)  # the licences travel with the data (abcd.licences)
+    io.write_assets(frame, path, html=html, private=include_personal, layers=layers, sources=sources)
     if path.suffix.lower() in (".geojson", ".csv"):
         if ties:
             write_companion(ties, path, private=include_personal)

@@ -1,4 +1,4 @@
-"""Reading and writing asset files: GeoJSON, GeoPackage, CSV (and HTML maps).
+"""Reading and writing asset files: GeoJSON, GeoPackage, CSV, GPX and KML (and HTML maps).
 
 This is the only module that touches asset files. Reading returns *raw*
 rows (plain dicts, one per feature, with ``lon``/``lat`` in WGS84 and an
@@ -21,11 +21,13 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import geopandas as gpd
 import numpy as np
@@ -38,13 +40,24 @@ from shapely.geometry.base import BaseGeometry
 from abcd import limits
 from abcd._cells import is_missing
 from abcd._formulas import neutralise_formula, restore_formula
-from abcd.errors import ImportFileError, ValidationError
+from abcd.errors import AbcdError, ImportFileError, ValidationError
 from abcd.i18n import Term
-from abcd.limits import MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_ROW_CHARS, MAX_ROWS, check_size
+from abcd.licences import sidecar_path
+from abcd.limits import (
+    MAX_ARCHIVE_MEMBERS,
+    MAX_FILE_BYTES,
+    MAX_JSON_DEPTH,
+    MAX_ROW_CHARS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    check_size,
+)
 from abcd.model import WGS84, AssetFields
 from abcd.records import field_types
 
-READ_FORMATS = (".geojson", ".json", ".gpkg", ".csv")
+READ_FORMATS = (".geojson", ".json", ".gpkg", ".csv", ".gpx", ".kml", ".xlsx")
+TABLE_FORMATS = (".csv", ".xlsx")  # records under a header row; an .xlsx's first sheet (KoboToolbox's export)
+XML_FORMATS = (".gpx", ".kml")  # GPX waypoints, KML placemarks: read by GDAL's GPX and LIBKML drivers
 WRITE_FORMATS = (".geojson", ".gpkg", ".csv", ".html")
 
 _SQLITE_HEADER = b"SQLite format 3\x00"  # a GeoPackage is an SQLite database
@@ -73,18 +86,33 @@ def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> int:
     return size
 
 
-def read_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> list[RawRow]:
+def read_rows(
+    path: Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_rows: int = MAX_ROWS,
+    rename: Mapping[str, str | None] | None = None,
+    crs: str | None = None,
+) -> list[RawRow]:
     """Raw rows of an asset file; refuses unknown formats, oversized and unreadable files.
 
     The size is checked before anything is parsed, and no format is read
     beyond ``max_rows`` rows or any other limit of :mod:`abcd.limits`: a
     small file cannot unfold into a huge read, nor a deep one crash a parser
-    (a ``.zip`` is not accepted at all).
+    (a ``.zip`` only as an export with its media: :func:`read_format`). ``rename`` gives columns (lower
+    case) other names before anything looks for the location columns
+    (:func:`renamed`; :mod:`abcd.mapping`); ``crs`` is the CRS of a CSV's
+    coordinate or WKT columns (other formats say their own), reprojected to WGS84.
     """
     path = Path(path)
     suffix = read_format(path.name)
     check_file(path, max_bytes=max_bytes)
-    rows = _csv_rows(path, max_rows) if suffix == ".csv" else _geo_rows(read_layer(path, max_rows=max_rows), path)
+    if suffix == ".zip":
+        return _zip_rows(path, max_bytes=max_bytes, max_rows=max_rows, rename=rename, crs=crs)
+    if suffix in TABLE_FORMATS:
+        rows = _csv_rows(path, max_rows, rename=rename, crs=crs)
+    else:
+        rows = _geo_rows(read_layer(path, max_rows=max_rows), path, rename=rename)
     if not rows:
         raise ImportFileError("error.empty_file")
     if len(rows) > max_rows:
@@ -96,14 +124,19 @@ def read_rows(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MA
 def read_format(name: str) -> str:
     """The extension of a file to import, lower case; refuses any other, a ``.zip`` with its own message.
 
-    Archives are never unpacked: what a zip holds (and how large it becomes)
-    is not known until it is, so a zip bomb is refused by its name.
+    Other archives are never unpacked: what they hold (and how large it
+    becomes) is not known until they are, so a bomb is refused by its name.
+    A ``.zip`` is read as a field-form export with its media (ODK Central's
+    ``.csv.zip``): measured before and while anything is unpacked
+    (:func:`open_archive`), and refused unless it holds one table.
 
     >>> read_format("Kaart.GeoJSON")
     '.geojson'
     """
     suffix = Path(name).suffix.lower()
-    if suffix in (".zip", ".gz", ".7z", ".rar", ".tar", ".tgz", ".bz2", ".xz", ".kmz"):
+    if suffix == ".zip":
+        return suffix
+    if suffix in (".gz", ".7z", ".rar", ".tar", ".tgz", ".bz2", ".xz", ".kmz"):
         raise ImportFileError("error.file_archive", suffix=suffix, allowed=", ".join(READ_FORMATS))
     if suffix not in READ_FORMATS:
         raise ImportFileError("error.file_format", suffix=suffix or name, allowed=", ".join(READ_FORMATS))
@@ -122,11 +155,14 @@ def read_layer(path: Path, *, max_rows: int = MAX_ROWS) -> gpd.GeoDataFrame:
     layer = None
     if path.suffix.lower() == ".gpkg":
         layer = gpkg_layer(path, max_rows)
-    else:
+    elif path.suffix.lower() not in XML_FORMATS:
         _check_json(path, max_rows)
     try:
-        # max_features: a layer's stored feature count can lie; never read more than one row too many.
-        frame = pyogrio.read_dataframe(path, layer=layer, max_features=max_rows + 1)
+        if path.suffix.lower() in XML_FORMATS:
+            frame = _xml_frame(path, max_rows)
+        else:
+            # max_features: a layer's stored feature count can lie; never read more than one row too many.
+            frame = pyogrio.read_dataframe(path, layer=layer, max_features=max_rows + 1)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
         raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc).splitlines()[0]) from None
     if len(frame) > max_rows:
@@ -308,8 +344,103 @@ def _check_gpkg_geometries(path: Path, layer: str, max_rows: int, max_vertices: 
         raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
 
 
-def _geo_rows(frame: gpd.GeoDataFrame, path: Path) -> list[RawRow]:
-    """Raw rows of a layer read by :func:`read_layer`, in WGS84."""
+def _xml_frame(path: Path, max_rows: int) -> gpd.GeoDataFrame:
+    """The waypoints of a GPX file, or the placemarks of every folder of a KML file, as one frame.
+
+    A GPX waypoint's ``desc`` (else its ``cmt``) becomes the description; a
+    KML placemark's ``Name`` and ``description`` are read as they are, and
+    its KML ``id`` is kept as ``kml_id`` (it is no asset id). Neither format
+    carries a category: :mod:`abcd.mapping` gives one. DOCTYPE and ENTITY
+    declarations are refused before GDAL's XML parser sees the file
+    (entity expansion turns a small file into a huge one).
+    """
+    data = path.read_bytes()
+    markers = [m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le", "utf-16-be")]
+    if any(marker in data for marker in markers):
+        raise ImportFileError("error.xml_declaration", path=path.name)
+    if path.suffix.lower() == ".gpx":
+        names = [str(name) for name, _ in pyogrio.list_layers(path)]
+        if "waypoints" not in names:
+            raise ImportFileError("error.gpx_no_waypoints", path=path.name)
+        frame = pyogrio.read_dataframe(path, layer="waypoints", max_features=max_rows + 1)
+        if frame.empty:
+            raise ImportFileError("error.gpx_no_waypoints", path=path.name)
+        notes = [frame[c] for c in ("desc", "cmt") if c in frame.columns]
+        if notes:
+            frame["description"] = notes[0].where(notes[0].notna(), notes[-1])
+        return frame.drop(columns=[c for c in ("desc", "cmt") if c in frame.columns])
+    frames: list[gpd.GeoDataFrame] = []
+    for layer, _ in pyogrio.list_layers(path):  # a KML folder is a layer
+        if sum(map(len, frames)) > max_rows:
+            break
+        frames.append(pyogrio.read_dataframe(path, layer=str(layer), max_features=max_rows + 1))
+    if not frames:
+        raise ImportFileError("error.empty_file")
+    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
+    limits.check_columns(len(frame.columns))
+    limits.check_cells(len(frame) * len(frame.columns))
+    return frame.drop(columns=[c for c in _KML_DISPLAY if c in frame.columns]).rename(columns={"id": "kml_id"})
+
+
+# What LIBKML adds to every placemark about how it is drawn: no data of the placemark's own.
+_KML_DISPLAY = ("timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon")
+
+
+def renamed(values: Mapping[str, Any], rename: Mapping[str, str | None] | None) -> dict[str, Any]:
+    """``values`` with the columns ``rename`` names renamed (to ``None``: dropped).
+
+    A renamed column replaces a column of the file that has its new name.
+
+    >>> renamed({"naam": "Tuin", "name": "x", "nr": 4}, {"naam": "name", "nr": None})
+    {'name': 'Tuin'}
+    """
+    if not rename:
+        return dict(values)
+    targets = {target for target in rename.values() if target}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in rename:
+            if rename[key]:
+                out[str(rename[key])] = value
+        elif key not in targets:
+            out[key] = value
+    return out
+
+
+def read_columns(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> dict[str, Any]:
+    """The columns of an asset file (lower case, as :func:`read_rows` names them), each with a first value.
+
+    What an import box shows before the columns are mapped: a CSV needs no
+    location columns here. The value is the first non-empty one in the
+    column's first 100 rows, ``None`` when there is none.
+    """
+    path = Path(path)
+    suffix = read_format(path.name)
+    check_file(path, max_bytes=max_bytes)
+    if suffix == ".zip":  # a field-form export with its media: the columns of its table
+        with unzipped_table(path, max_bytes=max_bytes) as inner:
+            return read_columns(inner, max_bytes=max_bytes, max_rows=max_rows)
+    found: dict[str, Any] = {}
+    if suffix in TABLE_FORMATS:
+        with _open_records(path) as records:
+            found = dict.fromkeys(c for c in records.columns if c)
+            for _, record in itertools.islice(records, 100):
+                for key, value in record.items():
+                    if key and found.get(key) is None and not is_missing(value) and str(value).strip():
+                        found[key] = value
+        return found
+    frame = read_layer(path, max_rows=max_rows)
+    for record in frame.drop(columns=frame.geometry.name).head(100).to_dict("records"):
+        for name, value in _clean(record).items():
+            key = "area_wkt" if name == "area" else name  # the file's own column, as a mapping names it
+            found.setdefault(key, None)
+            if found[key] is None and value is not None and str(value).strip():
+                found[key] = value
+    return found
+
+
+def _geo_rows(frame: gpd.GeoDataFrame, path: Path, *, rename: Mapping[str, str | None] | None = None) -> list[RawRow]:
+    """Raw rows of a layer read by :func:`read_layer`, in WGS84, columns renamed by ``rename``."""
     if frame.crs is not None and not CRS.from_user_input(frame.crs).equals(CRS.from_user_input(WGS84)):
         try:
             frame = frame.to_crs(WGS84)
@@ -320,7 +451,7 @@ def _geo_rows(frame: gpd.GeoDataFrame, path: Path) -> list[RawRow]:
     for number, (record, geometry) in enumerate(
         zip(frame.drop(columns=geometry_name).to_dict("records"), frame.geometry, strict=True), start=1
     ):
-        rows.append(RawRow(number, {**_clean(record), **_location(geometry)}))
+        rows.append(RawRow(number, {**renamed(_clean(record), rename), **_location(geometry)}))
     return rows
 
 
@@ -392,7 +523,9 @@ class CsvRecords:
                 raise ImportFileError(
                     "error.row", row=number, message=ImportFileError("error.too_many_cells", max=limits.MAX_CELLS)
                 )
-            yield number, {key: restore_formula(value) for key, value in record.items()}
+            # Only a text starting with the quote can be a neutralised formula (most cells are not).
+            cells = record.items()
+            yield number, {k: restore_formula(v) if v.__class__ is str and v[:1] == "'" else v for k, v in cells}
 
     def count_rest(self) -> int:
         """How many more non-empty records there are, without building or keeping them."""
@@ -435,21 +568,27 @@ def _sniff_delimiter(sample: str) -> str:
         return ","
 
 
-def _csv_rows(path: Path, max_rows: int = MAX_ROWS) -> list[RawRow]:
+def _csv_rows(
+    path: Path, max_rows: int = MAX_ROWS, *, rename: Mapping[str, str | None] | None = None, crs: str | None = None
+) -> list[RawRow]:
     rows: list[RawRow] = []
     vertices = 0
-    with open_csv(path, delimiter=_sniff_delimiter) as records:
-        columns = records.columns
+    to_wgs84 = _transformer(crs, path)
+    projected: list[int] = []  # rows whose lon/lat cells are in ``crs``
+    with _open_records(path) as records:
+        columns = list(renamed(dict.fromkeys(records.columns), rename))
         lon_col = next((c for c in LON_COLUMNS if c in columns), None)
         lat_col = next((c for c in LAT_COLUMNS if c in columns), None)
         wkt_col = next((c for c in WKT_COLUMNS if c in columns), None)
-        if not (lon_col and lat_col) and not wkt_col:
+        if not (lon_col and lat_col) and not wkt_col and not _field_export(columns):
             raise ImportFileError("error.csv_columns", columns=", ".join(columns) or "-")
         for number, record in records:  # line 1 is the header, as in a spreadsheet
             if len(rows) >= max_rows:
                 # Count the rest without keeping it: 50 MB of short lines is millions of rows.
                 raise ImportFileError("error.too_many_rows", count=max_rows + 1 + records.count_rest(), max=max_rows)
-            values: dict[str, Any] = {k: v for k, v in record.items() if k is not None}
+            record.pop(None, None)  # cells beyond the header's columns (the record is ours: no copy)
+            cells = cast("dict[str, Any]", record)
+            values: dict[str, Any] = renamed(cells, rename) if rename else cells
             if wkt_col and (values.get(wkt_col) or "").strip():
                 wkt = values.pop(wkt_col)
                 vertices += _within_row(number, limits.check_wkt, wkt, field="field.geometry")
@@ -459,21 +598,66 @@ def _csv_rows(path: Path, max_rows: int = MAX_ROWS) -> list[RawRow]:
                 except shapely.errors.GEOSException as exc:
                     values["_geometry_error"] = str(exc)
                 else:
-                    values.update(_location(geometry))
+                    values.update(_location(geometry if to_wgs84 is None else _reprojected(geometry, to_wgs84)))
             elif lon_col and lat_col:
                 values["lon"], values["lat"] = values.pop(lon_col), values.pop(lat_col)
+                if to_wgs84 is not None:
+                    projected.append(len(rows))
             if "area_wkt" in values:
                 values["area"] = values.pop("area_wkt")
             rows.append(RawRow(number, _clean(values)))
+    if projected:
+        _reproject_points([rows[k].values for k in projected], to_wgs84)
     return rows
 
 
+def _transformer(crs: str | None, path: Path) -> Any:
+    """A transformer from ``crs`` to WGS84 (``None`` for none, or for WGS84 itself)."""
+    if crs is None:
+        return None
+    from pyproj import Transformer
+
+    try:
+        source = CRS.from_user_input(crs)
+    except Exception as exc:  # pyproj raises several types for unknown CRS definitions
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc)) from None
+    if source.equals(CRS.from_user_input(WGS84)):
+        return None
+    return Transformer.from_crs(source, WGS84, always_xy=True)
+
+
+def _reproject_points(rows: list[dict[str, Any]], transformer: Any) -> None:
+    """Turn the ``lon``/``lat`` cells of CSV rows, given in another CRS, into WGS84, all at once.
+
+    Cells that are no numbers stay as they are, for validation to name.
+    """
+    numbers: list[int] = []
+    xs: list[float] = []
+    ys: list[float] = []
+    for index, values in enumerate(rows):
+        try:
+            x = float(str(values["lon"]).strip().replace(",", "."))
+            y = float(str(values["lat"]).strip().replace(",", "."))
+        except ValueError:
+            continue
+        numbers.append(index)
+        xs.append(x)
+        ys.append(y)
+    lons, lats = transformer.transform(np.array(xs), np.array(ys))
+    for index, lon, lat in zip(numbers, lons.tolist(), lats.tolist(), strict=True):
+        rows[index]["lon"], rows[index]["lat"] = lon, lat
+
+
+def _reprojected(geometry: BaseGeometry, transformer: Any) -> BaseGeometry:
+    return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
 def _clean(record: dict[str, Any]) -> dict[str, Any]:
-    clean: dict[str, Any] = {}
-    for key, value in record.items():
-        if is_missing(value):
-            value = None
-        clean[str(key).strip().lower()] = value
+    # Text (every CSV cell) is never missing: only other values are asked (a file of 20,000 rows has 100,000 cells).
+    clean: dict[str, Any] = {
+        str(key).strip().lower(): value if type(value) is str or not is_missing(value) else None
+        for key, value in record.items()
+    }
     if "area_wkt" in clean:
         clean["area"] = clean.pop("area_wkt")
     return clean
@@ -499,6 +683,171 @@ def _location(geometry: BaseGeometry | None) -> dict[str, Any]:
     is_line = geometry.geom_type in ("LineString", "MultiLineString")
     anchor = geometry.interpolate(0.5, normalized=True) if is_line else geometry.point_on_surface()
     return {"lon": anchor.x, "lat": anchor.y, "area": geometry}
+
+
+def _field_export(columns: Sequence[str]) -> bool:
+    """Whether a table is a KoboToolbox or ODK export: its location is in its geopoint's columns
+    (``plek-Latitude``, ``_plek_latitude``), which :mod:`abcd.fieldforms.exports` reads."""
+    from abcd.fieldforms.exports import is_field_export
+
+    return is_field_export(columns)
+
+
+# ---------------------------------------------------------------- spreadsheets and zips
+_ZIP_END = b"PK\x05\x06"  # the end-of-directory record, within the last 64 kB of a zip
+_PACKED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # unpacked in bounded steps, unlike bzip2 and LZMA
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError)
+_ARCHIVE_TABLES = (".csv", ".xlsx", ".geojson", ".json")
+
+
+@contextmanager
+def open_archive(path: Path) -> Iterator[zipfile.ZipFile]:
+    """A zip file opened for reading after it was measured; nothing is unpacked here.
+
+    The number of members is read from the archive's last bytes before
+    Python reads its directory (at most :data:`MAX_ARCHIVE_MEMBERS`). Every
+    member must be stored or deflated, and every name must stay inside the
+    archive (no absolute path, drive, backslash or ``..``; no member is ever
+    written under its own name either). Python's zip reader stops a member at
+    the size the directory declares, and :func:`read_member` at its limit.
+    """
+    path = Path(path)
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, handle.tell() - 65_557))
+        tail = handle.read()
+    end = tail.rfind(_ZIP_END)
+    if end < 0 or len(tail) < end + 22:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason="zip")
+    members = int.from_bytes(tail[end + 10 : end + 12], "little")  # 0xFFFF for ZIP64: more than allowed anyway
+    if members > MAX_ARCHIVE_MEMBERS:
+        raise ImportFileError("error.archive_too_many", path=path.name, count=members, max=MAX_ARCHIVE_MEMBERS)
+    try:
+        archive = zipfile.ZipFile(path)
+    except _ZIP_ERRORS as exc:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc) or "zip") from None
+    with closing(archive):
+        if len(archive.infolist()) > MAX_ARCHIVE_MEMBERS:
+            raise ImportFileError(
+                "error.archive_too_many", path=path.name, count=len(archive.infolist()), max=MAX_ARCHIVE_MEMBERS
+            )
+        for info in archive.infolist():
+            name = info.filename
+            if name.startswith("/") or "\\" in name or "\0" in name or ".." in name.split("/") or name[1:2] == ":":
+                raise ImportFileError("error.archive_unsafe", path=path.name, name=name)
+            if info.compress_type not in _PACKED:
+                raise ImportFileError("error.archive_method", path=path.name, name=name)
+        yield archive
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, max_bytes: int) -> bytes:
+    """The bytes of one member of an archive from :func:`open_archive`, unpacked in steps within ``max_bytes``."""
+    check_size(info.file_size, max_bytes=max_bytes)
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(1 << 20):
+                total += len(chunk)
+                check_size(total, max_bytes=max_bytes)
+                chunks.append(chunk)
+    except _ZIP_ERRORS as exc:
+        raise ImportFileError("error.file_unreadable", path=info.filename, reason=str(exc) or "zip") from None
+    return b"".join(chunks)
+
+
+def _zip_rows(
+    path: Path, *, max_bytes: int, max_rows: int, rename: Mapping[str, str | None] | None, crs: str | None
+) -> list[RawRow]:
+    """The rows of the one table in a zip (:func:`unzipped_table`), read as any other file."""
+    with unzipped_table(path, max_bytes=max_bytes) as inner:
+        return read_rows(inner, max_bytes=max_bytes, max_rows=max_rows, rename=rename, crs=crs)
+
+
+@contextmanager
+def unzipped_table(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Path]:
+    """The one table in a zip, unpacked to a temporary file: ODK Central's export (``<form>.csv``, its
+    repeats' ``<form>-<repeat>.csv`` and ``media/``), or an export zipped with its photos.
+
+    The table is unpacked within ``max_bytes``; the photos stay in the zip
+    (:mod:`abcd.fieldforms.exports`).
+    """
+    with open_archive(path) as archive:
+        top = [i for i in archive.infolist() if "/" not in i.filename]  # media are in folders
+        tables = [i for i in top if Path(i.filename).suffix.lower() in _ARCHIVE_TABLES]
+        if not tables:
+            raise ImportFileError("error.file_archive", suffix=".zip", allowed=", ".join(READ_FORMATS))
+        stems = [Path(i.filename).stem for i in tables]
+        main = [i for i, stem in zip(tables, stems, strict=True) if all(s.startswith(stem) for s in stems)]
+        if len(main) != 1:
+            raise ImportFileError("error.archive_tables", path=path.name, names=", ".join(sorted(stems)))
+        data = read_member(archive, main[0], max_bytes=max_bytes)
+    name = re.sub(r"[^\w.-]", "_", Path(main[0].filename).stem, flags=re.ASCII).strip("._")[:80] or "export"
+    with tempfile.TemporaryDirectory(prefix="abcd-zip-") as folder:
+        inner = Path(folder) / f"{name}{Path(main[0].filename).suffix.lower()}"
+        inner.write_bytes(data)
+        yield inner
+
+
+class XlsxRecords:
+    """The records of a workbook's first sheet, as :class:`CsvRecords` gives a CSV file's: made by
+    :func:`_open_records`. Cells keep the workbook's types (numbers, dates); empty rows are skipped."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        header = next(rows, ())
+        limits.check_columns(len(header))
+        self.columns = ["" if c is None else str(c).strip().lower() for c in header]
+        self._rows = rows
+        self._cells = 0
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str | None, Any]]]:
+        for number, cells in enumerate(self._rows, start=2):
+            if all(is_missing(c) or c == "" for c in cells):
+                continue
+            self._cells += len(cells)
+            if self._cells > limits.MAX_CELLS:
+                raise ImportFileError(
+                    "error.row", row=number, message=ImportFileError("error.too_many_cells", max=limits.MAX_CELLS)
+                )
+            yield number, dict(zip(self.columns, cells, strict=False))
+
+    def count_rest(self) -> int:
+        """How many more non-empty rows there are."""
+        return sum(1 for cells in self._rows if not all(is_missing(c) or c == "" for c in cells))
+
+
+@contextmanager
+def _open_records(path: Path) -> Iterator[CsvRecords | XlsxRecords]:
+    """The records of a CSV file (:func:`open_csv`) or of an .xlsx workbook's first sheet, within the limits.
+
+    A workbook is a zip: it is measured first (:func:`open_archive`, and at
+    most :data:`MAX_UNPACKED_BYTES` unpacked), then streamed by openpyxl
+    (with defusedxml installed, it refuses XML entity tricks too).
+    """
+    if path.suffix.lower() != ".xlsx":
+        with open_csv(path, delimiter=_sniff_delimiter) as records:
+            yield records
+        return
+    with open_archive(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    check_size(unpacked, max_bytes=MAX_UNPACKED_BYTES)
+    from openpyxl import load_workbook  # only when a workbook is read
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+    except AbcdError:
+        raise
+    except (*_ZIP_ERRORS, SyntaxError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc) or type(exc).__name__) from None
+    try:
+        yield XlsxRecords(sheet.iter_rows(values_only=True))
+    except AbcdError:
+        raise
+    except (*_ZIP_ERRORS, SyntaxError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise ImportFileError("error.file_unreadable", path=path.name, reason=str(exc) or type(exc).__name__) from None
+    finally:
+        book.close()
 
 
 # ---------------------------------------------------------------------- writing
@@ -557,6 +906,7 @@ def write_assets(
     html: str | None = None,
     private: bool = False,
     layers: Mapping[str, gpd.GeoDataFrame] | None = None,
+    sources: Sequence[str] = (),
 ) -> None:
     """Write an assets frame (from :func:`abcd.store.assets_to_frame`) by the file's extension.
 
@@ -564,7 +914,10 @@ def write_assets(
     A ``.gpkg`` file also gets the ``layers`` beside ``assets`` (the connections).
     A ``.csv`` file is for spreadsheets: text they would evaluate as a formula
     is neutralised (:mod:`abcd._formulas`). ``private`` (the frame holds
-    personal data) makes the file readable by its owner only.
+    personal data) makes the file readable by its owner only. ``sources``
+    (:func:`abcd.licences.export_sources`) go where the format keeps them: a
+    ``sources`` member of GeoJSON, the layer's description and metadata in a
+    GeoPackage, a ``<name>_bronnen.txt`` file beside a CSV file.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -576,8 +929,18 @@ def write_assets(
             pyogrio.write_dataframe(
                 out, tmp, driver="GeoJSON", layer="assets", layer_options={"COORDINATE_PRECISION": 7}
             )
+            if sources:
+                _add_geojson_member(tmp, "sources", list(sources))
         elif suffix == ".gpkg":
-            pyogrio.write_dataframe(out, tmp, driver="GPKG", layer="assets")
+            described = {"DESCRIPTION": " | ".join(sources)} if sources else None
+            pyogrio.write_dataframe(
+                out,
+                tmp,
+                driver="GPKG",
+                layer="assets",
+                layer_options=described,
+                layer_metadata={"SOURCES": "\n".join(sources)} if sources else None,
+            )
             for name, layer in (layers or {}).items():
                 pyogrio.write_dataframe(layer, tmp, driver="GPKG", layer=name)
         elif suffix == ".csv":
@@ -589,6 +952,16 @@ def write_assets(
             if html is None:
                 raise ValueError("an .html export needs the rendered map document")
             tmp.write_text(html, encoding="utf-8")
+    if suffix == ".csv" and sources:  # after the file itself: a failed export leaves no lone sidecar
+        with atomic_path(sidecar_path(path), private=private) as side:
+            side.write_text("\n".join(sources) + "\n", encoding="utf-8")
+
+
+def _add_geojson_member(path: Path, name: str, value: Any) -> None:
+    """Add a top-level member to a GeoJSON file GDAL wrote (a "foreign member", RFC 7946 section 6.1)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document = {"type": document.pop("type"), name: value, **document}
+    path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:

@@ -69,6 +69,10 @@ MAX_GEOMETRY_PARTS = 10_000
 """Parts and rings of one geometry (a multipolygon of every building of a wijk has a few thousand)."""
 MAX_WKT_CHARS = 2_000_000
 """Characters of one WKT text: a geometry at the vertex limit in shapely's full precision (40 per vertex)."""
+MAX_ARCHIVE_MEMBERS = 50_000
+"""Files in a zip ``abcd`` reads: an ODK Central export with its media, Kobo's attachments, an .xlsx workbook."""
+MAX_UNPACKED_BYTES = 4 * MAX_FILE_BYTES
+"""What the parts of an .xlsx workbook may unpack to together (its shared texts are read whole)."""
 
 _MIB = 1024 * 1024
 

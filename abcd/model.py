@@ -35,6 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from abcd._cells import is_blank, is_missing, parse_flag
 from abcd.errors import ValidationError
 from abcd.i18n import Lang, Term, t
+from abcd.i18n.formats import local_today
 from abcd.limits import check_geometry, check_wkt
 from abcd.records import Versioned, declared, declared_fields, interchange_fields, plain_value, record
 
@@ -44,6 +45,7 @@ RD_NEW = "EPSG:28992"  # metric work (distances, buffers) happens in RD New
 NAME_MAX = 200
 DESCRIPTION_MAX = 4000
 CONTACT_MAX = 300
+OSM_ID_MAX = 40  # "relation/" and OpenStreetMap's 64-bit ids
 ACTOR_MAX = 100
 
 # Generous box around the Netherlands: catches swapped lat/lon and RD metres.
@@ -143,6 +145,8 @@ class AssetFields:
     themes: frozenset[str] = declared(default=frozenset())
     # The day a builder last saw it still there ("nog actief"), set when stored: a wijk can show what went stale.
     last_confirmed: date | None = declared(default=None, form="none")
+    # The OpenStreetMap object a candidate came from (``node/123``): a second ``abcd osm import`` updates it.
+    osm_id: str | None = declared(default=None, max_length=OSM_ID_MAX, form="none")
 
     @property
     def point(self) -> Point:
@@ -369,7 +373,7 @@ def validate_consent(raw: Mapping[str, Any], *, today: date | None = None) -> Co
     ):
         raise ValidationError("error.consent_not_given")
     when = parse_date(raw.get("consent_date"), field="consent_date")
-    if when > (today or date.today()):
+    if when > (today or local_today()):
         raise ValidationError("error.future_date", field=Term("field.consent_date"), value=when.isoformat())
     recorded_by = _text(raw, "consent_recorded_by", maximum=ACTOR_MAX, required=True)
     purpose = _text(raw, "consent_purpose", maximum=CONSENT_PURPOSE_MAX, required=True)
@@ -464,10 +468,12 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
     last_confirmed = None
     if not is_blank(raw.get("last_confirmed")):
         last_confirmed = parse_date(raw.get("last_confirmed"), field="last_confirmed")
-        if last_confirmed > date.today():
+        if last_confirmed > local_today():
             raise ValidationError(
                 "error.future_date", field=Term("field.last_confirmed"), value=last_confirmed.isoformat()
             )
+
+    osm_id = _osm_id(raw.get("osm_id"))
 
     return AssetDraft(
         name=name,
@@ -485,8 +491,22 @@ def validate_asset(raw: Mapping[str, Any], *, default_source: Source = Source.FI
         linked_asset_id=linked,
         themes=themes,
         last_confirmed=last_confirmed,
+        osm_id=osm_id,
         consent=consent,
     )
+
+
+_OSM_ID = re.compile(r"(node|way|relation)/[1-9][0-9]{0,18}")
+
+
+def _osm_id(value: Any) -> str | None:
+    """An OpenStreetMap object as ``node/123``, ``way/456`` or ``relation/789``; ``None`` for none."""
+    if is_blank(value):
+        return None
+    text = str(value).strip().lower()
+    if not _OSM_ID.fullmatch(text):
+        raise ValidationError("error.bad_osm_id", field=Term("field.osm_id"), value=value)
+    return text
 
 
 # Fields that belong to some categories only (validate_asset refuses them elsewhere).

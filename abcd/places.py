@@ -41,10 +41,15 @@ def to_rd() -> Transformer:
 Coordinates = Sequence[float] | npt.NDArray[np.float64]
 
 
+def rd_xy(lons: Coordinates, lats: Coordinates) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """RD New x and y (metres) from WGS84 longitudes and latitudes, as two arrays."""
+    x, y = to_rd().transform(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    return np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(y, dtype=float))
+
+
 def rd_points(lons: Coordinates, lats: Coordinates) -> npt.NDArray[np.object_]:
     """Points in RD New from WGS84 longitudes and latitudes."""
-    x, y = to_rd().transform(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
-    return shapely.points(np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]))
+    return shapely.points(*rd_xy(lons, lats))
 
 
 def rd_geometry(geometry: BaseGeometry) -> BaseGeometry:
@@ -86,45 +91,67 @@ class AreaIndex:
     def __init__(self, areas: Iterable[Area]) -> None:
         self.areas = tuple(areas)
         self._slugs = np.array([a.slug for a in self.areas], dtype=object)
-        self._kinds = np.array([a.kind for a in self.areas], dtype=object)
+        self._kind_names = sorted({a.kind for a in self.areas})
+        self._kind_codes = np.array([self._kind_names.index(a.kind) for a in self.areas], dtype=np.int64)
+        # Each area's slug as its place in the slugs' sort order: slugs are listed and tie-broken by it.
+        self._slug_rank = np.unique(self._slugs.astype(str), return_inverse=True)[1].astype(np.int64)
         rd = np.array([rd_geometry(a.boundary) for a in self.areas], dtype=object)
         shapely.prepare(rd)
         self._rd = rd
-        self._tree = shapely.STRtree(rd)
+        # The areas' boxes grown by the tolerance (and a micrometre, against rounding): a point in one is a
+        # candidate for that area; the exact test follows in membership.
+        grow = TOLERANCE_M + 1e-6
+        reach = shapely.bounds(rd) + np.array([-grow, -grow, grow, grow])
+        self._tree = shapely.STRtree(shapely.box(*reach.T))
 
     def __len__(self) -> int:
         return len(self.areas)
 
     def membership(self, lons: Coordinates, lats: Coordinates) -> list[tuple[str, ...]]:
-        """For every point, the slugs of the areas it lies in, sorted."""
+        """For every point, the slugs of the areas it lies in, sorted.
+
+        One pass for all points: the areas whose box comes within the
+        tolerance are candidates; the covering ones are found with the
+        prepared boundaries, and distances are measured only for a point and
+        a kind that no area covers (points near a boundary), where the nearest
+        area of that kind within the tolerance counts (ties: the first slug).
+        """
         count = len(lons)
         if count == 0 or not self.areas:
             return [() for _ in range(count)]
-        points = rd_points(lons, lats)
-        point_of, area_of = self._tree.query(points, predicate="dwithin", distance=TOLERANCE_M)
-        distance = shapely.distance(points[point_of], self._rd[area_of])
-        covered = distance <= 0.0
-        found: list[set[str]] = [set() for _ in range(count)]
-        # Areas that cover the point, and per (point, kind) whether any does.
-        claimed = {(int(p), str(k)) for p, k in zip(point_of[covered], self._kinds[area_of[covered]], strict=True)}
-        for p, a in zip(point_of[covered], area_of[covered], strict=True):
-            found[int(p)].add(str(self._slugs[a]))
-        # Elsewhere the nearest area of each kind within the tolerance.
-        nearest: dict[tuple[int, str], tuple[float, str]] = {}
-        for p, a, d in zip(point_of[~covered], area_of[~covered], distance[~covered], strict=True):
-            key = (int(p), str(self._kinds[a]))
-            if key in claimed:
-                continue
-            slug = str(self._slugs[a])
-            if key not in nearest or (float(d), slug) < nearest[key]:
-                nearest[key] = (float(d), slug)
-        for (p, _kind), (_d, slug) in nearest.items():
-            found[p].add(slug)
-        return [tuple(sorted(slugs)) for slugs in found]
+        x, y = rd_xy(lons, lats)
+        reach = TOLERANCE_M
+        point_of, area_of = self._tree.query(shapely.points(x, y))
+        covered = shapely.intersects_xy(self._rd[area_of], x[point_of], y[point_of])
+        # Per (point, kind): does an area of that kind cover the point?
+        kinds = len(self._kind_names)
+        pair_kind = point_of * kinds + self._kind_codes[area_of]
+        claimed = np.zeros(count * kinds, dtype=np.bool_)
+        claimed[pair_kind[covered]] = True
+        # Elsewhere the nearest area of each kind within the tolerance (by distance, then slug).
+        open_ = np.flatnonzero(~claimed[pair_kind])
+        points = shapely.points(x[point_of[open_]], y[point_of[open_]])
+        near = shapely.dwithin(self._rd[area_of[open_]], points, reach)
+        open_, points = open_[near], points[near]
+        distance = shapely.distance(points, self._rd[area_of[open_]])
+        order = np.lexsort((self._slug_rank[area_of[open_]], distance, pair_kind[open_]))
+        ranked = open_[order]
+        first = np.ones(len(ranked), dtype=np.bool_)
+        first[1:] = pair_kind[ranked][1:] != pair_kind[ranked][:-1]
+        chosen = np.concatenate([np.flatnonzero(covered), ranked[first]])
+        # Every point's slugs, sorted: pairs ordered by point, then slug.
+        chosen = chosen[np.lexsort((self._slug_rank[area_of[chosen]], point_of[chosen]))]
+        rank = self._slug_rank[area_of[chosen]]
+        once = np.ones(len(chosen), dtype=np.bool_)  # a slug twice in the index still counts once
+        once[1:] = (rank[1:] != rank[:-1]) | (point_of[chosen][1:] != point_of[chosen][:-1])
+        chosen = chosen[once]
+        slugs = self._slugs[area_of[chosen]].tolist()
+        bounds = np.searchsorted(point_of[chosen], np.arange(count + 1)).tolist()
+        return [tuple(slugs[bounds[k] : bounds[k + 1]]) for k in range(count)]
 
     def areas_at(self, lon: float, lat: float) -> tuple[str, ...]:
         """The slugs of the areas one point lies in, sorted."""
         return self.membership([lon], [lat])[0]
 
 
-__all__ = ["TOLERANCE_M", "Area", "AreaIndex", "rd_geometry", "rd_points", "to_rd"]
+__all__ = ["TOLERANCE_M", "Area", "AreaIndex", "rd_geometry", "rd_points", "rd_xy", "to_rd"]

@@ -171,6 +171,10 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def _identity_json(value: Any) -> Any:
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class _Codec:
     """How one Python type is kept in a column and in a history snapshot."""
@@ -178,6 +182,7 @@ class _Codec:
     to_db: Callable[[Any], Any]
     from_db: Callable[[Any], Any]
     to_json: Callable[[Any], Any]
+    from_json: Callable[[Any], Any] = _identity_json  # back from a history snapshot (undoing a change)
 
 
 def _identity(value: Any) -> Any:
@@ -197,6 +202,7 @@ def _optional(codec: _Codec) -> _Codec:
         to_db=lambda v: None if v is None else codec.to_db(v),
         from_db=lambda v: None if v is None else codec.from_db(v),
         to_json=lambda v: None if v is None else codec.to_json(v),
+        from_json=lambda v: None if v is None else codec.from_json(v),
     )
 
 
@@ -207,7 +213,7 @@ def _codec_for(hint: Any) -> _Codec:
         (inner,) = (a for a in args if a is not type(None))
         return _optional(_codec_for(inner))
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return _Codec(to_db=lambda v: v.value, from_db=hint, to_json=lambda v: v.value)
+        return _Codec(to_db=lambda v: v.value, from_db=hint, to_json=lambda v: v.value, from_json=hint)
     if hint is bool:
         return _Codec(to_db=bool, from_db=bool, to_json=bool)
     if hint is int:
@@ -217,17 +223,26 @@ def _codec_for(hint: Any) -> _Codec:
     if hint is str:
         return _Codec(to_db=_identity, from_db=_identity, to_json=_identity)
     if hint is dt.date:
-        return _Codec(to_db=dt.date.isoformat, from_db=dt.date.fromisoformat, to_json=dt.date.isoformat)
+        return _Codec(
+            to_db=dt.date.isoformat,
+            from_db=dt.date.fromisoformat,
+            to_json=dt.date.isoformat,
+            from_json=dt.date.fromisoformat,
+        )
     if hint is dt.datetime:
-        return _Codec(to_db=iso_utc, from_db=dt.datetime.fromisoformat, to_json=iso_utc)
+        return _Codec(
+            to_db=iso_utc, from_db=dt.datetime.fromisoformat, to_json=iso_utc, from_json=dt.datetime.fromisoformat
+        )
     if hint is Decimal:
-        return _Codec(to_db=str, from_db=Decimal, to_json=str)
+        return _Codec(to_db=str, from_db=Decimal, to_json=str, from_json=Decimal)
     if _is_geometry(hint):
         import shapely
 
-        return _Codec(to_db=shapely.to_wkb, from_db=shapely.from_wkb, to_json=lambda g: g.wkt)
+        return _Codec(
+            to_db=shapely.to_wkb, from_db=shapely.from_wkb, to_json=lambda g: g.wkt, from_json=shapely.from_wkt
+        )
     if typing.get_origin(hint) is frozenset:
-        return _Codec(to_db=_wijken_text, from_db=_wijken_set, to_json=lambda v: sorted(v))
+        return _Codec(to_db=_wijken_text, from_db=_wijken_set, to_json=lambda v: sorted(v), from_json=frozenset)
     msg = f"no column type for {hint!r}"
     raise TypeError(msg)
 

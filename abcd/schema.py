@@ -145,6 +145,7 @@ assets = versioned_table(
     AssetFields,
     Index("ix_assets_lon_lat", "lon", "lat"),
     Index("ix_assets_category", "category"),
+    Index("ix_assets_osm_id", "osm_id"),
 )
 
 # Every area an asset lies in, derived from its location (abcd.places) and kept
@@ -354,4 +355,33 @@ street_walks = Table(
     Column("walk_id", String(36), ForeignKey(walks.c.id, ondelete="SET NULL"), nullable=True),  # None: reduced
     Index("ix_street_walks_wijk_street", "wijk", "street", "walked_on"),
     Index("ix_street_walks_walk", "walk_id"),
+)
+
+# Imports as batches (abcd.batches): every import is one batch with an id, so it can be listed and undone. A
+# batch's assets are what it added ("create") or changed ("update"), each with the version the import left it
+# at: undoing is refused for an asset someone changed since, and a re-import of a KoboToolbox/ODK export may
+# update only what is still as the last import left it. Erasing an asset takes its batch rows with it.
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),  # "file", "kobo", "odk", "osm"
+    Column("source", String(300), nullable=False),  # the file's name, as the user gave it
+    Column("rows", Integer, nullable=False),  # rows in the file
+    Column("created", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("imported_by", String(ACTOR_MAX), nullable=False),
+    Column("imported_at", String(STAMP_MAX), nullable=False),
+    Column("undone_by", String(ACTOR_MAX), nullable=True),
+    Column("undone_at", String(STAMP_MAX), nullable=True),
+)
+
+import_batch_assets = Table(
+    "import_batch_assets",
+    metadata,
+    Column("batch_id", Integer, ForeignKey(import_batches.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("asset_id", String(36), ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True),
+    Column("action", String(10), nullable=False),  # "create" or "update"
+    Column("version", Integer, nullable=False),  # the asset's version right after the import
+    Index("ix_import_batch_assets_asset", "asset_id", "batch_id"),
 )

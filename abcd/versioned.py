@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import json
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,6 +26,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Connection, RowMapping, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from abcd.db import insert_rows
 from abcd.errors import ConflictError, NotFoundError
 from abcd.records import (
     HistoryEntry,
@@ -36,6 +39,9 @@ from abcd.records import (
 )
 
 R = TypeVar("R", bound=Versioned)
+
+# The JSON of history snapshots: json.dumps(..., ensure_ascii=False), its encoder made once.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,16 +120,44 @@ class RecordKind(Generic[R]):
         data["deleted"] = record.is_deleted
         return data
 
-    def history_row(self, record: R, action: str, *, old: R | None, by: str, now: dt.datetime) -> dict[str, Any]:
-        """The history row of one change: who, when, and the old and new snapshots."""
+    def from_snapshot(self, current: R, snapshot: Mapping[str, Any]) -> R:
+        """``current`` with the tracked values of a history ``snapshot`` (to put an older version back).
+
+        Bookkeeping (version, who, when, deleted) stays ``current``'s: the
+        caller writes the result as a new version, so the history goes on.
+        """
+        tracked = set(self.tracked)
+        values = {
+            c.field: c.codec.from_json(snapshot[c.field])
+            for c in self._columns
+            if c.info is not None and c.field in tracked and c.field in snapshot
+        }
+        return dataclasses.replace(current, **values)
+
+    def history_row(
+        self,
+        record: R,
+        action: str,
+        *,
+        old: R | None,
+        by: str,
+        now: dt.datetime,
+        snapshot: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The history row of one change: who, when, and the old and new snapshots.
+
+        ``snapshot`` is :meth:`snapshot` of ``record`` when the caller made it
+        already (:meth:`insert` makes those of many records a column at a time).
+        """
+        new = self.snapshot(record) if snapshot is None else snapshot
         return {
             self.history_key: getattr(record, self.key),
             "version": record.version,
             "action": action,
             "changed_by": by,
             "changed_at": iso_utc(now),
-            "old_values": json.dumps(self.snapshot(old), ensure_ascii=False) if old is not None else None,
-            "new_values": json.dumps(self.snapshot(record), ensure_ascii=False),
+            "old_values": _JSON.encode(self.snapshot(old)) if old is not None else None,
+            "new_values": _JSON.encode(new),
         }
 
     # ------------------------------------------------------------- reads
@@ -199,25 +233,56 @@ class RecordKind(Generic[R]):
         """
         if not records:
             return
-        rows = [self.to_row(r) for r in records]
+        # What to_row and history_row give, built a column at a time and handed to the driver as is
+        # (imports insert thousands: SQLAlchemy's per-row processing was most of the time).
+        columns = [c.column for c in self._written]
+        values = [
+            _encoded(c.codec.to_db, v) for c, v in zip(self._written, _fields_of(records, self._written), strict=True)
+        ]
+        rows = list(zip(*values, strict=True))
         if extra is not None:
-            rows = [{**row, **more} for row, more in zip(rows, extra, strict=True)]
-        self._insert_new_keys(conn, rows, [getattr(r, self.key) for r in records])
-        conn.execute(insert(self.history), [self.history_row(r, "create", old=None, by=by, now=now) for r in records])
+            merged = [{**dict(zip(columns, row, strict=True)), **more} for row, more in zip(rows, extra, strict=True)]
+            columns = list(merged[0])
+            rows = [tuple(row[c] for c in columns) for row in merged]
+        self._insert_new_keys(conn, columns, rows, [getattr(r, self.key) for r in records])
+        snapshotted = self._snapshotted
+        names = [*(c.field for c in snapshotted), "deleted"]
+        tracked = [
+            _encoded(c.codec.to_json, v) for c, v in zip(snapshotted, _fields_of(records, snapshotted), strict=True)
+        ]
+        deleted = [r.is_deleted for r in records]
+        history = [
+            self.history_row(r, "create", old=None, by=by, now=now, snapshot=dict(zip(names, values, strict=True)))
+            for r, values in zip(records, zip(*tracked, deleted, strict=True), strict=True)
+        ]
+        insert_rows(conn, self.history, list(history[0]), [tuple(row.values()) for row in history])
 
-    def _insert_new_keys(self, conn: Connection, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    @cached_property
+    def _written(self) -> tuple[StoredAttribute, ...]:
+        """The attributes :meth:`to_row` writes, in its order."""
+        return tuple(c for c in self._columns if c.info is None or c.info.writable)
+
+    @cached_property
+    def _snapshotted(self) -> tuple[StoredAttribute, ...]:
+        """The attributes :meth:`snapshot` keeps, in its order (``deleted`` follows them)."""
+        tracked = set(self.tracked)
+        return tuple(c for c in self._columns if c.info is not None and c.field in tracked)
+
+    def _insert_new_keys(
+        self, conn: Connection, columns: Sequence[str], rows: list[tuple[Any, ...]], keys: list[str]
+    ) -> None:
         """Insert rows whose keys were looked up as new; a key another transaction added meanwhile is a conflict.
 
         That race exists on PostgreSQL only: SQLite's writers take turns
         (``BEGIN IMMEDIATE``), so the look-up and the insert see the same data.
         """
         if conn.dialect.name != "postgresql":
-            conn.execute(insert(self.table), rows)
+            insert_rows(conn, self.table, columns, rows)
             return
         try:
             # A savepoint keeps the transaction usable after a refused insert, to name the key that was taken.
             with conn.begin_nested():
-                conn.execute(insert(self.table), rows)
+                insert_rows(conn, self.table, columns, rows)
         except IntegrityError:
             taken = sorted(self.get_many(conn, keys))
             if not taken:
@@ -337,6 +402,44 @@ class RecordKind(Generic[R]):
                 new_values=None,
             )
         )
+
+
+def _fields_of(records: Sequence[Any], attributes: Sequence[StoredAttribute]) -> list[Sequence[Any]]:
+    """The values of ``attributes`` of every record, a column (one list per attribute) at a time."""
+    if len(attributes) == 1:
+        return [[getattr(r, attributes[0].field) for r in records]]
+    return list(zip(*map(operator.attrgetter(*(c.field for c in attributes)), records), strict=True))
+
+
+def _encoded(encode: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """``encode`` of every value; times, dates, codes and sets (they repeat in a column) encoded once each.
+
+    ``encode`` is a codec of :mod:`abcd.records`: it gives equal values of
+    these types the same encoding (a moment as UTC text whatever its zone, a
+    set sorted). Other values are encoded one by one: equal numbers may differ
+    (``0.0 == -0.0``, ``1.0 == 1.00``), and text is cheap.
+
+    >>> import datetime as dt
+    >>> _encoded(dt.date.isoformat, [dt.date(2026, 1, 2)] * 2)
+    ['2026-01-02', '2026-01-02']
+    """
+    kinds = set(map(type, values))
+    repeating = {k for k in kinds if k in (dt.datetime, dt.date, frozenset) or issubclass(k, enum.Enum)}
+    if not repeating:
+        return list(map(encode, values))
+    if len(kinds - {type(None)}) == 1:  # one type (and None): a table of the distinct values
+        table = {value: encode(value) for value in dict.fromkeys(values)}
+        return list(map(table.__getitem__, values))
+    memo: dict[tuple[type, Any], Any] = {}
+    out = []
+    for value in values:
+        kind = type(value)
+        if kind in repeating:
+            key = (kind, value)
+            out.append(memo[key] if key in memo else memo.setdefault(key, encode(value)))
+        else:
+            out.append(encode(value))
+    return out
 
 
 __all__ = ["Messages", "RecordKind"]

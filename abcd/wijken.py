@@ -405,18 +405,25 @@ def full_catalogue(store: Store, wijken_dir: Path) -> Catalogue:
 
 
 def areas_to_store(
-    store: Store, catalogue: Mapping[str, Wijk], lons: Sequence[float], lats: Sequence[float]
+    store: Store,
+    catalogue: Mapping[str, Wijk],
+    lons: Sequence[float],
+    lats: Sequence[float],
+    *,
+    memberships: Sequence[tuple[str, ...]] | None = None,
 ) -> list[WijkRecord]:
     """The catalogue areas the points lie in that the store does not know yet.
 
     Written together with the assets at those points (``Store.add(..., areas=)``),
     so each asset belongs to all of its areas at once (a wijk, its CBS wijk and
     buurt, its gemeente); a view of any other area onboards that area first
-    (:func:`ensure_wijk`), which places the assets in it too.
+    (:func:`ensure_wijk`), which places the assets in it too. ``memberships``
+    are the points' areas by ``catalogue.index`` when the caller has them already.
     """
     if not isinstance(catalogue, Catalogue) or not len(lons):
         return []
-    wanted = {slug for slugs in catalogue.index.membership(lons, lats) for slug in slugs}
+    found = catalogue.index.membership(lons, lats) if memberships is None else memberships
+    wanted = {slug for slugs in set(found) for slug in slugs}
     return [catalogue[s].record() for s in sorted(wanted - store.known_areas(wanted))]
 
 

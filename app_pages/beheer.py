@@ -1,11 +1,11 @@
-"""Beheer (coordinators): accounts, moderation of new assets in this wijk, what waits for approval, and themes."""
+"""Beheer (coordinators): accounts, moderation of new assets in this wijk, what waits for approval, imports, themes."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from abcd import accounts, themes, ui
-from abcd.assets import approve_asset, set_moderation, visible_assets
+from abcd.assets import approve_asset, set_moderation, undo_import, visible_assets
 from abcd.i18n.formats import format_datetime
 from abcd.permissions import Permission, Role, require
 
@@ -31,6 +31,40 @@ for asset in pending:
         with ui.guard():
             approve_asset(ctx.store, asset.id, user=ctx.user)
         st.rerun()
+
+st.subheader(tr("admin.imports"))
+batches = ctx.store.import_batches(limit=20)
+if not batches:
+    st.caption(tr("admin.imports_none"))
+else:
+    st.dataframe(
+        {
+            tr("admin.import_id"): [b.id for b in batches],
+            tr("admin.import_when"): [format_datetime(b.imported_at, ctx.lang) for b in batches],
+            tr("admin.import_by"): [b.imported_by for b in batches],
+            tr("admin.import_file"): [b.source for b in batches],
+            tr("admin.import_counts"): [
+                tr("cli.batch_counts", rows=b.rows, created=b.created, updated=b.updated) for b in batches
+            ],
+            tr("admin.import_undone"): [format_datetime(b.undone_at, ctx.lang) if b.undone_at else "" for b in batches],
+        },
+        hide_index=True,
+    )
+    live = {b.id: b for b in batches if not b.is_undone}
+    if live:
+        with st.form("admin_undo_import"):
+            chosen = st.selectbox(
+                tr("admin.import_choose"), list(live), format_func=lambda i: f"{i} · {live[i].source}"
+            )
+            sure = st.checkbox(tr("admin.import_sure"))
+            if st.form_submit_button(tr("admin.import_undo")):
+                if not sure:
+                    st.error(tr("admin.import_not_sure"))
+                else:
+                    with ui.guard():
+                        done = undo_import(ctx.store, chosen, user=ctx.user)
+                    ui.flash(tr("cli.batch_undone_now", id=done.batch.id, removed=done.removed, restored=done.restored))
+                    st.rerun()
 
 if ctx.user.can(Permission.MANAGE_THEMES):
     st.subheader(tr("admin.themes"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from abcd import ui
@@ -17,15 +20,139 @@ from abcd.assets import (
 from abcd.duplicates import RADIUS_M, Duplicates, DuplicatesFound, suspects_table
 from abcd.errors import AbcdError
 from abcd.exchange import import_upload
+from abcd.fieldforms.exports import export_tool
 from abcd.filters import filter_assets
 from abcd.freshness import to_check
 from abcd.i18n.formats import format_integer
-from abcd.io import MAX_FILE_BYTES, MAX_ROWS
-from abcd.model import NAME_MAX, Category, MeetingPlaceRole
+from abcd.import_preview import (
+    PREVIEW_ROWS,
+    TABLE_ROWS,
+    Scan,
+    field_label,
+    memory_key,
+    preview_frame,
+    preview_map,
+    remember_mapping,
+    remembered_mapping,
+    scan_upload,
+    suggest_crs,
+    suggested_columns,
+    upload_columns,
+    with_suggestions,
+)
+from abcd.io import MAX_FILE_BYTES, MAX_ROWS, READ_FORMATS, TABLE_FORMATS
+from abcd.mapping import FIELDS, ImportMapping, mapping_from, mapping_to_json
+from abcd.model import NAME_MAX, RD_NEW, WGS84, Category, MeetingPlaceRole
 from abcd.permissions import Permission
 from abcd.tables import asset_table, history_table
 
+if TYPE_CHECKING:
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
 LIST_TO_CHECK = 50  # rows with a button each; the rest are counted
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _upload_columns(file_id: str, name: str, _data: bytes) -> dict[str, str | None]:
+    return upload_columns(name, _data)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _scan(file_id: str, name: str, read_as: str, _data: bytes, _mapping: ImportMapping) -> Scan:
+    return scan_upload(name, _data, _mapping)  # read_as (the mapping's JSON) keys the cache
+
+
+def _mapping_box(ctx: ui.PageContext, upload: UploadedFile, found: dict[str, str | None]) -> ImportMapping:
+    """The columns, categories and preview of an upload; the mapping they make (AbcdError: a bad one)."""
+    tr = ui.tr
+    remembered = remembered_mapping(ctx.store, found)
+    if remembered is not None:
+        st.info(tr("import.remembered"), icon=":material/history:")
+    columns = {column: sample for column, sample in found.items() if sample is not None}  # empty ones stay out
+    suggested = suggested_columns(columns, remembered)
+    # Widgets of another file (other columns), or of the file before the last import, start afresh.
+    prefix = f"list_import_{st.session_state.get('list_import_round', 0)}_{memory_key(found)[-8:]}"
+    st.markdown(f"**{tr('import.columns_title')}**")
+    st.caption(tr("import.columns_help"))
+    fields = ["", *FIELDS]  # "": not used
+    chosen: dict[str, str | None] = {}
+    halves = st.columns(2)
+    for index, (column, sample) in enumerate(columns.items()):
+        field = halves[index % 2].selectbox(
+            tr("import.column", column=ui.plain(column), sample=ui.plain(sample)),
+            fields,
+            index=fields.index(suggested[column] or ""),
+            format_func=lambda field: field_label(field, ctx.lang),
+            key=f"{prefix}_col_{index}",
+        )
+        chosen[column] = field or None
+    # Columns empty in this file keep what was remembered for them, for the file after it.
+    for column, target in (remembered.columns if remembered else {}).items():
+        if column in found and column not in chosen and (target is None or target not in chosen.values()):
+            chosen[column] = target
+    crs = None
+    if Path(upload.name).suffix.lower() in TABLE_FORMATS:  # other formats say their own CRS
+        systems = [WGS84, RD_NEW]
+        start = (remembered.crs if remembered else None) or suggest_crs(columns, chosen) or WGS84
+        crs = st.selectbox(
+            tr("import.crs"),
+            systems,
+            index=systems.index(start) if start in systems else 0,
+            format_func=lambda code: tr("import.crs_rd") if code == RD_NEW else tr("import.crs_wgs84"),
+            key=f"{prefix}_crs",
+        )
+    read_as = mapping_from(columns=chosen, crs=crs)  # a field chosen twice is refused here
+    scan = _scan(upload.file_id, upload.name, mapping_to_json(read_as), upload.getvalue(), read_as)
+    codes = ["", *(c.value for c in Category)]  # "": no category
+    picked: dict[str, str] = {}
+    values = with_suggestions(scan.values, remembered)
+    if values:
+        st.markdown(f"**{tr('import.categories_title')}**")
+        st.caption(tr("import.categories_help"))
+    halves = st.columns(2)
+    for index, value in enumerate(values):
+        code = halves[index % 2].selectbox(
+            tr("import.category_value", n=value.rows, value=ui.plain(value.value)),
+            codes,
+            index=codes.index(value.suggested.value if value.suggested else ""),
+            format_func=lambda code: Category(code).label(ctx.lang) if code else tr("import.no_category"),
+            key=f"{prefix}_cat_{value.token}",
+        )
+        if code:
+            picked[value.value] = code
+    default = remembered.default_category.value if remembered and remembered.default_category else ""
+    default = st.selectbox(
+        tr("import.default_category"),
+        codes,
+        index=codes.index(default),
+        format_func=lambda code: Category(code).label(ctx.lang) if code else tr("import.no_category"),
+        key=f"{prefix}_default",
+    )
+    mapping = mapping_from(columns=chosen, categories=picked, default_category=default, crs=crs)
+    still_open = [v for v in values if v.value not in picked]
+    if mapping.maps_categories and still_open:
+        st.warning(tr("import.values_open", n=len(still_open)), icon=":material/help:")
+    shown = preview_frame(scan.head, mapping)
+    st.markdown(f"**{tr('import.preview_title')}**")
+    st.caption(tr("import.preview_caption", n=len(shown), first=min(scan.count, PREVIEW_ROWS), total=scan.count))
+    if not shown.empty:
+        table = shown[["row", "name", "category", "lat", "lon"]].head(TABLE_ROWS).copy()
+        table["category"] = [Category(c).label(ctx.lang) for c in table["category"]]
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "row": tr("list.duplicates_row"),
+                "name": tr("field.name"),
+                "category": tr("field.category"),
+                "lat": tr("field.lat"),
+                "lon": tr("field.lon"),
+            },
+        )
+        ui.show_map(preview_map(shown, lang=ctx.lang), key="list_import_map", height=320)
+    return mapping
+
 
 ctx = ui.context()
 tr = ui.tr
@@ -88,11 +215,26 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
         st.success(imported, icon=":material/upload_file:")
     with st.expander(tr("list.import_title"), icon=":material/upload_file:"):
         st.caption(tr("list.import_help", max=MAX_FILE_BYTES // (1024 * 1024), rows=format_integer(MAX_ROWS, ctx.lang)))
+        st.caption(tr("import.more_formats"))
         upload = st.file_uploader(
             tr("list.import_file"),
-            type=["geojson", "json", "gpkg", "csv"],
+            type=[suffix.lstrip(".") for suffix in (*READ_FORMATS, ".zip")],  # .zip: ODK Central's export with photos
             key=f"list_import_file_{st.session_state.get('list_import_round', 0)}",  # a new key empties it
         )
+        # What the file holds, mapped to abcd's fields and categories and previewed; imported only on confirmation.
+        upload_mapping: ImportMapping | None = None
+        found_columns: dict[str, str | None] = {}
+        if upload is not None:
+            try:
+                found_columns = _upload_columns(upload.file_id, upload.name, upload.getvalue())
+                field_form = export_tool(found_columns)
+                if field_form is not None:  # a KoboToolbox/ODK export of (a form like) abcd's: nothing to map
+                    st.info(tr("import.field_form_found", tool=tr(f"import.tool_{field_form}")))
+                    upload_mapping = mapping_from(columns={})
+                else:
+                    upload_mapping = _mapping_box(ctx, upload, found_columns)
+            except AbcdError as exc:  # unreadable, or a bad mapping: nothing can be imported yet
+                st.error(ui.plain(exc.message(ctx.lang)).replace("\n", "  \n"))
         overwrite = st.checkbox(tr("list.import_overwrite"), key="list_import_overwrite")
         # Suspected duplicates wait for a choice about the file they were found in; another file forgets them.
         asked = st.session_state.get("list_import_asked")  # {"file", "rows", "suspects"}
@@ -100,7 +242,7 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
             st.session_state.pop("list_import_asked", None)
             asked = None
         choice: Duplicates | None = None
-        if st.button(tr("list.import_button"), key="list_import_button", disabled=upload is None):
+        if st.button(tr("list.import_button"), key="list_import_button", disabled=upload_mapping is None):
             choice = "ask"
         if asked is not None:
             st.warning(tr("list.duplicates_found", n=asked["rows"], radius=RADIUS_M), icon=":material/content_copy:")
@@ -120,7 +262,7 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
                 choice = "skip"
             if col_keep.button(tr("list.duplicates_keep"), key="list_import_keep", width="stretch"):
                 choice = "keep"
-        if choice is not None and upload is not None:
+        if choice is not None and upload is not None and upload_mapping is not None:
             try:
                 result = import_upload(
                     ctx.store,
@@ -133,6 +275,7 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
                     overwrite=overwrite,
                     lang=ctx.lang,
                     duplicates=choice,
+                    mapping=None if export_tool(found_columns) else upload_mapping,  # a field form maps itself
                 )
             except DuplicatesFound as exc:  # nothing was stored: show the pairs and ask
                 st.session_state["list_import_asked"] = {
@@ -143,8 +286,11 @@ if ctx.user.can(Permission.IMPORT, ctx.wijk.slug):
                 st.rerun()
             except AbcdError as exc:  # nothing was stored; the message names the row and the reason
                 st.session_state.pop("list_import_asked", None)
-                st.error(ui.plain(AbcdError("error.nothing_imported", message=exc).message(ctx.lang)))
+                shown = ui.plain(AbcdError("error.nothing_imported", message=exc).message(ctx.lang))
+                st.error(shown.replace("\n", "  \n"))  # one line per listed value
             else:
+                if not export_tool(found_columns):
+                    remember_mapping(ctx.store, found_columns, upload_mapping)  # pre-filled for the next such file
                 done = tr("list.import_done", n=result.created, updated=result.updated, unchanged=result.unchanged)
                 if result.skipped:
                     done += " " + tr("duplicates.skipped", n=result.skipped)

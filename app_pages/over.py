@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from abcd import ui
-from abcd.exchange import export_bytes
+from abcd.exchange import export_bytes, export_frame
+from abcd.licences import export_sources
 
 ctx = ui.context()
 tr = ui.tr
@@ -35,6 +36,7 @@ if st.button(tr("about.prepare"), key="about_prepare"):
             ctx.wijk.slug,
             choice,
             export_bytes(ctx.store, choice, wijk=ctx.wijk.slug, lang=ctx.lang),
+            export_sources(export_frame(ctx.store, wijk=ctx.wijk.slug), lang=ctx.lang),
         )
 prepared = st.session_state.get("about_export")
 if prepared and prepared[:2] == (ctx.wijk.slug, choice):  # never another wijk's file
@@ -46,4 +48,6 @@ if prepared and prepared[:2] == (ctx.wijk.slug, choice):  # never another wijk's
         key="about_download",
         type="primary",
     )
+    with st.expander(tr("sources.heading")):  # the licences travel with the data; a CSV download has no sidecar
+        st.markdown("\n".join(f"- {ui.plain(line)}" for line in prepared[3]))
 st.markdown(tr("about.cli"))

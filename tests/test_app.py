@@ -182,9 +182,12 @@ def test_export_from_the_about_page(app: AppTest) -> None:
     _on(app, "app_pages/over.py")
     app.radio(key="about_format").set_value(".csv").run()
     app.button(key="about_prepare").click().run()
-    wijk, fmt, data = app.session_state["about_export"]
+    wijk, fmt, data, sources = app.session_state["about_export"]
     assert wijk == "bospolder-tussendijken"
     assert fmt == ".csv" and data.decode().count("\n") == 11  # header + 10 examples
+    # A download has no sidecar: its sources and licences are shown under the button (abcd.licences).
+    assert any("voorbeelddata" in e.label.lower() or "Bronnen" in e.label for e in app.expander)
+    assert any("verzonnen voorbeelddata" in line for line in sources)
 
 
 def test_every_page_file_is_named_for_its_url_path() -> None:

@@ -606,7 +606,7 @@ def lijst(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 def test_the_lijst_page_imports_an_uploaded_file(lijst: Any) -> None:
     at, store = lijst
     (uploader,) = at.file_uploader
-    assert set(uploader.allowed_type) == {".geojson", ".json", ".gpkg", ".csv"}
+    assert set(uploader.allowed_type) == {".geojson", ".json", ".gpkg", ".csv", ".gpx", ".kml", ".xlsx", ".zip"}
     data = f"{HEADER}\nBuurtmoestuin,place,{LAT},{LON}\nKoor,association,{LAT},{LON}\n".encode()
     uploader.set_value(("mijn lijst.csv", data, "text/csv"))
     at.run()

@@ -175,7 +175,11 @@ def test_import_of_a_good_file_prints_the_count(
     path = good_csv(tmp_path / "goed.csv", "Een", "Twee", "Drie")
     code, out, err = run(capsys, "import", str(path), "--by", "wijkteam")
     assert (code, err) == (0, "")
-    assert out.strip() == "3 assets geïmporteerd in Bospolder-Tussendijken."
+    assert out.splitlines() == [
+        "3 assets geïmporteerd in Bospolder-Tussendijken.",
+        "Importnummer 1; ongedaan maken: abcd imports undo 1",
+        "1",  # the batch id alone on the last line (abcd.batches)
+    ]
     store = open_store(cli_env)
     assert {a.created_by for a in store.list_assets()} == {"wijkteam"}
     store.close()
@@ -194,6 +198,8 @@ def test_import_of_an_export_reports_updates(tmp_path: Path, cli_env: Path, caps
         "0 assets geïmporteerd in Bospolder-Tussendijken.",
         "1 bestaande asset bijgewerkt.",
         f"{len(example_drafts()) - 1} rijen ongewijzigd gelaten (al zo opgeslagen, of verwijderd).",
+        "Importnummer 1; ongedaan maken: abcd imports undo 1",
+        "1",
     ]
     assert len(listed(capsys)) == len(example_drafts())
 
@@ -234,7 +240,10 @@ def test_english_messages_with_abcd_lang_en(
         + ". Nothing was imported."
     )
     code, out, _ = run(capsys, "import", str(good_csv(tmp_path / "ok.csv", "A")))
-    assert out.strip() == "1 asset imported into Bospolder-Tussendijken."
+    assert out.splitlines()[:2] == [
+        "1 asset imported into Bospolder-Tussendijken.",
+        "Import number 1; to undo it: abcd imports undo 1",
+    ]
 
 
 def test_import_into_a_database_that_was_never_initialised(
@@ -272,6 +281,7 @@ def test_export_writes_every_live_asset(
     assert ids == {row[0] for row in listed(capsys)}
     # Nothing half-written beside it; a one-layer format gets the examples' connections in a companion file.
     companion = ["assets.connections.csv"] if suffix in (".geojson", ".csv") else []
+    companion += ["assets_bronnen.txt"] if suffix == ".csv" else []  # the sources and licences (abcd.licences)
     assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, *companion])
 
 

@@ -218,7 +218,8 @@ def test_export_leaves_no_temporary_files(tmp_path: Path, botu_store: Store, see
     out = tmp_path / "out"
     exchange.export_assets(botu_store, out / f"assets{suffix}")
     exchange.export_assets(botu_store, out / f"assets{suffix}")
-    assert [p.name for p in out.iterdir()] == [f"assets{suffix}"]
+    sources = ["assets_bronnen.txt"] if suffix == ".csv" else []  # a CSV's sources and licences (abcd.licences)
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"assets{suffix}", *sources])
 
 
 def mode(path: Path) -> int:
@@ -245,7 +246,10 @@ def test_a_personal_export_is_readable_by_its_owner_only(
     exchange.export_assets(botu_store, personal, wijk=BOTU, include_personal=True)
     assert mode(personal) == 0o600  # also when it replaces a file others could read
     assert mode(public) == 0o666 & ~umask()  # other exports keep the usual mode
-    assert sorted(p.name for p in out.iterdir()) == sorted([public.name, personal.name])  # nothing left behind
+    sources = [f"{p.stem}_bronnen.txt" for p in (public, personal)] if suffix == ".csv" else []
+    assert sorted(p.name for p in out.iterdir()) == sorted([public.name, personal.name, *sources])  # nothing else
+    if sources:  # the sources beside a personal export are as private as the export
+        assert mode(out / sources[1]) == 0o600
 
 
 def test_the_cli_writes_a_personal_export_owner_only(tmp_path: Path, cli_env: Path) -> None:

@@ -15,7 +15,7 @@ from abcd.config import settings_from_env
 from abcd.errors import AbcdError, ValidationError
 from abcd.freshness import is_stale, months_before, stale_before, to_check
 from abcd.gapmap import initiatives_near, wijk_coverage
-from abcd.i18n.formats import local_time
+from abcd.i18n.formats import local_time, local_today
 from abcd.maps.assets import asset_features
 from abcd.model import validate_asset
 from abcd.permissions import PUBLIC_USER, Role, User
@@ -80,7 +80,7 @@ def test_an_edit_that_says_nothing_keeps_the_date_and_an_older_file_never_turns_
 
 
 def test_a_date_in_the_future_or_not_a_date_is_refused() -> None:
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()  # Amsterdam: ahead of UTC in the evening
     with pytest.raises(ValidationError) as caught:
         validate_asset(raw_asset(last_confirmed=tomorrow))
     assert caught.value.key == "error.future_date"

@@ -235,9 +235,9 @@ def test_csv_without_coordinate_columns_names_the_columns_it_found(tmp_path: Pat
 
 # ------------------------------------------------------------ file refusals
 def test_unknown_extension_is_refused(tmp_path: Path) -> None:
-    err = refused(write(tmp_path / "assets.xlsx", "whatever"))
+    err = refused(write(tmp_path / "assets.ods", "whatever"))
     assert err.key == "error.file_format"
-    assert ".xlsx" in err.message("en") and ".geojson" in err.message("en")
+    assert ".ods" in err.message("en") and ".geojson" in err.message("en")
 
 
 def test_missing_file_is_refused(tmp_path: Path) -> None:

@@ -231,6 +231,7 @@ def test_the_asset_is_declared_once_and_its_table_and_files_follow() -> None:
         "source",
         "themes",
         "last_confirmed",
+        "osm_id",
         "version",
         "created_at",
         "updated_at",

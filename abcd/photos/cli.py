@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     from abcd.store import Store
 
 
+def _today() -> date:
+    """Today in Amsterdam (a consent is dated as :mod:`abcd.model` checks it)."""
+    from abcd.i18n.formats import local_today
+
+    return local_today()
+
+
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """The ``photo`` command and its actions, on the ``abcd`` parser's sub-commands."""
     p = sub.add_parser("photo", help="photos of assets: add ASSET_ID FILE, get PHOTO_ID OUT, list ASSET_ID, remove ID")
@@ -96,7 +103,7 @@ def _consent(args: argparse.Namespace, by: str) -> Consent:
 
     return validate_consent(
         {
-            "consent_date": args.consent_date or date.today().isoformat(),
+            "consent_date": args.consent_date or _today().isoformat(),
             "consent_recorded_by": args.consent_recorded_by or by,
             "consent_purpose": args.consent_purpose,
             "consent_text_version": args.consent_text_version,
