@@ -25,6 +25,7 @@ with ui.guard():
     ui.init_session()  # opens the database: the wijk may come from the address
     ui.show_flash()
     ui.page_style()
+    ui.page_language()  # <html lang="nl"> or "en": Streamlit's own page says "en" whatever the app speaks
 with ui.guard(), st.sidebar:
     st.segmented_control("Taal / Language", options=LANGUAGES, format_func=language_name, key=ui.LANG)
     lang = ui.lang()

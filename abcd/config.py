@@ -11,6 +11,11 @@ consents to when a builder maps their talent: shown on the form, stored with the
 after a builder last confirmed it (:mod:`abcd.freshness`).
 ``ABCD_WALK_RETENTION_MONTHS`` (default 12) is how long a builder's walk keeps
 its track before only the per-street dates remain (:mod:`abcd.walks`).
+``ABCD_BASEMAP`` picks the background of every map in the app: ``pdok-grijs``
+(default), ``pdok-pastel`` or ``pdok-standaard`` (PDOK's BRT-Achtergrondkaart),
+``osm`` (OpenStreetMap's tile server, which allows only light use) or
+``builtin`` (drawn from abcd's own data, no internet needed); the others stay
+selectable on the map (:mod:`abcd.maps.basemaps`).
 
 The default database sits in the checkout's ``data/`` folder; an ``abcd``
 installed from a wheel has no checkout, and keeps it in ``data/`` under the
@@ -33,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 """The folder above the package: the checkout, with ``app.py`` and ``static/``, when run from one."""
 DEFAULT_WIJK = "bospolder-tussendijken"
 WALK_RETENTION_MONTHS = 12
+BASEMAPS = ("pdok-grijs", "pdok-pastel", "pdok-standaard", "osm", "builtin")
+"""The background maps ``ABCD_BASEMAP`` may name (:mod:`abcd.maps.basemaps`); the first is the default."""
 """How long a walk keeps its track by default; then only the per-street dates remain (:mod:`abcd.walks`)."""
 
 
@@ -47,6 +54,7 @@ class Settings:
     consent_text_version: str = "v1"
     stale_months: int = 12  # not confirmed for this long: greyed, on the "nog nakijken" list, not counted
     walk_retention_months: int = WALK_RETENTION_MONTHS  # a walk's track is personal data: kept this long
+    basemap: str = BASEMAPS[0]  # the maps' background (ABCD_BASEMAP)
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +67,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         lang=normalise_lang(env.get("ABCD_LANG", "nl")),
         stale_months=_months(env, "ABCD_STALE_MONTHS", 12),
         walk_retention_months=_months(env, "ABCD_WALK_RETENTION_MONTHS", WALK_RETENTION_MONTHS),
+        basemap=_basemap(env),
         **{
             field: value
             for field, value in (
@@ -68,6 +77,16 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
             if value  # unset or blank: the default above
         },
     )
+
+
+def _basemap(env: Mapping[str, str]) -> str:
+    """``ABCD_BASEMAP``, one of :data:`BASEMAPS`; unset or blank: the first."""
+    value = env.get("ABCD_BASEMAP", "").strip().lower()
+    if not value:
+        return BASEMAPS[0]
+    if value not in BASEMAPS:
+        raise AbcdError("error.bad_setting", name="ABCD_BASEMAP", value=value, expected=", ".join(BASEMAPS))
+    return value
 
 
 def _months(env: Mapping[str, str], name: str, default: int) -> int:

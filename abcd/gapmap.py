@@ -71,4 +71,19 @@ def wijk_coverage(
     return coverage
 
 
-__all__ = ["initiatives_near", "wijk_coverage"]
+def assets_near_streets(store: Store, wijk: str, *, margin_m: float = gaps.MAX_DISTANCE_M) -> gpd.GeoDataFrame:
+    """The public assets a gap street of ``wijk`` may be near (:func:`abcd.gaps.near.near_street`).
+
+    Live, approved meeting places and the assets a builder could approach
+    (:data:`abcd.gaps.near.APPROACH_CATEGORIES`) within ``margin_m`` of the
+    wijk, wherever they lie; never a resident (category ``person``).
+    """
+    from abcd.gaps.near import APPROACH_CATEGORIES, MEETING_PLACE
+
+    wanted = {MEETING_PLACE, *APPROACH_CATEGORIES}
+    bounds = store.get_wijk(wijk).boundary.bounds
+    near = [a for a in store.assets_near(bounds, margin_m=margin_m) if a.category.value in wanted and not a.is_pending]
+    return assets_to_frame(near)
+
+
+__all__ = ["assets_near_streets", "initiatives_near", "wijk_coverage"]

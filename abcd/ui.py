@@ -64,7 +64,9 @@ def settings() -> Settings:
 
 @st.cache_resource(max_entries=4)
 def _store(url: str) -> Store:
-    return Store.open(url)
+    # PostgreSQL: only checked (several app servers may start together; `abcd migrate` upgrades). A schema
+    # this version does not work with is one clear message on every page, until it is put right.
+    return Store.open_checked(url)
 
 
 @st.cache_resource(max_entries=4)
@@ -142,12 +144,24 @@ def gemeente_changed() -> None:
 def wijk_picker() -> None:
     """Two pickers in the sidebar: the gemeente (345 of them, searchable), then a wijk of it."""
     cat = catalogue()
-    st.selectbox(tr("app.gemeente"), options=gemeenten(cat), key=GEMEENTE, on_change=gemeente_changed)
+    # Dutch placeholders: Streamlit's own ("Choose an option") is English (WCAG 3.1.2).
+    st.selectbox(
+        tr("app.gemeente"),
+        options=gemeenten(cat),
+        key=GEMEENTE,
+        on_change=gemeente_changed,
+        placeholder=tr("app.gemeente_hint"),
+    )
     options = [w.slug for w in wijken_in(cat, st.session_state[GEMEENTE])]
     if st.session_state.get(WIJK) not in options:
         st.session_state[WIJK] = options[0]
     st.selectbox(
-        tr("app.wijk"), options=options, format_func=lambda slug: cat[slug].label(), key=WIJK, on_change=wijk_changed
+        tr("app.wijk"),
+        options=options,
+        format_func=lambda slug: cat[slug].label(),
+        key=WIJK,
+        on_change=wijk_changed,
+        placeholder=tr("app.wijk_hint"),
     )
 
 
@@ -416,6 +430,41 @@ def _popup_img(info: PhotoInfo, alt: str) -> str:
     return popup_html(info, alt)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _map_pins(key: str, stale: date | None, details: bool, _shown: pd.DataFrame) -> Any:
+    from abcd.maps import asset_pins
+
+    del key  # the cache key: the database and the ids and versions shown, in order
+    return asset_pins(_shown, stale_before=stale, descriptions=details)
+
+
+def map_pins(ctx: PageContext, shown: pd.DataFrame, *, details: bool = False) -> Any:
+    """The map pins (:class:`abcd.maps.Pins`) of ``shown``, rows of :func:`map_frame`, greyed when stale.
+
+    Cached until anything in the wijk changes: a page that shows the same
+    assets again (a click, another visitor) does not build them again.
+    ``details`` sends the descriptions along, for a map whose popups show them.
+    """
+    import hashlib
+
+    # Each row's id, version and last confirmation say all a pin shows: no need to ask the database again.
+    confirmed = shown["last_confirmed"] if "last_confirmed" in shown.columns else [None] * len(shown)
+    rows = "\x1f".join(f"{i}:{v}:{c}" for i, v, c in zip(shown["id"], shown["version"], confirmed, strict=True))
+    key = f"{settings().database_url}|{hashlib.blake2b(rows.encode('utf-8'), digest_size=12).hexdigest()}"
+    return _map_pins(key, stale_cutoff(), details, shown)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _people_counts(slug: str, version: str, url: str) -> list[tuple[str, str]]:
+    del version, url  # cache keys only
+    return assets.people_counts(store(), wijk=slug)
+
+
+def people_counts(ctx: PageContext) -> list[tuple[str, str]]:
+    """Residents per buurt, small numbers as ``"<5"`` (:func:`abcd.assets.people_counts`), cached per wijk version."""
+    return _people_counts(ctx.wijk.slug, ctx.store.data_version(ctx.wijk.slug), settings().database_url)
+
+
 def popup_photos(ctx: PageContext, frame: pd.DataFrame) -> dict[str, str]:
     """For each asset in ``frame`` with a photo, its first photo as a map popup shows it (about 5 kB)."""
     found = frame_photos(ctx, frame)
@@ -483,6 +532,10 @@ def flash(message: str, *, icon: str = ":material/check_circle:") -> None:
     st.session_state[FLASH] = (message, icon)
 
 
+PLACEHOLDER_COLOR = "#5C6462"
+"""Placeholders in text fields: 6.1:1 on white, 5.5:1 on the fields' grey."""
+_DOCUMENT_KEY = "abcd_document"
+
 # Streamlit's own English hints ("Press Enter to apply") overlap Dutch fields; buttons and pills get thumb size.
 PAGE_STYLE = (
     "<style>"
@@ -492,6 +545,11 @@ PAGE_STYLE = (
     "[data-testid='stMain']{overflow-anchor:none}"
     ".stButton button,.stDownloadButton button,.stFormSubmitButton button,"
     "[data-testid^='stBaseButton-pills']{min-height:44px}"
+    # Streamlit fades placeholders from the text colour; this one reaches 4.5:1 on the fields (WCAG 1.4.3). Captions
+    # are faded too (opacity .6): the theme's text colour is dark enough for them (.streamlit/config.toml).
+    f".stApp input::placeholder,.stApp textarea::placeholder{{color:{PLACEHOLDER_COLOR};opacity:1}}"
+    # The page-language and focus scripts do their work without taking room (page_language, focus_on).
+    f"[class*='st-key-{_DOCUMENT_KEY}']{{display:none}}"
     "</style>"
 )
 
@@ -499,6 +557,71 @@ PAGE_STYLE = (
 def page_style() -> None:
     """The app's few style rules, once per run (a style-only ``st.html`` takes no room on the page)."""
     st.html(PAGE_STYLE)
+
+
+# A script in the page itself (st.html with JavaScript runs in the main document, as soon as it is drawn): it
+# says the page's language, which Streamlit's index.html fixes at "en" (streamlit/streamlit#8399), names the map
+# frames, and moves the keyboard focus. Each runs once per distinct text, so a language switch runs it again.
+_NAME_FRAMES = """
+window.__abcdFrameNames = %s;
+window.__abcdNameFrames = window.__abcdNameFrames || function () {
+  for (const [selector, name] of Object.entries(window.__abcdFrameNames)) {
+    for (const frame of document.querySelectorAll(selector)) {
+      if (frame.getAttribute("aria-label") !== name) { frame.setAttribute("aria-label", name); }
+    }
+  }
+};
+window.__abcdNameFrames();
+if (!window.__abcdFrameObserver) {
+  window.__abcdFrameObserver = new MutationObserver(window.__abcdNameFrames);
+  window.__abcdFrameObserver.observe(document.body, {childList: true, subtree: true});
+}
+"""
+_FOCUS = """
+(function (selector, tries) {
+  const attempt = function () {
+    const target = document.querySelector(selector);
+    if (target) { target.focus(); target.scrollIntoView({block: "center"}); }
+    else if (tries-- > 0) { window.setTimeout(attempt, 50); }
+  };
+  attempt();
+})(%s, 60);
+"""
+
+
+def _page_script(script: str, *, key: str) -> None:
+    """Run ``script`` in the page, in a container that takes no room (only our own code, never user text)."""
+    with st.container(key=key):
+        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+# The map component's frames are titled "streamlit_folium.st_folium" (tests find them by it); a screen
+# reader announces their aria-label instead.
+_MAP_FRAMES = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def page_language() -> None:
+    """Say the page's language on ``<html lang>`` (screen readers choose their voice by it; WCAG 3.1.1).
+
+    The map frames get a name in that language too ("Kaart"), instead of the
+    component's technical title.
+    """
+    from abcd._html import js_literal
+
+    names = js_literal({_MAP_FRAMES: tr("map.frame_name")})
+    _page_script(f"document.documentElement.lang = {js_literal(lang())};" + _NAME_FRAMES % names, key=_DOCUMENT_KEY)
+
+
+def focus_on(selector: str, *, token: str) -> None:
+    """Move the keyboard focus to the first element matching the CSS ``selector``, once per ``token``.
+
+    For a page that changes under the keyboard user (a point chosen without the
+    map brings its form): the focus goes where the next step is, instead of
+    back to the top of the page. ``selector`` is the page's own, never user text.
+    """
+    from abcd._html import js_literal
+
+    _page_script(f"/* {js_literal(token)} */" + _FOCUS % js_literal(selector), key=f"{_DOCUMENT_KEY}_focus")
 
 
 def show_flash() -> None:
@@ -545,6 +668,19 @@ def wijk_connections(ctx: PageContext) -> tuple[list[Asset], pd.DataFrame, dict[
 
     links = Register(ctx.store).data_version()
     return _wijk_connections(ctx.wijk.slug, ctx.store.data_version(), links, settings().database_url, ctx.user)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _wijk_ties(slug: str, version: str, links: str, url: str, user: User) -> pd.DataFrame:
+    return _wijk_connections(slug, version, links, url, user)[1]
+
+
+def wijk_ties(ctx: PageContext) -> pd.DataFrame:
+    """Only the connections of :func:`wijk_connections` (what a map draws): a small copy to fetch from the cache."""
+    from abcd.connections.register import Register
+
+    links = Register(ctx.store).data_version()
+    return _wijk_ties(ctx.wijk.slug, ctx.store.data_version(), links, settings().database_url, ctx.user)
 
 
 def still_there(ctx: PageContext, asset_id: str, last_confirmed: Any, *, key: str, label: str | None = None) -> None:
@@ -691,11 +827,15 @@ def show_map(m: Any, *, key: str, layers: list[Any] | None = None, height: int =
     do not rerun the script; ``layers`` are added without remounting the map.
     The state is read from ``st.session_state[key]`` (written by the
     component's change callback), which is also where tests inject a click.
+    The background map is the one ``ABCD_BASEMAP`` names (:mod:`abcd.maps.basemaps`);
+    the ids of the pins shown are kept for :func:`new_map_click`.
     """
     from streamlit_folium import st_folium
 
     from abcd import maps
 
+    maps.use_basemap(m, settings().basemap)
+    st.session_state[f"{key}__pins"] = maps.pin_ids(layers or [])
     st_folium(
         m,
         key=key,
@@ -703,17 +843,25 @@ def show_map(m: Any, *, key: str, layers: list[Any] | None = None, height: int =
         use_container_width=True,
         returned_objects=list(maps.ST_FOLIUM_RETURNED_OBJECTS),
         feature_group_to_add=layers or None,
-        layer_control=maps.layer_control() if layers else None,
+        layer_control=maps.layer_control(),  # also the choice of background map
     )
     state = st.session_state.get(key)
     return state if isinstance(state, Mapping) else None
 
 
-def show_chart(chart: Any) -> None:
-    """Show an Altair chart with numbers, money and months in the reader's language (``250.000``, ``mrt``)."""
+def show_chart(chart: Any, *, font_scale: float = 1.0) -> None:
+    """Show an Altair chart with numbers, money and months in the reader's language (``250.000``, ``mrt``).
+
+    ``font_scale`` enlarges its axes, legend and title (the Presentatie page's big screen).
+    """
     from abcd.i18n.formats import chart_locale
 
-    st.altair_chart(chart.configure(locale=chart_locale(lang())), width="stretch")
+    configured = chart.configure(locale=chart_locale(lang()))
+    if font_scale != 1.0:
+        from abcd.portrait.presenting import chart_fonts
+
+        configured = chart_fonts(configured, font_scale)
+    st.altair_chart(configured, width="stretch")
 
 
 def new_map_click(key: str) -> Click | None:
@@ -728,7 +876,7 @@ def new_map_click(key: str) -> Click | None:
     state = st.session_state.get(key)
     result = state if isinstance(state, Mapping) else None
     seen = f"{key}__seen"
-    click = click_since(result, st.session_state.get(seen))
+    click = click_since(result, st.session_state.get(seen), st.session_state.get(f"{key}__pins"))
     st.session_state[seen] = dict(result) if result else None
     return click
 

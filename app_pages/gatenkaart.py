@@ -6,13 +6,16 @@ from decimal import Decimal
 
 import streamlit as st
 
-from abcd import effort, gaps, maps, themes, ui
+from abcd import effort, gapmap, gaps, maps, themes, ui
 from abcd.effort.saved import latest_plan, save_plan
 from abcd.gaps.files import GapRun, gaps_bytes
+from abcd.gaps.near import Nearby, gap_streets, near_street
 from abcd.i18n import t
 from abcd.i18n.formats import format_date, format_number, local_today
+from abcd.maps.gaps import without_legend
 from abcd.maps.walks import add_walked_legend, walked_layers
 from abcd.permissions import Permission
+from abcd.portrait.data import display_name
 from abcd.walks import register as walk_register
 from abcd.walks.streets import last_walked_by_label, with_last_walked
 
@@ -67,13 +70,15 @@ walked_on = walk_register.last_walked(ctx.store, ctx.wijk.slug)
 walked = with_last_walked(coverage, walked_on)
 by_walks = st.toggle(tr("walks.colour"), key="gaps_by_walks", help=tr("walks.colour_help"))
 if by_walks:
-    the_map = add_walked_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
+    # Each map shows only its own legend, not the seven asset categories of the base map.
+    the_map = add_walked_legend(without_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang)), lang=ctx.lang)
     street_layers = walked_layers(walked, today=local_today(), lang=ctx.lang)
 else:
     the_map = maps.add_gap_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
     street_layers = maps.coverage_layers(coverage, lang=ctx.lang)
 layers = street_layers + maps.asset_layers(initiatives, lang=ctx.lang)
 ui.show_map(the_map, key="gaps_map", layers=layers, height=520)
+st.markdown(tr("gaps.meaning"))
 
 st.subheader(tr("gaps.streets"))
 summary = gaps.street_summary(coverage, unnamed=tr("gaps.unnamed_road"))
@@ -96,6 +101,41 @@ st.dataframe(
 name = f"gatenkaart-{ctx.wijk.slug}-{theme or 'alle'}-{mode}-{distance}m"
 run = GapRun.of(coverage, wijk=ctx.wijk.name, theme=theme)  # wijk, theme, mode, distance and date go in the files
 ui.result_downloads(name, lambda suffix: gaps_bytes(walked, suffix, run=run, lang=ctx.lang), key="gaps")
+
+
+def _near_lines(items: tuple[Nearby, ...]) -> str:
+    """A short markdown list: name (kind), distance; every name escaped."""
+    if not items:
+        return tr("gaps.near_nothing")
+    lines = []
+    for item in items:
+        name = ui.plain(display_name({"name": item.name, "source": "example" if item.example else ""}, ctx.lang))
+        kind = t(f"category.{item.category}", ctx.lang)
+        distance = format_number(item.distance_m, ctx.lang, digits=0)
+        lines.append(f"- {tr('gaps.near_line', name=name, category=kind, distance=distance)}")
+    return "\n".join(lines)
+
+
+# What is near a gap street: where more effort could start from.
+st.subheader(tr("gaps.near_title"))
+with_gaps = gap_streets(coverage, unnamed=tr("gaps.unnamed_road"))
+if not with_gaps:
+    st.caption(tr("gaps.near_no_gaps"))
+else:
+    street = st.selectbox(tr("gaps.near_street"), with_gaps, key="gaps_near_street")
+    near = near_street(
+        coverage,
+        street,
+        initiatives=initiatives,
+        assets=gapmap.assets_near_streets(ctx.store, ctx.wijk.slug),
+        unnamed=tr("gaps.unnamed_road"),
+    )
+    col_counted, col_places, col_approach = st.columns(3)
+    col_counted.markdown(f"**{tr('gaps.near_initiatives')}**\n\n{_near_lines(near.initiatives)}")
+    col_places.markdown(f"**{tr('gaps.near_meeting_places')}**\n\n{_near_lines(near.meeting_places)}")
+    approach_title = tr("gaps.near_approach", distance=format_number(near.approach_m, ctx.lang, digits=0))
+    col_approach.markdown(f"**{approach_title}**\n\n{_near_lines(near.approach)}")
+    st.caption(tr("gaps.near_help"))
 
 st.subheader(tr("walks.not_walked_title"))
 months = st.number_input(tr("walks.not_walked_months"), 1, 120, 6, step=1, key="gaps_not_walked_months")
@@ -152,7 +192,9 @@ cols[2].metric(
     format_number(float(streets_plan["change_vs_average"].clip(lower=0).sum()), ctx.lang, digits=2),
 )
 
-effort_map = maps.add_effort_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang), lang=ctx.lang)
+effort_map = maps.add_effort_legend(
+    without_legend(maps.base_map(boundary=ctx.wijk.boundary, lang=ctx.lang)), lang=ctx.lang
+)
 layers = maps.effort_layers(plan, unit=unit, lang=ctx.lang) + maps.asset_layers(initiatives, lang=ctx.lang)
 ui.show_map(effort_map, key="effort_map", layers=layers, height=480)
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import altair as alt
@@ -11,6 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from abcd import maps, ui
+from abcd.errors import AbcdError
+from abcd.i18n import t
+from abcd.i18n.formats import local_today
 from abcd.investments import tables
 from abcd.investments.amounts import format_eur
 from abcd.investments.exchange import summary_csv_bytes
@@ -22,7 +24,7 @@ from abcd.investments.ledger import (
     record_investment,
     restore_investment,
 )
-from abcd.investments.model import FIRST_DATE, LAST_DATE, NOTE_MAX, Funder, Investment, Kind
+from abcd.investments.model import FIRST_DATE, LAST_DATE, NOTE_MAX, Funder, Investment, Kind, error_field
 from abcd.investments.summary import (
     city_average,
     investments_to_frame,
@@ -36,6 +38,20 @@ from abcd.model import MeetingPlaceRole
 from abcd.permissions import Permission
 
 PLACE = "invest_place"  # the meeting place chosen for a new entry
+NEW = "invest_new"  # the new entry's form (its widgets' key prefix)
+ENTRY = "invest_entry"  # the chosen ledger entry's buttons (delete, restore)
+PROBLEM = "invest_problem"  # the last save's message: (form prefix, field or None, text)
+FORM_KEYS = {
+    "date": "date",
+    "amount_eur": "amount",
+    "funder": "funder",
+    "kind": "kind",
+    "space_m2": "space",
+    "hours_per_week": "hours",
+    "note": "note",
+}
+""":func:`record_investment`'s input names and the suffixes of their widget keys."""
+CLEARED = ("amount", "kind", "space", "hours", "note")  # emptied after a save; the date and the funder stay
 
 ctx = ui.context()
 tr = ui.tr
@@ -64,26 +80,30 @@ def _table(frame: pd.DataFrame) -> Any:
     return frame.style.format(shown)
 
 
-def _fields(prefix: str, item: Investment | None = None) -> dict[str, Any]:
-    """The entry fields of a form, prefilled from ``item``; returns the raw values."""
+def _fields(prefix: str, item: Investment | None = None) -> None:
+    """The entry fields of a form, prefilled from ``item``; the last save's problem shows next to its field."""
     col_date, col_amount = st.columns(2)
-    day = col_date.date_input(
-        tr("field.date"),
-        value=item.date if item else dt.date.today(),
-        min_value=FIRST_DATE,
-        max_value=LAST_DATE,
-        format="YYYY-MM-DD",
-        key=f"{prefix}_date",
-    )
-    amount = col_amount.text_input(
-        tr("field.amount_eur"),
-        value=f"{item.amount_eur:.2f}".replace(".", ",") if item else "",
-        placeholder=tr("invest.amount_hint"),
-        key=f"{prefix}_amount",
-    )
+    with col_date:
+        st.date_input(
+            tr("field.date"),
+            value=item.date if item else local_today(),
+            min_value=FIRST_DATE,
+            max_value=LAST_DATE,
+            format="YYYY-MM-DD",
+            key=f"{prefix}_date",
+        )
+        _problem(prefix, "date")
+    with col_amount:
+        st.text_input(
+            tr("field.amount_eur"),
+            value=f"{item.amount_eur:.2f}".replace(".", ",") if item else "",
+            placeholder=tr("invest.amount_hint"),
+            key=f"{prefix}_amount",
+        )
+        _problem(prefix, "amount_eur")
     col_funder, col_kind = st.columns(2)
     funders = [f.value for f in Funder]
-    funder = col_funder.selectbox(
+    col_funder.selectbox(
         tr("field.funder"),
         options=funders,
         index=funders.index(item.funder.value) if item else 0,
@@ -91,7 +111,7 @@ def _fields(prefix: str, item: Investment | None = None) -> dict[str, Any]:
         key=f"{prefix}_funder",
     )
     kinds = [k.value for k in Kind]
-    kind = col_kind.radio(
+    col_kind.radio(
         tr("field.kind"),
         options=kinds,
         index=kinds.index(item.kind.value) if item else 0,
@@ -100,27 +120,81 @@ def _fields(prefix: str, item: Investment | None = None) -> dict[str, Any]:
         key=f"{prefix}_kind",
     )
     col_space, col_hours = st.columns(2)
-    space = col_space.number_input(
-        tr("field.space_m2"), min_value=0.0, value=item.space_m2 if item else None, step=1.0, key=f"{prefix}_space"
+    with col_space:
+        st.number_input(
+            tr("field.space_m2"), min_value=0.0, value=item.space_m2 if item else None, step=1.0, key=f"{prefix}_space"
+        )
+        _problem(prefix, "space_m2")
+    with col_hours:
+        st.number_input(
+            tr("field.hours_per_week"),
+            min_value=0.0,
+            max_value=168.0,
+            value=item.hours_per_week if item else None,
+            step=1.0,
+            key=f"{prefix}_hours",
+        )
+        _problem(prefix, "hours_per_week")
+    st.text_area(tr("field.note"), value=item.note if item else "", max_chars=NOTE_MAX, key=f"{prefix}_note")
+    _problem(prefix, "note")
+
+
+def _raw(prefix: str) -> dict[str, Any]:
+    """What the form ``prefix`` holds, as :func:`record_investment` reads it."""
+    state = st.session_state
+    return {name: state.get(f"{prefix}_{suffix}") for name, suffix in FORM_KEYS.items()}
+
+
+def _problem(prefix: str, field: str | None) -> None:
+    """The last save's message, shown next to ``field`` of form ``prefix`` (``None``: by its save button)."""
+    problem = st.session_state.get(PROBLEM)
+    if problem and problem[0] == prefix and problem[1] == field:
+        st.error(ui.plain(problem[2]), icon=":material/error:")
+
+
+def _attempt(prefix: str, action: Callable[[], Any]) -> Any:
+    """Run a save; on a user's error keep what was typed and say what is wrong, next to its field.
+
+    A button's callback: it runs before the page is drawn again, so the
+    message shows in the same run, and the ledger and the rest of the page
+    stay on screen (``ui.guard`` would stop the page at the error).
+    """
+    st.session_state.pop(PROBLEM, None)
+    try:
+        return action()
+    except AbcdError as exc:
+        st.session_state[PROBLEM] = (prefix, error_field(exc), exc.message(ctx.lang))
+        return None
+
+
+def _save_new() -> None:
+    """Record the new entry; after a save the form is empty for the next one (date and funder stay)."""
+    raw = {**_raw(NEW), "meeting_place_id": st.session_state.get(PLACE)}
+    saved = _attempt(NEW, lambda: record_investment(ledger, raw, user=ctx.user))
+    if saved is None:
+        return
+    for suffix in CLEARED:
+        st.session_state.pop(f"{NEW}_{suffix}", None)
+    name = by_place.get(saved.meeting_place_id, "")
+    ui.flash(tr("invest.saved", amount=format_eur(saved.amount_eur, ctx.lang), name=ui.plain(name)))
+
+
+def _save_edit(item_id: str, base_key: str, base_version: int) -> None:
+    st.session_state.pop(base_key, None)
+    prefix = f"invest_edit_{item_id}"
+    _attempt(
+        prefix, lambda: edit_investment(ledger, item_id, _raw(prefix), user=ctx.user, expected_version=base_version)
     )
-    hours = col_hours.number_input(
-        tr("field.hours_per_week"),
-        min_value=0.0,
-        max_value=168.0,
-        value=item.hours_per_week if item else None,
-        step=1.0,
-        key=f"{prefix}_hours",
-    )
-    note = st.text_area(tr("field.note"), value=item.note if item else "", max_chars=NOTE_MAX, key=f"{prefix}_note")
-    return {
-        "date": day,
-        "amount_eur": amount,
-        "funder": funder,
-        "kind": kind,
-        "space_m2": space,
-        "hours_per_week": hours,
-        "note": note,
-    }
+
+
+def _delete(item_id: str, base_key: str, base_version: int) -> None:
+    st.session_state.pop(base_key, None)
+    _attempt(ENTRY, lambda: delete_investment(ledger, item_id, user=ctx.user, expected_version=base_version))
+
+
+def _restore(item_id: str, base_key: str, base_version: int) -> None:
+    st.session_state.pop(base_key, None)
+    _attempt(ENTRY, lambda: restore_investment(ledger, item_id, user=ctx.user, expected_version=base_version))
 
 
 st.header(tr("invest.title", wijk=ui.plain(ctx.wijk.name)))
@@ -130,6 +204,7 @@ with ui.guard():
     places = ledger.meeting_places(wijk=ctx.wijk.slug, include_deleted=True)
     entries = ledger.list_investments(wijk=ctx.wijk.slug)
 by_id = {p.id: p for p in places}
+by_place = {p.id: p.name for p in places}
 years = sorted({e.date.year for e in entries}, reverse=True)
 year = st.selectbox(
     tr("field.year"),
@@ -163,7 +238,7 @@ else:  # a gemeente, or an area of one's own: not one of a level that divides th
 
 # --- a new entry: pick the place on the map or in the list -----------------
 st.subheader(tr("invest.entry_title") if may_edit else tr("invest.map_title"))
-live = [p for p in places if not p.is_deleted]
+live = [p for p in places if not p.is_deleted and not p.is_example]  # an example takes no real money
 if not live:
     st.info(tr("invest.no_places", wijk=ui.plain(ctx.wijk.name)))
 else:
@@ -178,29 +253,21 @@ else:
     if st.session_state.get(PLACE) not in ids:
         st.session_state.pop(PLACE, None)
 if live and may_edit:
-    place_id = st.selectbox(
+    st.selectbox(
         tr("field.meeting_place"),
         options=ids,
         index=None,
         placeholder=tr("invest.choose_place"),
         key=PLACE,
-        format_func=lambda i: (
-            f"{by_id[i].name} · {tr('role.' + (by_id[i].meeting_place_role or MeetingPlaceRole.OTHER).value)}"
+        format_func=lambda i: (  # t, not tr: AppTest formats outside the script run too
+            f"{by_id[i].name} · {t('role.' + (by_id[i].meeting_place_role or MeetingPlaceRole.OTHER).value, ctx.lang)}"
         ),
     )
+    _problem(NEW, "meeting_place_id")
     with st.form("invest_form"):
-        raw = _fields("invest_new")
-        if st.form_submit_button(tr("invest.save"), type="primary", width="stretch"):
-            with ui.guard():
-                saved = record_investment(ledger, {**raw, "meeting_place_id": place_id}, user=ctx.user)
-            ui.flash(
-                tr(
-                    "invest.saved",
-                    amount=format_eur(saved.amount_eur, ctx.lang),
-                    name=ui.plain(by_id[saved.meeting_place_id].name),
-                )
-            )
-            st.rerun()
+        _fields(NEW)
+        _problem(NEW, None)
+        st.form_submit_button(tr("invest.save"), type="primary", width="stretch", on_click=_save_new)
 
 # --- the wijk's ledger -------------------------------------------------------
 st.subheader(tr("invest.ledger_title", wijk=ui.plain(ctx.wijk.name)))
@@ -236,25 +303,26 @@ else:
     # The version this screen showed: a change saved by someone else in between is refused, not overwritten.
     base_key = f"invest_base_version_{item.id}" if item is not None else ""
     base_version = st.session_state.setdefault(base_key, item.version) if item is not None else 0
+    versions = (item.id, base_key, base_version) if item is not None else ()
     if item is not None and item.is_deleted and may_edit:
-        if st.button(tr("list.restore"), key="invest_restore", icon=":material/restore_from_trash:"):
-            st.session_state.pop(base_key, None)
-            with ui.guard():
-                restore_investment(ledger, item.id, user=ctx.user, expected_version=base_version)
-            st.rerun()
+        st.button(
+            tr("list.restore"),
+            key="invest_restore",
+            icon=":material/restore_from_trash:",
+            on_click=_restore,
+            args=versions,
+        )
+        _problem(ENTRY, None)
     elif item is not None and may_edit:
-        with st.form(f"invest_edit_{item.id}"):
-            raw = _fields(f"invest_edit_{item.id}", item)
-            if st.form_submit_button(tr("list.save"), type="primary", width="stretch"):
-                st.session_state.pop(base_key, None)
-                with ui.guard():
-                    edit_investment(ledger, item.id, raw, user=ctx.user, expected_version=base_version)
-                st.rerun()
-        if st.button(tr("list.delete"), key=f"invest_delete_{item.id}", icon=":material/delete:"):
-            st.session_state.pop(base_key, None)
-            with ui.guard():
-                delete_investment(ledger, item.id, user=ctx.user, expected_version=base_version)
-            st.rerun()
+        prefix = f"invest_edit_{item.id}"
+        with st.form(prefix):
+            _fields(prefix, item)
+            _problem(prefix, None)
+            st.form_submit_button(tr("list.save"), type="primary", width="stretch", on_click=_save_edit, args=versions)
+        st.button(
+            tr("list.delete"), key=f"invest_delete_{item.id}", icon=":material/delete:", on_click=_delete, args=versions
+        )
+        _problem(ENTRY, None)
     if item is not None:
         with st.expander(tr("list.history"), expanded=False):
             st.dataframe(tables.history_table(ledger.history(item.id), ctx.lang), hide_index=True, width="stretch")

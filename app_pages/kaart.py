@@ -10,7 +10,9 @@ from abcd.model import Category, Source
 from abcd.permissions import Permission
 from abcd.tables import source_label
 
-SELECTED = "kaart_selected"  # the asset last tapped on the map
+SELECTED = "kaart_selected"  # the asset last tapped on the map (or picked from the list)
+PICK = "kaart_pick"  # the list that reaches every shown asset without the map (keyboard, screen reader)
+PICK_LIMIT = 300  # more shown: the list asks for a search first (every option is sent to the browser)
 MOVING = "kaart_moving"  # (id, version, name) of the asset whose new spot the next tap gives
 
 ctx = ui.context()
@@ -25,23 +27,26 @@ examples = int((frame["source"] == Source.EXAMPLE.value).sum()) if len(frame) el
 if examples:
     st.info(tr("app.example_notice", n=examples), icon=":material/lightbulb:")
 
-col_search, col_filter = st.columns([1, 2])
-text = col_search.text_input(tr("map.search"), key="kaart_search", placeholder=tr("map.search_hint"))
+SEARCH, CATEGORIES = "kaart_search", "kaart_categories"
 codes = [c.value for c in Category if c is not Category.PERSON]  # residents are never map points
-chosen = col_filter.pills(
-    tr("map.filter"),
-    options=codes,
-    default=codes,
-    selection_mode="multi",
-    format_func=lambda code: f"{maps.CATEGORY_STYLE[code].glyph} {Category(code).label(ctx.lang)}",
-    key="kaart_categories",
-)
+# The map goes out before the search and filter widgets, which are drawn after it into a slot above it:
+# the browser starts loading the map sooner. Their values are in the session already (set by the browser).
+filters = st.container()
+text = str(st.session_state.get(SEARCH) or "")
+chosen = st.session_state.get(CATEGORIES, codes)
 shown = filter_assets(frame, text=text, categories=chosen)
 
-seen, ties, residents = ui.wijk_connections(ctx)
-the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang, examples=examples > 0)
-layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.asset_layers(
-    shown, lang=ctx.lang, stale_before=ui.stale_cutoff(), photos=ui.popup_photos(ctx, frame)
+ties = ui.wijk_ties(ctx)  # the lines on the map; who is connected to whom waits for a chosen asset
+the_map = maps.base_map(
+    boundary=ctx.wijk.boundary,
+    streets=ui.streets(ctx),
+    lang=ctx.lang,
+    examples=examples > 0,
+    buurten=maps.buurt_areas(ui.catalogue(), ctx.wijk.boundary),
+)
+# Descriptions and photos are not sent with the pins: an opened pin's details appear below the map.
+layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.pin_layers(
+    ui.map_pins(ctx, shown), lang=ctx.lang, details_below=True
 )
 moving = st.session_state.get(MOVING)
 if moving:
@@ -51,6 +56,17 @@ if moving:
         st.session_state.pop(MOVING, None)
         st.rerun()
 ui.show_map(the_map, key="kaart_map", layers=layers)
+with filters:
+    col_search, col_filter = st.columns([1, 2])
+    col_search.text_input(tr("map.search"), key=SEARCH, placeholder=tr("map.search_hint"))
+    col_filter.pills(
+        tr("map.filter"),
+        options=codes,
+        default=codes,
+        selection_mode="multi",
+        format_func=lambda code: f"{maps.CATEGORY_STYLE[code].glyph} {Category(code).label(ctx.lang)}",
+        key=CATEGORIES,
+    )
 click = ui.new_map_click("kaart_map")
 if click is not None and click.asset_id is not None:
     st.session_state[SELECTED] = click.asset_id
@@ -67,6 +83,25 @@ if frame.empty:
     st.info(tr("map.empty", wijk=ui.plain(ctx.wijk.name)))
 else:
     st.caption(tr("map.count", shown=len(shown), n=len(frame)))
+
+
+def _picked() -> None:
+    st.session_state[SELECTED] = st.session_state.get(PICK)
+
+
+if 0 < len(shown) <= PICK_LIMIT:
+    names = dict(zip(shown["id"], shown["name"], strict=True))
+    st.selectbox(
+        tr("map.pick"),
+        options=list(names),
+        index=None,
+        format_func=lambda asset_id: f"{names.get(asset_id, asset_id)}",
+        placeholder=tr("map.pick_hint"),
+        key=PICK,
+        on_change=_picked,
+    )
+elif len(shown) > PICK_LIMIT:
+    st.caption(tr("map.pick_narrow"))
 
 
 asset_id = st.session_state.get(SELECTED)
@@ -99,17 +134,15 @@ else:
         ):
             st.session_state[MOVING] = (str(row["id"]), int(row["version"]), str(row["name"]))
             st.rerun()
+        seen, ties, residents = ui.wijk_connections(ctx)
         ui.connection_panel(ctx, str(row["id"]), seen, ties, residents, key="kaart")
 
 # People are never points on a map: they are counted per buurt, small numbers as "<5".
-people = assets.people_counts(ctx.store, wijk=ctx.wijk.slug)
+people = ui.people_counts(ctx)
 if people:
     st.subheader(tr("map.people_title"))
     names = ui.catalogue()
-    st.dataframe(
-        {
-            tr("field.buurt"): [names[b].name if b in names else b for b, _ in people],
-            tr("map.people_count"): [shown for _, shown in people],
-        },
-        hide_index=True,
-    )
+    # A markdown table: a data grid would cost the browser about a megabyte of script for a few rows.
+    rows = [f"| {ui.plain(tr('field.buurt'))} | {ui.plain(tr('map.people_count'))} |", "| --- | ---: |"]
+    rows += [f"| {ui.plain(names[b].name if b in names else b)} | {ui.plain(str(count))} |" for b, count in people]
+    st.markdown("\n".join(rows))

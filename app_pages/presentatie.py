@@ -9,16 +9,19 @@ investments adds the meeting-place investment summary.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import partial
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from abcd import maps, ui
+from abcd.errors import AbcdError
 from abcd.i18n import normalise_lang
 from abcd.model import Category, Source
 from abcd.permissions import PUBLIC_USER, Permission, User
-from abcd.portrait import static_map
+from abcd.portrait import clicker, presenting, static_map
+from abcd.portrait.contact import CONTACT_MAX, join_contact, set_join_contact
 from abcd.portrait.data import (
     PUBLIC_CATEGORIES,
     STEP_INTRO,
@@ -35,6 +38,7 @@ from abcd.portrait.data import (
     story_steps,
 )
 from abcd.portrait.poster import wijk_poster
+from abcd.portrait.presenting import OVERVIEW, STORY, PresenterView
 from abcd.portrait.report import wijk_report
 from abcd.styles import CATEGORY_STYLE
 
@@ -45,27 +49,31 @@ STEP = "presentatie_step"
 OWN = "presentatie_own"
 HELP = "presentatie_help"
 MAP_KEY = "presentatie_map"
-OVERVIEW, STORY = "overview", "story"
+KEYS = "presentatie_keys"  # the presenter's clicker (abcd.portrait.clicker)
+CONTACT = "presentatie_contact"  # the "Doe mee" contact being typed
+CONTACT_PROBLEM = "presentatie_contact_problem"  # why the last one was not saved
 LIST_MAX = 8
 CARD_PHOTOS = 3  # photos on one card: a taste of the place, not an album
 
 ctx = ui.context()
 tr = ui.tr
 today = datetime.now(UTC).date()
-st.session_state.setdefault(MODE, OVERVIEW)
+# A reload, or a link to the one who presents, opens the mode, step and screen its address names.
+asked = presenting.view_from_query(st.query_params.to_dict())
+st.session_state.setdefault(MODE, asked.mode)
 st.session_state.setdefault(SINCE, date(today.year, 1, 1))
-st.session_state.setdefault(BEAMER, False)
-st.session_state.setdefault(STEP, 0)
+st.session_state.setdefault(BEAMER, asked.big)
+st.session_state.setdefault(STEP, asked.step)
 st.session_state.setdefault(OWN, "")
 st.session_state.setdefault(HELP, "")
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def _portrait(
-    slug: str, version: str, url: str, since: date, made_on: date, investments: str, _user: User
+    slug: str, version: str, url: str, since: date, made_on: date, investments: str, contact: str, _user: User
 ) -> ReportData:
-    """The public portrait, cached until an asset (or, for those who see them, an investment) changes."""
-    del version, url, investments  # cache keys only
+    """The public portrait, cached until an asset, the contact (or, for those who see them, an investment) changes."""
+    del version, url, investments, contact  # cache keys only
     return load_report_data(ui.store(), ui.catalogue()[slug], ui.catalogue(), user=_user, since=since, made_on=made_on)
 
 
@@ -113,8 +121,38 @@ def _load() -> tuple[ReportData, tuple[object, ...]]:
     version = ctx.store.data_version(ctx.wijk.slug)
     since = st.session_state[SINCE]
     with ui.guard():
-        data = _portrait(ctx.wijk.slug, version, ui.settings().database_url, since, today, investments, user)
-    return data, (ctx.wijk.slug, ui.settings().database_url, version, investments, since, today)
+        contact = join_contact(ctx.store, ctx.wijk.slug)
+        data = _portrait(ctx.wijk.slug, version, ui.settings().database_url, since, today, investments, contact, user)
+    return data, (ctx.wijk.slug, ui.settings().database_url, version, investments, contact, since, today)
+
+
+def _save_contact() -> None:
+    """Store the "Doe mee" contact (a callback: its message shows by the field in the same run)."""
+    st.session_state.pop(CONTACT_PROBLEM, None)
+    try:
+        set_join_contact(ctx.store, ctx.wijk.slug, st.session_state.get(CONTACT, ""), user=ctx.user)
+    except AbcdError as exc:
+        st.session_state[CONTACT_PROBLEM] = exc.message(ctx.lang)
+        return
+    ui.flash(tr("join.saved"))
+
+
+def _contact_form(data: ReportData) -> None:
+    """The contact after "Doe mee" on the poster and here, for the wijk's builders and coordinators."""
+    if not ctx.user.can(Permission.EDIT_ASSETS, ctx.wijk.slug):
+        return
+    with st.form("presentatie_contact_form", border=False):
+        st.text_input(
+            tr("join.contact_label"),
+            value=data.join_contact,
+            max_chars=CONTACT_MAX,
+            placeholder=tr("join.contact_hint"),
+            help=tr("join.contact_help"),
+            key=CONTACT,
+        )
+        if problem := st.session_state.get(CONTACT_PROBLEM):
+            st.error(ui.plain(problem), icon=":material/error:")
+        st.form_submit_button(tr("join.save"), on_click=_save_contact, icon=":material/save:")
 
 
 def _metrics(data: ReportData) -> None:
@@ -138,10 +176,11 @@ def _people(data: ReportData) -> None:
         for col, (buurt, shown) in zip(cols, rows, strict=False):
             col.metric(tr("present.people_in", buurt=ui.plain(str(buurt))), shown)
     else:
-        st.dataframe(
-            {tr("report.col_buurt"): [b for b, _ in rows], tr("report.col_count"): [s for _, s in rows]},
-            hide_index=True,
-        )
+        table = {tr("report.col_buurt"): [b for b, _ in rows], tr("report.col_count"): [s for _, s in rows]}
+        if big:  # a plain table takes the big screen's type; the data grid draws its own
+            st.table(table)
+        else:
+            st.dataframe(table, hide_index=True)
     st.caption(tr("present.people_note"))
 
 
@@ -159,14 +198,19 @@ def _category_chart(data: ReportData) -> None:
         .mark_bar(cornerRadiusEnd=4)
         .encode(
             x=alt.X("count:Q", title=None, axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=14)),
+            y=alt.Y(
+                "label:N",
+                sort=None,
+                title=None,
+                axis=alt.Axis(labelLimit=int(320 * scale), labelFontSize=14 * scale),
+            ),
             color=alt.Color("color:N", scale=None, legend=None),
             tooltip=[alt.Tooltip("label:N", title=tr("report.col_kind")), alt.Tooltip("count:Q", title="#")],
         )
-        .properties(height=320)
+        .properties(height=int(320 * scale))
     )
     st.subheader(tr("present.per_category"))
-    ui.show_chart(chart)
+    ui.show_chart(chart, font_scale=scale)
 
 
 def _growth_chart(data: ReportData) -> None:
@@ -178,9 +222,9 @@ def _growth_chart(data: ReportData) -> None:
         alt.Chart(frame)
         .mark_area(line=True, opacity=0.25, interpolate="step-after")
         .encode(x=alt.X("date:T", title=None), y=alt.Y("total:Q", title=tr("present.growth_total")))
-        .properties(height=220)
+        .properties(height=int(220 * scale))
     )
-    ui.show_chart(chart)
+    ui.show_chart(chart, font_scale=scale)
 
 
 def _asset_card(row: pd.Series) -> None:
@@ -205,12 +249,16 @@ def _map(data: ReportData, layers: pd.DataFrame | None, *, height: int = 560) ->
     the_map = maps.base_map(
         boundary=data.boundary, streets=ui.streets(ctx), lang=ctx.lang, examples=data.has_examples, tiles=True
     )
+    if big:  # a larger legend and a taller map, so the legend leaves the zoom buttons free
+        presenting.big_map(the_map, scale)
+        height = int(height * presenting.BIG_MAP_HEIGHT)
     ui.show_map(the_map, key=MAP_KEY, layers=maps.asset_layers(layers, lang=ctx.lang), height=height)
 
 
 def _share(data: ReportData, key: tuple[object, ...]) -> None:
     st.divider()
     st.subheader(tr("present.share"))
+    _contact_form(data)
     st.caption(tr("present.share_help"))
     left, right = st.columns(2)
     own = left.text_area(tr("report.own_title"), key=OWN, placeholder=tr("present.own_hint"), max_chars=2000)
@@ -267,9 +315,10 @@ def _overview(data: ReportData, key: tuple[object, ...]) -> None:
 def _story(data: ReportData, key: tuple[object, ...]) -> None:
     steps = story_steps(data)
     index = min(max(int(st.session_state[STEP]), 0), len(steps) - 1)
+    st.session_state[STEP] = index  # an address may ask for a step beyond the story's end
     step = steps[index]
     st.progress((index + 1) / len(steps), text=tr("present.step", step=index + 1, steps=len(steps)))
-    back, forward, _ = st.columns([1, 1, 6])
+    back, forward, hint = st.columns([1, 1, 6], vertical_alignment="center")
     back.button(
         tr("present.prev"),
         on_click=_go,
@@ -289,6 +338,8 @@ def _story(data: ReportData, key: tuple[object, ...]) -> None:
         width="stretch",
         key="presentatie_next",
     )
+    clicker.step_keys(key=KEYS, on_next=partial(_go, 1, len(steps)), on_prev=partial(_go, -1, len(steps)))
+    hint.caption(tr("present.keys_hint"))
 
     if step == STEP_INTRO:
         _metrics(data)
@@ -338,16 +389,10 @@ controls[0].segmented_control(
 )
 controls[1].date_input(tr("present.since"), key=SINCE, max_value=today, format="DD-MM-YYYY")
 controls[2].toggle(tr("present.beamer"), key=BEAMER, help=tr("present.beamer_help"))
-if st.session_state[BEAMER]:
-    # Big screen: no sidebar or toolbar, larger type. Static CSS, no user text.
-    st.markdown(
-        "<style>section[data-testid='stSidebar'],header[data-testid='stHeader']{display:none}"
-        ".block-container{padding-top:1rem;max-width:100%}"
-        "[data-testid='stMarkdownContainer'] p{font-size:1.35rem}"
-        "[data-testid='stMetricLabel'] p{font-size:1.35rem !important}"
-        "[data-testid='stMetricValue'] p{font-size:3.6rem !important;line-height:1.15}</style>",
-        unsafe_allow_html=True,
-    )
+big = bool(st.session_state[BEAMER])
+scale = presenting.BIG_SCREEN_SCALE if big else 1.0
+if big:  # no sidebar or toolbar, and every text larger; static CSS, no user text
+    st.markdown(presenting.big_screen_css(scale), unsafe_allow_html=True)
 
 portrait, cache_key = _load()
 by_id = portrait.assets.set_index("id")  # to tell each story on the card of the place it is about
@@ -357,6 +402,8 @@ tagline = tr("present.tagline")
 if portrait.population and (residents := ui.residents(ctx.wijk)):
     tagline = f"{residents} · {tagline}"
 st.caption(tagline)
+if portrait.join_contact:
+    st.markdown(f"**{tr('join.call', contact=ui.plain(portrait.join_contact))}**")
 if portrait.is_empty:
     st.info(tr("present.empty", wijk=ui.plain(portrait.name)), icon=":material/info:")
 elif portrait.has_examples and (st.session_state[MODE] != STORY or st.session_state[STEP] == 0):
@@ -368,3 +415,18 @@ if st.session_state[MODE] == STORY:
     _story(portrait, cache_key)
 else:
     _overview(portrait, cache_key)
+
+
+def _keep_view_in_url() -> None:
+    """Write mode, step and screen into the address (beside the wijk and the language), so a reload stays here."""
+    mode = st.session_state.get(MODE)
+    view = PresenterView(mode if mode in presenting.MODES else OVERVIEW, int(st.session_state[STEP]), big)
+    wanted = presenting.query_from_view(view)
+    for name in presenting.QUERY_KEYS:
+        if name not in wanted and name in st.query_params:
+            del st.query_params[name]
+    if {name: st.query_params.get(name) for name in wanted} != wanted:
+        st.query_params.update(wanted)
+
+
+_keep_view_in_url()

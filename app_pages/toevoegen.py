@@ -1,5 +1,9 @@
 """Toevoegen: tap the map (or use GPS), pick a category, name it, save — in seconds on a phone, asset after asset.
 
+Without the map (keyboard, screen reader), "Zonder kaart" below it puts the point
+in the middle of a street of the wijk, or at typed coordinates, exactly as a
+tap would (:mod:`abcd.point_entry`); the same form follows.
+
 The map is drawn once per tap; everything below it is a fragment, so choosing
 a category, typing and the messages of a save rerun only the form: the page
 does not jump and nothing typed is lost. Every field has a key, and a save
@@ -13,7 +17,7 @@ from typing import Any
 
 import streamlit as st
 
-from abcd import maps, ui
+from abcd import maps, point_entry, ui
 from abcd.assets import add_asset, may_add_at
 from abcd.duplicates import DuplicatesFound
 from abcd.errors import AbcdError, OutsideWijkError
@@ -25,6 +29,9 @@ PENDING = "add_pending"  # raw values waiting for "save in the wijk it lies in"
 PROBLEM = "add_problem"  # the last save's message: (field or None, text)
 SUSPECTS = "add_suspects"  # the live assets the save may duplicate, waiting for "toch opslaan"
 REDRAW = "add_redraw"  # a callback asks for the whole page (the map) to be drawn again
+NOMAP_PROBLEM = "add_nomap_problem"  # why the street or the coordinates gave no point
+NOMAP_FOCUS = "add_nomap_focus"  # a point came without the map: the keyboard goes on to the category
+NOMAP_COUNT = "add_nomap_count"  # how many points came without the map (each moves the focus once)
 FIELDS = (
     "add_category",
     "add_name",
@@ -49,6 +56,64 @@ st.caption(tr("add.help"))
 def _forget(*keys: str) -> None:
     for key in keys:
         st.session_state.pop(key, None)
+
+
+def _place(point: tuple[float, float]) -> None:
+    """Use ``point`` as the new asset's point, as a tap on the map would; the keyboard moves on to the form."""
+    st.session_state[POINT] = point
+    _forget(PENDING, PROBLEM, SUSPECTS, NOMAP_PROBLEM)  # what was typed stays, as after a second tap
+    st.session_state[NOMAP_COUNT] = st.session_state.get(NOMAP_COUNT, 0) + 1
+    st.session_state[NOMAP_FOCUS] = True
+
+
+def _place_on_street() -> None:
+    name = st.session_state.get("add_nomap_street")
+    if not name:
+        st.session_state[NOMAP_PROBLEM] = tr("add.nomap_choose_street")
+        return
+    try:
+        _place(point_entry.street_point(ui.streets(ctx), name, boundary=ctx.wijk.boundary))
+    except AbcdError as exc:
+        st.session_state[NOMAP_PROBLEM] = exc.message(ctx.lang)
+
+
+def _place_at_coordinates() -> None:
+    try:
+        _place(point_entry.parse_point(st.session_state.get("add_nomap_text", "")))
+    except AbcdError as exc:
+        st.session_state[NOMAP_PROBLEM] = exc.message(ctx.lang)
+
+
+def without_map() -> None:
+    """ "Zonder kaart": a street of the wijk, or coordinates; either puts the point where a tap would (WCAG 2.1.1).
+
+    Two small forms, so Enter in either field chooses the point. An address
+    cannot be looked up (that needs a geocoder on the internet): the help says so.
+    """
+    with st.expander(tr("add.nomap_title"), icon=":material/keyboard:"):
+        st.caption(tr("add.nomap_help"))
+        with st.form("add_nomap_street_form", border=False):
+            st.selectbox(
+                tr("add.nomap_street", wijk=ui.plain(ctx.wijk.name)),
+                point_entry.street_names(ui.streets(ctx)),
+                index=None,
+                placeholder=tr("add.nomap_street_hint"),
+                key="add_nomap_street",
+            )
+            st.form_submit_button(tr("add.nomap_street_go"), icon=":material/signpost:", on_click=_place_on_street)
+        with st.form("add_nomap_text_form", border=False):
+            st.text_input(
+                tr("add.nomap_coords"),
+                placeholder=tr("add.nomap_coords_hint"),
+                help=tr("add.nomap_coords_help"),
+                key="add_nomap_text",
+            )
+            st.form_submit_button(
+                tr("add.nomap_coords_go"), icon=":material/my_location:", on_click=_place_at_coordinates
+            )
+        problem = st.session_state.get(NOMAP_PROBLEM)
+        if problem:
+            st.error(ui.plain(problem), icon=":material/error:")
 
 
 frame = ui.map_frame(ctx)
@@ -246,8 +311,11 @@ def _form(lon: float, lat: float) -> None:
 
 
 if point is None:
-    st.info(tr("add.tap_first"), icon=":material/touch_app:")
+    st.info(f"{tr('add.tap_first')} {tr('add.nomap_below')}", icon=":material/touch_app:")
 else:
     add_panel(*point)
+    if st.session_state.pop(NOMAP_FOCUS, False):  # chosen without the map: on to the first category
+        ui.focus_on('.st-key-add_category [role="radio"]', token=f"add-{st.session_state.get(NOMAP_COUNT, 0)}")
+without_map()  # last: the form under the map stays where a thumb expects it
 if st.session_state.pop("add_scroll_top", False):
     ui.scroll_to_top(st.session_state.get("add_saved_round", 0))

@@ -291,14 +291,15 @@ def measure(url: str, n_map: int, people: int, repeats: int) -> Row:
 
 
 def _layer_data(feature_group_js: str) -> Iterator[str]:
-    """The ``features`` arrays embedded in the asset layers' script (to count the markers sent)."""
-    marker = '"features":'
+    """The names of the pins embedded in the pin layers' script (``abcdPins(text, data)``), to count them."""
+    marker = "abcdPins("
     decoder = json.JSONDecoder()
     pos = feature_group_js.find(marker)
     while pos != -1:
-        start = pos + len(marker)
-        value, end = decoder.raw_decode(feature_group_js, start)
-        yield json.dumps(value)
+        _, end = decoder.raw_decode(feature_group_js, pos + len(marker))  # the layer's labels
+        start = feature_group_js.index("{", end)
+        data, end = decoder.raw_decode(feature_group_js, start)
+        yield json.dumps(data["n"])
         pos = feature_group_js.find(marker, end)
 
 

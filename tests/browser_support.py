@@ -368,3 +368,43 @@ def asset_label(page: Page, name: str) -> Locator:
     """The visually hidden name inside the map pin(s) of the asset called exactly ``name``."""
     pins = map_frame(page).locator(".leaflet-marker-pane .abcd-pin .abcd-sr")
     return pins.filter(has_text=re.compile(f"^{re.escape(name)}$"))
+
+
+# What has the keyboard focus in the page (inside a frame: the frame element): its tag, role and name as a
+# person hears it (aria-label, a label, the text, a placeholder), and whether it matches a selector.
+_FOCUSED = """(selector) => {
+    const el = document.activeElement;
+    if (!el || el === document.body) { return {match: false, text: "(nothing)"}; }
+    const labelled = el.getAttribute("aria-labelledby");
+    const parts = [
+        el.getAttribute("aria-label"),
+        labelled ? labelled.split(" ").map(id => (document.getElementById(id) || {}).textContent).join(" ") : "",
+        el.labels ? Array.from(el.labels).map(label => label.textContent).join(" ") : "",
+        el.tagName === "IFRAME" ? el.title : (el.innerText || el.textContent || ""),
+        el.getAttribute("placeholder"),
+    ];
+    const text = parts.filter(Boolean).join(" ").replace(/\\s+/g, " ").trim();
+    return {match: selector ? Boolean(el.closest(selector)) : true, text: text, tag: el.tagName.toLowerCase(),
+            role: el.getAttribute("role") || ""};
+}"""
+
+
+def tab_to(
+    page: Page, *, text: str | None = None, selector: str | None = None, key: str = "Tab", limit: int = 150
+) -> str:
+    """Press Tab until the focused element has ``text`` in its name and lies in ``selector``; returns its name.
+
+    The keyboard user's way through a page: no clicks. ``key="ArrowRight"``
+    moves within a group (radio buttons, pills). Fails after ``limit`` presses,
+    listing where the focus went (so a missing or unreachable control is named
+    in the report).
+    """
+    visited: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focused: dict[str, Any] = page.evaluate(_FOCUSED, selector)
+        name = str(focused.get("text", ""))
+        if focused["match"] and (text is None or text.casefold() in name.casefold()):
+            return name
+        visited.append(f"{focused.get('tag', '')}[{focused.get('role', '')}] {name[:40]}")
+    raise AssertionError(f"Tab did not reach {text or selector!r} in {limit} presses; it went: {visited}")

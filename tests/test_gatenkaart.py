@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -195,3 +196,54 @@ def test_cli_walks_only_on_the_walkable_lines_of_an_osm_extract(
     assert sorted(result["osm_id"]) == ["101", "101", "102", "104"]
     assert "other_tags" in result.columns  # the file's own properties stay
     assert (result["initiatives"] == 1).all()
+
+
+def _map_scripts(at: AppTest) -> list[str]:
+    maps = [e for e in at.main if getattr(e.proto, "component_name", "") == "streamlit_folium.st_folium"]
+    return [json.loads(m.proto.json_args)["script"] for m in maps]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_each_map_shows_only_its_own_legend_and_the_page_says_what_a_gap_asks_of_the_gemeente(
+    db_url: str, lang: str
+) -> None:
+    from abcd.i18n import t
+
+    at = _page(Role.OFFICER, lang)
+    scripts = _map_scripts(at)
+    assert len(scripts) == 2  # the gap map and the effort plan's map
+    for script in scripts:
+        assert script.count('"abcd-legend"') == 1  # one legend each ...
+        assert json.dumps(t("category.business", lang)) not in script  # ... not the seven asset categories
+        assert json.dumps(t("category.association", lang)) not in script
+    assert t("gaps.legend", lang) in scripts[0]
+    at.toggle(key="gaps_by_walks").set_value(True).run()
+    assert _map_scripts(at)[0].count('"abcd-legend"') == 1
+    meaning = [m.value for m in at.markdown if m.value == t("gaps.meaning", lang)]
+    assert meaning and ("hier meer inzet" in meaning[0] if lang == "nl" else "more effort here" in meaning[0])
+
+
+def test_a_gap_street_links_to_what_is_near_it_escaped(db_url: str) -> None:
+    from tests.helpers import HOSTILE_NAME, make_draft
+
+    at = _page(Role.OFFICER)
+    chooser = at.selectbox(key="gaps_near_street")
+    street = chooser.value
+    assert street == chooser.options[0] == at.dataframe[0].value["street"].iloc[0]  # the most length in need
+    # A club halfway along that street, and a resident beside it.
+    store = Store.open(db_url)
+    streets = store.streets("bospolder-tussendijken")
+    middle = streets[streets["name"] == street].geometry.iloc[0].interpolate(0.5, normalized=True)
+    store.add(make_draft(name=HOSTILE_NAME, category="association", lon=middle.x, lat=middle.y), by="t")
+    store.add(make_draft(name="Ans, kookt graag", category="person", lon=middle.x, lat=middle.y), by="t")
+    at.run()
+    blocks = "\n".join(m.value for m in at.markdown)
+    assert "**Dichtstbijzijnde bewonersinitiatieven**" in blocks and "**Dichtstbijzijnde ontmoetingsplekken**" in blocks
+    assert re.search(r"Zwerfafval\\-ploeg Gijsingstraat \\\(voorbeeld\\\) \(Bewonersinitiatief\), [\d.]+ m", blocks)
+    approach = next(m.value for m in at.markdown if m.value.startswith("**Wie een opbouwwerker"))
+    assert "\\<script\\>alert" in approach and "<script>" not in approach  # the club, escaped
+    assert "Ans" not in blocks  # never a resident
+    distances = [int(d.replace(".", "")) for d in re.findall(r", ([\d.]+) m$", approach, flags=re.MULTILINE)]
+    assert distances == sorted(distances) and distances[0] == 0 and all(d <= 500 for d in distances)
+    at.selectbox(key="gaps_near_street").set_value(chooser.options[-1]).run()
+    assert not at.exception and "\\<script\\>alert" not in "".join(m.value for m in at.markdown)

@@ -77,6 +77,7 @@ DYNAMIC: dict[str, Iterable[str]] = {
     "present.mode_": ["overview", "story"],
     "theme.": list(BUILT_IN),  # abcd.themes
     "connection.kind.": [k.value for k in ConnectionKind],
+    "import.tool_": ["kobo", "odk"],  # abcd.fieldforms.exports.export_tool
     "map.link_": ["from", "to"],  # app_pages/kaart.py: which way a new connection goes
     "network.col.": ["name", "category", "degree", "betweenness", "bridges", "joins"],  # abcd.network.connectors
     "network.series.": ["initiatives", "meeting_places", "connections"],  # abcd.timeline.wijk_growth

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -139,15 +141,97 @@ def test_a_click_on_the_map_chooses_the_meeting_place(store: Store, places: dict
     assert at.selectbox(key="invest_place").value == places["resident"].id
 
 
-def test_an_ambiguous_amount_is_refused_on_the_page_and_nothing_is_stored(
+def beside(at: AppTest, key: str) -> list[str]:
+    """The error messages in the same column as the widget ``key`` (next to it, not at the top of the page)."""
+
+    def find(node: Any) -> list[str] | None:
+        children = list(getattr(node, "children", {}).values())
+        if any(getattr(child, "key", None) == key for child in children):
+            return [str(child.value) for child in children if type(child).__name__ == "Error"]
+        for child in children:
+            found = find(child)
+            if found is not None:
+                return found
+        return None
+
+    return find(at.main) or []
+
+
+def test_an_ambiguous_amount_is_refused_next_to_the_field_and_the_rest_of_the_page_stays(
     store: Store, places: dict[str, Asset]
 ) -> None:
+    Ledger(store).add(
+        InvestmentDraft(places["standard"].id, dt.date(2024, 1, 15), 2_500_000, Funder.GEMEENTE, note="eerste"), by="t"
+    )
+    at = page()
+    at.selectbox(key="invest_place").set_value(places["resident"].id)
+    at.text_input(key="invest_new_amount").set_value("1,234")
+    at.text_area(key="invest_new_note").set_value("kapstokken")
+    at.button(key=SAVE).click().run()
+    assert not at.exception
+    assert [e for e in beside(at, "invest_new_amount") if "dubbelzinnig" in e]
+    assert len(at.error) == 1  # said once, where it belongs
+    assert len(Ledger(store).list_investments()) == 1  # nothing stored
+    # What was typed stays, to be corrected; the ledger, the chart and the city table are still there.
+    assert at.text_input(key="invest_new_amount").value == "1,234"
+    assert at.text_area(key="invest_new_note").value == "kapstokken"
+    assert "eerste" in frames_text(at)
+    assert [s.value for s in at.subheader][-1].startswith("De hele stad")
+    assert len(at.get("vega_lite_chart")) == 1
+    assert len(at.get("download_button")) == 1
+
+
+def test_every_example_the_amount_field_shows_is_accepted(store: Store, places: dict[str, Asset]) -> None:
+    for lang, place in (("nl", "standard"), ("en", "resident")):  # the same sum twice on one place is a repeat
+        at = page(lang=lang)
+        placeholder = at.text_input(key="invest_new_amount").placeholder
+        examples = re.findall(r"(?:€ ?)?\d[\d.,]*\d", placeholder)
+        assert len(examples) == 2, placeholder
+        for text in examples:
+            at.selectbox(key="invest_place").set_value(places[place].id)
+            at.text_input(key="invest_new_amount").set_value(text)
+            save = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:invest_form-"))
+            save.click().run()
+            assert not at.error, [e.value for e in at.error]
+    amounts = sorted(i.amount_cents for i in Ledger(store).list_investments())
+    assert amounts == [250_050, 250_050, 2_500_000, 2_500_000]  # "25.000" is 25,000 euros, not 25
+
+
+def test_after_a_save_the_form_is_empty_and_a_second_tap_books_nothing(store: Store, places: dict[str, Asset]) -> None:
     at = page()
     at.selectbox(key="invest_place").set_value(places["standard"].id)
-    at.text_input(key="invest_new_amount").set_value("1.234")
+
+    def fill() -> None:
+        at.text_input(key="invest_new_amount").set_value("25.000")
+        at.radio(key="invest_new_kind").set_value("jaarlijks")
+        at.text_area(key="invest_new_note").set_value("structureel")
+
+    fill()
     at.button(key=SAVE).click().run()
-    assert any("dubbelzinnig" in e.value for e in at.error)
-    assert Ledger(store).list_investments() == []
+    assert not at.error, [e.value for e in at.error]
+    assert at.text_input(key="invest_new_amount").value == ""
+    assert at.radio(key="invest_new_kind").value == "eenmalig"
+    assert at.text_area(key="invest_new_note").value == ""
+    assert at.selectbox(key="invest_place").value == places["standard"].id  # a next entry for the same place
+    fill()  # the same entry again, as a second tap or an impatient officer would
+    at.button(key=SAVE).click().run()
+    assert any("een paar seconden geleden" in e.value and "niet nog een keer geboekt" in e.value for e in at.error)
+    [item] = Ledger(store).list_investments()
+    assert (item.amount_cents, item.kind.value, item.note) == (2_500_000, "jaarlijks", "structureel")
+    assert "structureel" in frames_text(at)  # the ledger shows the one entry
+
+
+def test_an_example_meeting_place_is_not_offered_nor_counted(store: Store) -> None:
+    store.add(
+        make_draft(
+            name="Buurthuis (voorbeeld)", category="meeting_place", meeting_place_role="standard", source="example"
+        ),
+        by="t",
+    )
+    at = page()
+    assert not [s for s in at.selectbox if s.key == "invest_place"]  # nothing to book on
+    assert "Er staan nog geen ontmoetingsplekken" in texts(at)
+    assert "geen standaard ontmoetingsplek" in texts(at)  # the example is not BoTu's standard place
 
 
 def test_saving_without_a_meeting_place_says_so(store: Store, places: dict[str, Asset]) -> None:

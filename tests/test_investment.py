@@ -15,9 +15,18 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from abcd.errors import ValidationError
+from abcd.errors import ConflictError, ValidationError
+from abcd.i18n import t
 from abcd.investments.amounts import MAX_AMOUNT_CENTS, eur_from_cents, format_eur, parse_amount, parse_quantity
-from abcd.investments.model import Funder, InvestmentDraft, Kind, Level, parse_date, validate_investment
+from abcd.investments.model import (
+    Funder,
+    InvestmentDraft,
+    Kind,
+    Level,
+    error_field,
+    parse_date,
+    validate_investment,
+)
 from abcd.investments.summary import (
     HIGH_INVESTMENT_LOW_ACTIVITY,
     LOW_INVESTMENT_HIGH_ACTIVITY,
@@ -167,6 +176,48 @@ def test_every_promised_form_of_an_amount_reads_back_to_the_cent(cents: int) -> 
         assert parse_amount(f"{_grouped(whole)},-") == cents
 
 
+# What the page shows as examples: its placeholder (typed into the euro field) and the forms its errors list.
+SHOWN_AMOUNT = re.compile(r"(?:€ ?)?\d[\d.,]*\d(?:,-)?")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("nl", {"25.000": 2_500_000, "2500,50": 250_050}), ("en", {"25000": 2_500_000, "2500.50": 250_050})],
+)
+def test_every_amount_the_form_shows_as_an_example_is_accepted(lang: str, expected: dict[str, int]) -> None:
+    placeholder = t("invest.amount_hint", lang)
+    assert SHOWN_AMOUNT.findall(placeholder) == list(expected)
+    assert {text: parse_amount(text, euro_field=True) for text in expected} == expected
+    forms = SHOWN_AMOUNT.findall(t("invest.amount_forms", lang))
+    assert len(forms) == 4
+    for text in forms:  # listed in every amount error, of a form or a file: valid in both
+        assert parse_amount(text) == parse_amount(text, euro_field=True) > 0
+
+
+def test_a_field_in_euros_reads_a_thousands_group_as_a_euro_sign_does() -> None:
+    assert parse_amount("25.000", euro_field=True) == parse_amount("€ 25.000") == 2_500_000
+    assert parse_amount("1.234", euro_field=True) == 123_400
+    with pytest.raises(ValidationError) as caught:  # a file's cell carries no such promise
+        parse_amount("25.000")
+    assert caught.value.key == "error.number_ambiguous"
+    for text, key in (("1,234", "error.number_ambiguous"), ("25.000.5", "error.number_format")):
+        with pytest.raises(ValidationError) as caught:
+            parse_amount(text, euro_field=True)
+        assert caught.value.key == key
+    draft = validate_investment(raw(amount_eur="25.000"), euro_field=True)
+    assert draft.amount_cents == 2_500_000
+
+
+@given(st.from_regex(r"\A[1-9]\d{0,6}(?:[.,]\d{1,4}){0,3}\Z"))
+def test_in_a_euro_field_an_accepted_amount_is_the_only_sum_of_money_the_text_can_mean(text: str) -> None:
+    try:
+        cents = parse_amount(text, euro_field=True)
+    except ValidationError:
+        return
+    money = {r for r in _readings(text) if int(r.as_tuple().exponent) >= -2}  # money has at most two decimals
+    assert money == {eur_from_cents(cents)}
+
+
 def test_format_eur_writes_each_language_its_own_way() -> None:
     assert format_eur(Decimal("1839.464"), "nl") == "€ 1.839,46"
     assert format_eur(Decimal("1839.465"), "en") == "€1,839.47"  # half up, like a cashier
@@ -232,6 +283,31 @@ def test_bad_input_names_the_field(overrides: dict[str, Any], key: str, field: s
     assert caught.value.key == key
     if field is not None:
         assert caught.value.params["field"] == f"field.{field}"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"amount_eur": "1,234"}, "amount_eur"),
+        ({"amount_eur": "0"}, "amount_eur"),  # nothing given: the amount is what is missing
+        ({"date": "15-01-2024"}, "date"),
+        ({"meeting_place_id": None}, "meeting_place_id"),
+        ({"meeting_place_id": "Buurthuis"}, "meeting_place_id"),
+        ({"space_m2": "-4"}, "space_m2"),
+        ({"hours_per_week": "200"}, "hours_per_week"),
+        ({"note": "x" * 1001}, "note"),
+    ],
+)
+def test_an_error_names_the_form_field_it_belongs_next_to(overrides: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_investment(raw(**overrides), euro_field=True)
+    assert error_field(caught.value) == field
+
+
+def test_errors_about_the_entry_as_a_whole_belong_by_the_save_button() -> None:
+    assert error_field(ValidationError("error.meeting_place_example", name="x")) == "meeting_place_id"
+    assert error_field(ConflictError("error.investment_repeated", seconds=3)) is None
+    assert error_field(ConflictError("error.conflict")) is None
 
 
 def test_dates_and_quantities_accept_their_natural_python_types() -> None:

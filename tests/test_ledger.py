@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import threading
+import uuid
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -24,16 +25,20 @@ from abcd.investments.exchange import (
     write_summary_csv,
 )
 from abcd.investments.ledger import (
+    INVESTMENTS,
+    REPEAT_WINDOW,
     Ledger,
+    RepeatedInvestmentError,
     delete_investment,
     edit_investment,
     level_summary,
     record_investment,
     restore_investment,
 )
-from abcd.investments.model import Funder, InvestmentDraft, Kind, Level, validate_investment
+from abcd.investments.model import Funder, Investment, InvestmentDraft, Kind, Level, validate_investment
 from abcd.model import Asset, Source, Status
 from abcd.permissions import PUBLIC_USER, PermissionDeniedError, Role, User
+from abcd.records import utcnow
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.helpers import BOTU, INSIDE_BOTU_2, make_draft
@@ -223,10 +228,94 @@ def test_erasing_example_places_erases_their_investments(botu_store: Store) -> N
         by="t",
     )
     ledger = Ledger(botu_store)
-    item = ledger.add(draft(example), by="t")
+    item = _booked_before_the_rule(botu_store, draft(example))  # examples take no money now; older databases may
     ledger.update(item.id, item.draft(amount_cents=5), by="t", expected_version=1)
     assert botu_store.purge_examples() == 1
     assert counts(botu_store) == (0, 0)
+
+
+def _booked_before_the_rule(store: Store, entry: InvestmentDraft) -> Investment:
+    """``entry`` written straight to the table, as a database from before examples were refused money holds it."""
+    now = utcnow()
+    item = INVESTMENTS.new(entry, str(uuid.uuid4()), by="t", now=now)
+    with store.db.write() as conn:
+        INVESTMENTS.insert(conn, [item], by="t", now=now)
+    return item
+
+
+def example_place(store: Store, **changes: str) -> Asset:
+    values = {"name": "Wijkcentrum (voorbeeld)", "category": "meeting_place", "meeting_place_role": "standard"}
+    return store.add(make_draft(**{**values, **changes}, source=Source.EXAMPLE.value), by="t")
+
+
+def test_an_example_meeting_place_takes_no_real_money_whichever_way_it_comes(
+    botu_store: Store, places: dict[str, Asset], catalogue: dict[str, Wijk], tmp_path: Path
+) -> None:
+    example = example_place(botu_store)
+    ledger = Ledger(botu_store)
+    raw = {"meeting_place_id": example.id, "date": "2024-01-15", "amount_eur": "25000", "funder": "gemeente"}
+    with pytest.raises(ValidationError) as caught:
+        record_investment(ledger, raw, user=OFFICER)
+    assert caught.value.key == "error.meeting_place_example"
+    assert "Wijkcentrum (voorbeeld)" in caught.value.message("en") and "example" in caught.value.message("en")
+    with pytest.raises(ValidationError):
+        ledger.add_many([draft(places["standard"]), draft(example)], by="t")  # a file: all rows or none
+    real = ledger.add(draft(places["standard"]), by="t")
+    with pytest.raises(ValidationError):  # nor can an entry be moved onto one
+        ledger.update(real.id, real.draft(meeting_place_id=example.id), by="t", expected_version=1)
+    path = tmp_path / "ledger.csv"
+    path.write_text(f"meeting_place_id,date,amount_eur,funder\n{example.id},2024-01-15,100,gemeente\n")
+    with pytest.raises(ImportFileError) as refused:
+        import_investments(botu_store, path, catalogue=catalogue, default_wijk=BOTU, user=OFFICER)
+    assert "geen echt geld" in str(refused.value)
+    assert [i.id for i in ledger.list_investments()] == [real.id]
+
+
+def test_money_on_an_example_place_never_counts_in_the_city_figures(
+    botu_store: Store, places: dict[str, Asset], catalogue: dict[str, Wijk]
+) -> None:
+    Ledger(botu_store).add(draft(places["resident"], 250_000), by="t")
+    example = example_place(botu_store)
+    _booked_before_the_rule(botu_store, draft(example, 99_900_000))
+    row = level_summary(botu_store, catalogue, level=Level.WIJK).loc[BOTU]
+    # The example is neither a second standard place nor money: only the resident place's 2,500 euros count.
+    assert (row["standard_places"], row["resident_places"], row["eur_total"]) == (1, 1, Decimal("2500.00"))
+    assert not row["several_standard"]
+
+
+def test_an_identical_entry_saved_again_within_a_minute_is_refused(
+    botu_store: Store, places: dict[str, Asset], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = Ledger(botu_store)
+    raw = {
+        "meeting_place_id": places["standard"].id,
+        "date": "2024-01-15",
+        "amount_eur": "25.000",  # typed into the form's euro field: 25,000 euros
+        "funder": "gemeente",
+        "kind": "jaarlijks",
+        "note": "eerste helft",
+    }
+    first = record_investment(ledger, raw, user=OFFICER)
+    assert first.amount_cents == 2_500_000
+    with pytest.raises(RepeatedInvestmentError) as caught:
+        record_investment(ledger, raw, user=OFFICER)  # the second tap
+    assert caught.value.key == "error.investment_repeated" and "niet nog een keer geboekt" in str(caught.value)
+    assert "not booked a second time" in caught.value.message("en")
+    assert [i.id for i in ledger.list_investments()] == [first.id]
+    # Anything different is a different entry: another note, amount, funder, or another user.
+    record_investment(ledger, {**raw, "note": "tweede helft"}, user=OFFICER)
+    record_investment(ledger, {**raw, "amount_eur": "25001"}, user=OFFICER)
+    record_investment(ledger, {**raw, "funder": "fonds"}, user=OFFICER)
+    record_investment(ledger, raw, user=User("collega", Role.OFFICER))
+    assert len(ledger.list_investments()) == 5
+    # A deleted first entry does not block it, and after the minute the same entry is a new one.
+    ledger.delete(first.id, by="t")
+    again = record_investment(ledger, raw, user=OFFICER)
+    later = utcnow() + REPEAT_WINDOW + dt.timedelta(seconds=1)
+    monkeypatch.setattr("abcd.investments.ledger.utcnow", lambda: later)
+    assert record_investment(ledger, raw, user=OFFICER).id != again.id
+    # Imports and the ledger itself book what they are given (a file may hold two equal rows).
+    assert len(ledger.add_many([draft(places["resident"]), draft(places["resident"])], by="t")) == 2
 
 
 def test_the_database_refuses_negative_cents_even_past_validation(botu_store: Store, places: dict[str, Asset]) -> None:

@@ -24,7 +24,7 @@ from abcd.errors import ValidationError
 from abcd.i18n import catalogues, t
 from abcd.maps import base as maps_base
 from abcd.maps._elements import LineLayer
-from abcd.maps.assets import _AssetLayer
+from abcd.maps.pins import PinLayer, PinToggle
 from abcd.model import Category
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -80,19 +80,68 @@ def one_per_category() -> gpd.GeoDataFrame:
     )
 
 
-def asset_layers(m: folium.Map) -> list[Any]:
-    # Each category is a FeatureGroup (so pages can add it dynamically) holding one asset layer.
+def pin_layers(m: folium.Map) -> list[PinLayer]:
+    # The pins are one layer, inside a FeatureGroup (so pages can add it dynamically).
     return [
         child
         for group in m._children.values()
         if isinstance(group, folium.FeatureGroup)
         for child in group._children.values()
-        if isinstance(child, _AssetLayer)
+        if isinstance(child, PinLayer)
     ]
 
 
+def toggles(m: folium.Map) -> list[PinToggle]:
+    """Each category's entry in the layer control."""
+    return [child for child in m._children.values() if isinstance(child, PinToggle)]
+
+
+def decoded_name(name: str, words: list[str]) -> str:
+    """A pin's name with its shared words written out, as pins.js does."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+    def word(match: re.Match[str]) -> str:
+        literal, one, high, low = match.groups()
+        if literal:
+            return literal
+        if one:
+            return words[digits.index(one)]
+        return words[len(digits) + digits.index(high) * len(digits) + digits.index(low)]
+
+    return re.sub(r"\^([\^~])|\^([0-9A-Za-z])|~([0-9A-Za-z])([0-9A-Za-z])", word, name)
+
+
 def all_props(m: folium.Map) -> list[dict[str, Any]]:
-    return [f["properties"] for layer in asset_layers(m) for f in layer.data["features"]]
+    """Every pin as the browser reads it: id (kept in Python), name, category, flags, role, source, place."""
+    codes, sources, roles = list(maps.CATEGORY_STYLE), ["field", "import", "osm", "example"], ROLES
+    rows = []
+    for layer in pin_layers(m):
+        data, scale = layer.pins.data, layer.pins.data["q"]
+        x = data["o"][0]
+        for k, asset_id in enumerate(layer.pins.ids):
+            x += data["x"][k]
+            flags = int(data["f"][k], 16)
+            row: dict[str, Any] = {
+                "id": asset_id,
+                "n": decoded_name(data["n"][k], data.get("w", [])),
+                "c": codes[int(data["c"][k])],
+                "lon": x / scale,
+                "lat": (data["o"][1] + data["y"][k]) / scale,
+            }
+            if data.get("d") and data["d"][k]:
+                row["d"] = data["d"][k]
+            if flags & 1:
+                row["e"] = 1
+            if flags & 2:
+                row["o"] = 1
+            if flags & 12:
+                row["r"] = 1 if flags & 4 else 0
+            if int(data["m"][k]):
+                row["m"] = roles[int(data["m"][k]) - 1]
+            if int(data["s"][k]):
+                row["s"] = sources[int(data["s"][k]) - 1]
+            rows.append(row)
+    return rows
 
 
 def test_hostile_text_is_escaped_in_tooltip_and_popup_data() -> None:
@@ -135,7 +184,7 @@ def test_hostile_labels_in_legend_and_layer_control_are_escaped(monkeypatch: pyt
     assert html.escape(HOSTILE_IMG) in legend
     assert html.escape(HOSTILE_SCRIPT) in legend
     assert "<img" not in legend
-    assert [layer.layer_name for layer in asset_layers(m)] == [f"{html.escape(HOSTILE_IMG)} (1)"]
+    assert [layer.layer_name for layer in toggles(m)] == [f"{html.escape(HOSTILE_IMG)} (1)"]
 
 
 def test_jinja_syntax_in_user_text_is_not_evaluated_on_the_server() -> None:
@@ -146,9 +195,9 @@ def test_jinja_syntax_in_user_text_is_not_evaluated_on_the_server() -> None:
 
     assert "X49Y" not in rendered
     assert "a42b" not in rendered
-    assert "YZ" not in rendered
+    assert "X{{ 7*7 }}YZ" not in rendered and "&#125;YZ" not in rendered  # the {% if %} was not evaluated
     props = all_props(m)[0]
-    assert props["id"] == bad_id
+    assert props["id"] == bad_id and bad_id not in rendered  # ids stay on the server (the browser has positions)
     assert html.unescape(props["n"]) == HOSTILE_JINJA
     maps.marker_layer(4.44, 51.91, label="L{{ 6*7 }}R").add_to(m)
     assert "L42R" not in m.get_root().render()
@@ -184,8 +233,9 @@ def test_rendered_map_links_only_vendored_files_that_exist() -> None:
     assert f'L.Icon.Default.imagePath = "{maps.VENDOR_URL}/leaflet-{maps.LEAFLET_VERSION}/images/";' in rendered
     for png in ("marker-icon.png", "marker-icon-2x.png", "marker-shadow.png", "layers.png", "layers-2x.png"):
         assert (images / png).is_file()
-    # The tile URL template is the only address on the internet the map uses.
-    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in rendered
+    # PDOK's tile URL templates are the only addresses on the internet the map uses; never OpenStreetMap's.
+    assert "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png" in rendered
+    assert maps.OSM_TILES not in rendered
 
 
 def test_vendored_files_are_documented_with_version_and_licence() -> None:
@@ -251,16 +301,17 @@ def test_standalone_html_of_a_plain_folium_map_is_made_local_first() -> None:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_each_category_is_its_own_layer_named_in_the_ui_language(lang: str) -> None:
+def test_each_category_has_its_toggle_named_in_the_ui_language_and_the_pins_are_one_layer(lang: str) -> None:
     m = maps.asset_map(one_per_category(), boundary=BOUNDARY, lang=lang, tiles=False)  # type: ignore[arg-type]
     rendered = m.get_root().render()
-    layers = asset_layers(m)
 
     expected = [f"{html.escape(t(f'category.{c.value}', lang))} (1)" for c in Category]  # type: ignore[arg-type]
-    assert [layer.layer_name for layer in layers] == expected
-    for layer, category in zip(layers, Category, strict=True):
-        assert [f["properties"]["n"] for f in layer.data["features"]] == [f"Asset {category.value}"]
+    assert [layer.layer_name for layer in toggles(m)] == expected
+    for layer in toggles(m):
         assert htmlsafe_json_dumps(layer.layer_name) in rendered  # listed in the layer control
+    (layer,) = pin_layers(m)
+    assert sorted((p["c"], p["n"]) for p in all_props(m)) == sorted((c.value, f"Asset {c.value}") for c in Category)
+    assert rendered.count("abcdPins(") == 1 and rendered.count("abcdPinToggle(") == len(Category)
     other = "en" if lang == "nl" else "nl"
     assert html.escape(t("category.initiative", other)) not in rendered  # type: ignore[arg-type]
     assert html.escape(t("map.legend", lang)) in rendered  # type: ignore[arg-type]
@@ -268,7 +319,7 @@ def test_each_category_is_its_own_layer_named_in_the_ui_language(lang: str) -> N
 
 def test_categories_without_assets_get_no_layer_but_stay_in_the_legend() -> None:
     m = maps.asset_map(frame(asset("Bieb", "institution"), asset("Bieb 2", "institution")), tiles=False)
-    assert [layer.layer_name for layer in asset_layers(m)] == [f"{t('category.institution')} (2)"]
+    assert [layer.layer_name for layer in toggles(m)] == [f"{t('category.institution')} (2)"]
     legend = maps_base._legend_html("nl", examples=False, boundary=True, streets=True)
     for category in Category:
         shown = html.escape(t(f"category.{category.value}")) in legend
@@ -285,16 +336,16 @@ def test_example_assets_are_marked_as_invented() -> None:
     assert props["Verzonnen"]["e"] == 1 and props["Verzonnen"]["s"] == "example"
     assert "e" not in props["Echt"]
     assert t("map.example") == "Voorbeeld, verzonnen"
-    layer_text = json.loads(asset_layers(m)[0].text_js)
+    layer_text = json.loads(pin_layers(m)[0].text_js)
     assert layer_text["example"] == "Voorbeeld, verzonnen"  # tooltip suffix and popup badge
-    assert layer_text["sources"]["example"] == t("source.example")
+    assert layer_text["sources"][3] == t("source.example")
     assert "abcd-pin-example" in rendered  # dashed marker outline
     with_examples = maps_base._legend_html("en", examples=True, boundary=False, streets=False)
     assert "Example, invented" in with_examples
     assert "Example, invented" not in maps_base._legend_html("en", examples=False, boundary=False, streets=False)
 
 
-def test_features_carry_ids_and_only_short_rounded_properties() -> None:
+def test_pins_carry_only_short_rounded_values_and_no_ids() -> None:
     long_text = "woord " * 200
     rows = frame(
         asset("Moestuin", "initiative", lon=4.441234567, lat=51.910987654, resident_led=False, description=long_text),
@@ -302,22 +353,21 @@ def test_features_carry_ids_and_only_short_rounded_properties() -> None:
         asset("Bakker", "business", resident_led=None),
     )
     m = maps.asset_map(rows, tiles=False)
-    features = {f["properties"]["id"]: f for layer in asset_layers(m) for f in layer.data["features"]}
+    (layer,) = pin_layers(m)
+    pins = {p["id"]: p for p in all_props(m)}
 
-    assert set(features) == set(rows["id"])
-    for feature in features.values():
-        assert set(feature["properties"]) <= {"id", "n", "d", "s", "e", "r", "m"}
-        for value in feature["geometry"]["coordinates"]:
-            assert value == round(value, 6)
-    garden = next(f for f in features.values() if f["properties"]["n"] == "Moestuin")
-    assert garden["geometry"]["coordinates"] == [4.441235, 51.910988]
-    assert garden["properties"]["r"] == 0
-    assert garden["properties"]["d"].endswith("\u2026")
-    assert len(garden["properties"]["d"]) <= maps.DESCRIPTION_PREVIEW + 1
-    living_room = next(f for f in features.values() if f["properties"]["n"] == "Huiskamer")
-    assert living_room["properties"]["m"] == "resident" and living_room["properties"]["s"] == "osm"
-    baker = next(f for f in features.values() if f["properties"]["n"] == "Bakker")
-    assert "r" not in baker["properties"] and "d" not in baker["properties"]
+    assert set(pins) == set(rows["id"])
+    assert set(layer.pins.data) <= {"o", "q", "x", "y", "c", "f", "m", "s", "n", "w", "d", "ph"}
+    assert not any(asset_id in layer.data_js for asset_id in rows["id"])  # positions travel, ids do not
+    garden = next(p for p in pins.values() if p["n"] == "Moestuin")
+    assert (garden["lon"], garden["lat"]) == (4.44123, 51.91099)  # 1e-5 degree: about a metre
+    assert garden["r"] == 0
+    assert garden["d"].endswith("\u2026")
+    assert len(garden["d"]) <= maps.DESCRIPTION_PREVIEW + 1
+    living_room = next(p for p in pins.values() if p["n"] == "Huiskamer")
+    assert living_room["m"] == "resident" and living_room["s"] == "osm"
+    baker = next(p for p in pins.values() if p["n"] == "Bakker")
+    assert "r" not in baker and "d" not in baker
 
 
 def test_private_and_bookkeeping_columns_stay_off_the_map() -> None:
@@ -341,6 +391,9 @@ def test_boundary_and_streets_are_faint_rounded_and_not_clickable() -> None:
     assert maps_base._BOUNDARY_STYLE["fill"] is False
     assert json.loads(streets.data_js)["type"] == "MultiLineString"  # one layer, one feature
     assert "4.431235" in streets.data_js and "4.43123456789" not in streets.data_js
+    # The streets start hidden (every background shows them) but stay findable for the own map.
+    assert streets.show is False and boundary.show is True
+    assert '.abcdLayers = window.abcdLayers || {})["streets"]' in m.get_root().render()
 
 
 def test_the_map_fits_the_boundary_unless_a_view_is_given() -> None:
@@ -365,18 +418,20 @@ def test_attribution_is_on_the_map_with_and_without_tiles() -> None:
     attribution = html.escape(t("map.attribution"))
     assert "CBS en Kadaster" in attribution
     assert f"addAttribution({json.dumps(attribution, ensure_ascii=False)})" in plain
-    assert "tile.openstreetmap.org" not in plain
-    assert attribution in tiled and "tile.openstreetmap.org" in tiled
+    assert "service.pdok.nl" not in plain and maps.OSM_TILES not in plain
+    assert attribution in tiled and "service.pdok.nl" in tiled and maps.OSM_TILES not in tiled
+    assert "Kaartgegevens" in tiled and "www.kadaster.nl" in tiled  # PDOK's own line, shown with its tiles
 
 
 def test_frames_in_another_crs_are_reprojected() -> None:
     rd = frame(asset(lon=4.4405, lat=51.9110)).to_crs("EPSG:28992")
     lon, lat = all_props_geometry(maps.asset_map(rd, tiles=False))
-    assert lon == pytest.approx(4.4405, abs=1e-5) and lat == pytest.approx(51.9110, abs=1e-5)
+    assert lon == pytest.approx(4.4405, abs=2e-5) and lat == pytest.approx(51.9110, abs=2e-5)
 
 
 def all_props_geometry(m: folium.Map) -> list[float]:
-    return asset_layers(m)[0].data["features"][0]["geometry"]["coordinates"]
+    (pin,) = all_props(m)
+    return [pin["lon"], pin["lat"]]
 
 
 def test_bad_frames_are_refused_with_a_clear_message() -> None:
@@ -388,7 +443,7 @@ def test_bad_frames_are_refused_with_a_clear_message() -> None:
 
 def test_empty_input_draws_the_default_view() -> None:
     m = maps.asset_map(frame(asset()).iloc[0:0], tiles=False)
-    assert asset_layers(m) == []
+    assert pin_layers(m) == [] and toggles(m) == []
     assert m.location == [51.9102, 4.4401]
 
 
@@ -536,5 +591,12 @@ def random_assets(n: int, seed: int = 7) -> gpd.GeoDataFrame:
 def test_map_html_for_1000_assets_stays_under_500_kb() -> None:
     m = maps.asset_map(random_assets(1000), boundary=BOUNDARY, tiles=True)
     size = len(m.get_root().render().encode("utf-8"))
-    assert sum(len(layer.data["features"]) for layer in asset_layers(m)) == 1000
+    assert len(all_props(m)) == 1000
     assert size <= 500_000, f"{size / 1000:.0f} KB"
+
+
+def test_pins_without_descriptions_cost_under_25_bytes_each() -> None:
+    assets = random_assets(5000)
+    layers = maps.asset_layers(assets, details_below=True)  # the Kaart page: details below the map
+    size = len(layers[0]._children[next(iter(layers[0]._children))].data_js.encode("utf-8"))
+    assert size <= 25 * 5000, f"{size / 5000:.1f} bytes per pin"

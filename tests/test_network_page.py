@@ -12,7 +12,7 @@ from abcd.cli import main as cli_main
 from abcd.connections.register import Register
 from abcd.permissions import Role, User
 from abcd.store import Store
-from tests.helpers import BOTU
+from tests.helpers import BOTU, make_draft
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,7 +125,8 @@ def test_the_growth_of_botu_counts_what_the_store_holds_at_the_end_of_the_month(
     from abcd.timeline import wijk_growth
 
     store = Store.open(db_url)
-    centre = _example(store, "Wijkcentrum")
+    # Real money goes to a real meeting place: an example one takes none (abcd.investments).
+    centre = store.add(make_draft(name="Huiskamer Schiedamseweg", category="meeting_place"), by="test").id
     record_investment(Ledger(store), {"meeting_place_id": centre, "date": "2026-12-01", "amount_eur": "1250,50",
                                           "funder": "gemeente", "kind": "eenmalig"},
                       user=CLI_USER)  # fmt: skip
@@ -133,8 +134,8 @@ def test_the_growth_of_botu_counts_what_the_store_holds_at_the_end_of_the_month(
     table = wijk_growth(store, BOTU, today=today)
     last = table.iloc[-1]
     assert last["month"] >= today and (last["month"].replace(day=1) <= today)
-    # Two resident-led initiatives (the language café is not resident-led), two meeting places, eight ties.
-    assert (last["initiatives"], last["meeting_places"], last["connections"]) == (2, 2, 8)
+    # Two resident-led initiatives (the language café is not resident-led), three meeting places, eight ties.
+    assert (last["initiatives"], last["meeting_places"], last["connections"]) == (2, 3, 8)
     december = table[[m.month == 12 and m.year == 2026 for m in table["month"]]]
     assert int(december["invested_cents"].sum()) == 125050
     assert table.iloc[0]["month"] >= date(2026, 1, 31)

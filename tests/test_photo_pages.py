@@ -91,7 +91,7 @@ def _kaart_component(user: User) -> str:
     return "".join(str(getattr(e, "proto", "")) for e in at.main if "st_folium" in str(getattr(e, "proto", "")))
 
 
-def test_the_map_popup_shows_a_small_copy_of_the_first_photo_with_the_name_escaped(db: str) -> None:
+def test_a_popup_copy_of_the_first_photo_is_small_and_escaped_and_the_kaart_sends_none_up_front(db: str) -> None:
     store = Store.open(db)
     try:
         club = store.add(make_draft(name="<img src=x onerror=alert(1)> Fotoclub"), by="ans")
@@ -109,9 +109,9 @@ def test_the_map_popup_shows_a_small_copy_of_the_first_photo_with_the_name_escap
     assert features[0]["properties"]["ph"] == html
 
     component = _kaart_component(PUBLIC_USER)
-    assert component.count("data:image/jpeg;base64,") == 1  # the club's; a resident is never on the map
-    assert "&lt;img src=x onerror=alert(1)&gt; Fotoclub" in component  # the name, escaped, as alt text too
-    assert "<img src=x" not in component
+    # The Kaart sends no photos up front (issue 14): a pin's photos appear in its details below the map.
+    assert "data:image/jpeg;base64," not in component
+    assert "<img src=x" not in component  # the name is escaped wherever it goes
 
 
 def test_the_presentation_cards_show_the_photos(db: str) -> None:

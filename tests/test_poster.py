@@ -132,3 +132,42 @@ def test_streets_without_a_highway_column_are_drawn(data: ReportData) -> None:
     plain = gpd.GeoDataFrame(geometry=data.streets.geometry.values, crs=data.streets.crs)
     static_map.draw_wijk_map(ax, boundary=data.boundary, streets=plain, attribution=False)
     assert len(ax.collections) >= 2  # streets and the boundary
+
+
+def test_the_join_line_carries_the_cooperatives_contact_as_typed_and_fits(
+    botu_store: Store, botu: Wijk, catalogue: dict[str, Wijk]
+) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from abcd.permissions import Role, User
+    from abcd.portrait.contact import set_join_contact
+
+    def join_line(data: ReportData) -> tuple[Text, float, float]:
+        """The join line, its width and its top as fractions of the paper."""
+        fig = poster_figure(data, lang="en")
+        [line] = [t for t in texts(fig) if t.get_text().startswith("Join in:")]
+        box = line.get_window_extent(FigureCanvasAgg(fig).get_renderer())
+        return line, box.width / fig.bbox.width, box.y1 / fig.bbox.height
+
+    builder = User("coop", Role.BUILDER)
+    plain = load_report_data(botu_store, botu, catalogue, made_on=date(2026, 11, 22))
+    assert plain.join_contact == ""
+    assert join_line(plain)[0].get_text() == "Join in: put on the map what your neighbourhood has."
+
+    set_join_contact(botu_store, botu.slug, "buurtcoop@botu.nl", user=builder)
+    short = load_report_data(botu_store, botu, catalogue, made_on=date(2026, 11, 22))
+    line, width, top = join_line(short)
+    assert line.get_text() == "Join in: put on the map what your neighbourhood has. Contact: buurtcoop@botu.nl"
+    assert line.get_fontsize() >= 14 and width <= 0.88
+
+    contact = "buurtcoop@botu.nl · 010-123 45 67 · https://www.botu.nl/doe-mee?wijk=botu&x=$5 en $6 ~ meer"
+    set_join_contact(botu_store, botu.slug, contact, user=builder)
+    data = load_report_data(botu_store, botu, catalogue, made_on=date(2026, 11, 22))
+    assert data.join_contact == contact
+    line, width, top = join_line(data)
+    # Too long for one line: the contact goes on its own, and both fit between the margins and under the legend.
+    assert line.get_text() == f"Join in: put on the map what your neighbourhood has.\nContact: {contact}"
+    assert width <= 0.88 and top < 0.08 and line.get_fontsize() >= 9
+    page = PdfReader(io.BytesIO(wijk_poster(data, fmt="pdf", lang="nl"))).pages[0]
+    printed = " ".join(page.extract_text().split())
+    assert "Contact: buurtcoop@botu.nl" in printed and "$5 en $6" in printed  # dollars stay dollars

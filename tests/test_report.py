@@ -155,10 +155,14 @@ def test_the_investment_summary_appears_only_with_investments_and_for_who_may_se
     without = load_report_data(mapped, botu, catalogue, user=CLI_USER, made_on=MADE_ON)
     assert without.investment is None and investment_section(without) is None
 
-    standard = next(
+    example = next(
         a
         for a in mapped.list_assets(category=Category.MEETING_PLACE)
         if a.meeting_place_role is MeetingPlaceRole.STANDARD
+    )
+    assert example.is_example  # invented: it takes no real money, so the wijk gets a real standard place
+    standard = mapped.add(
+        make_draft(name="Huis van de Wijk", category="meeting_place", meeting_place_role="standard"), by="test"
     )
     Ledger(mapped).add(
         validate_investment(

@@ -59,8 +59,11 @@ _THREE_AFTER = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")  # 1.234 / 1,234: a thousand
 _MANY_DECIMALS = re.compile(r"\d+[.,]\d{3,}")
 
 
-def _strict_decimal(value: Any, *, field: str, currency: bool, forms: str) -> Decimal:
-    """A non-negative number read without guessing; see :func:`parse_amount` for the rules."""
+def _strict_decimal(value: Any, *, field: str, currency: bool, forms: str, marked: bool = False) -> Decimal:
+    """A non-negative number read without guessing; see :func:`parse_amount` for the rules.
+
+    ``marked``: the value is money already (typed into a field in euros), as if it had a euro sign.
+    """
     expected = Term(forms)
     if isinstance(value, bool):
         raise ValidationError("error.number_format", field=Term(f"field.{field}"), value=value, expected=expected)
@@ -81,10 +84,10 @@ def _strict_decimal(value: Any, *, field: str, currency: bool, forms: str) -> De
         return number
     text = " ".join(str(value).replace("\u00a0", " ").split())
     shown = text
-    marked = False  # a euro sign or ",-" says the writer wrote money, which has at most two decimals
+    # A euro sign, ",-" or a field in euros says the writer wrote money, which has at most two decimals.
     if currency:
         stripped = _CURRENCY.sub("", text, count=1)
-        marked = stripped != text
+        marked = marked or stripped != text
         text = stripped.strip()
         if _WHOLE_EUROS.search(text):
             text = _WHOLE_EUROS.sub("", text)
@@ -117,7 +120,7 @@ def _read_digits(text: str, *, money_marked: bool, field: str, shown: str, expec
     raise ValidationError("error.number_format", field=Term(f"field.{field}"), value=shown, expected=expected)
 
 
-def parse_amount(value: Any, *, field: str = "amount_eur") -> int:
+def parse_amount(value: Any, *, field: str = "amount_eur", euro_field: bool = False) -> int:
     """An amount in euros, read strictly, as integer cents.
 
     Accepted: ``25000``, ``25000.50`` and ``25000,50`` (one separator with one
@@ -131,8 +134,15 @@ def parse_amount(value: Any, *, field: str = "amount_eur") -> int:
     decimals?), ``1,234.56`` (English grouping), more than two decimals,
     negative amounts and anything else.
 
+    ``euro_field``: the value was typed into a field labelled in euros (the
+    app's forms, whose placeholder shows ``25.000``). The field says it is
+    money, as a euro sign does, so ``25.000`` is twenty-five thousand euros:
+    money never has three decimals. ``1,234`` stays ambiguous there too.
+
     >>> parse_amount("25.000,50"), parse_amount("€ 25.000"), parse_amount("25000.5")
     (2500050, 2500000, 2500050)
+    >>> parse_amount("25.000", euro_field=True)
+    2500000
     >>> parse_amount("1.234")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -140,7 +150,7 @@ def parse_amount(value: Any, *, field: str = "amount_eur") -> int:
     """
     if is_blank(value):
         raise ValidationError("error.required", field=Term(f"field.{field}"))
-    number = _strict_decimal(value, field=field, currency=True, forms="invest.amount_forms")
+    number = _strict_decimal(value, field=field, currency=True, forms="invest.amount_forms", marked=euro_field)
     if number > eur_from_cents(MAX_AMOUNT_CENTS):
         limit = format_eur(eur_from_cents(MAX_AMOUNT_CENTS))
         raise ValidationError("error.number_too_large", field=Term(f"field.{field}"), value=value, max=limit)

@@ -7,8 +7,11 @@ the same transaction, an edit names the version it was based on (a stale edit
 raises :class:`~abcd.errors.ConflictError` and overwrites nothing), and a
 delete is soft and can be undone.
 
-An investment belongs to a live asset of category ``meeting_place``; that is
-checked inside the writing transaction. The database enforces the link too:
+An investment belongs to a live asset of category ``meeting_place`` that is
+not an invented example (``source == "example"``: demonstration data takes
+no real money); that is checked inside the writing transaction. An entry a
+user saves twice within :data:`REPEAT_WINDOW` (a second tap) is refused, so
+it is not booked twice. The database enforces the link too:
 erasing an asset for good (only example assets are ever erased, by
 :meth:`Store.purge_examples`) erases its investments and their history with it.
 
@@ -21,6 +24,7 @@ initiatives and investments and hands them to the pure builders.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -28,7 +32,8 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from abcd import schema
-from abcd.errors import NotFoundError, ValidationError
+from abcd.errors import ConflictError, NotFoundError, ValidationError
+from abcd.i18n import Term
 from abcd.investments.model import Investment, InvestmentDraft, Level, validate_investment
 from abcd.investments.summary import (
     assign_wijken,
@@ -39,9 +44,9 @@ from abcd.investments.summary import (
     points_to_frame,
     wijken_to_frame,
 )
-from abcd.model import Asset, Category, counted_initiatives, new_asset_id
+from abcd.model import Asset, Category, Source, counted_initiatives, new_asset_id
 from abcd.permissions import Permission, User, require
-from abcd.records import HistoryEntry, utcnow
+from abcd.records import HistoryEntry, declared_fields, iso_utc, utcnow
 from abcd.store import Store
 from abcd.versioned import Messages, RecordKind
 from abcd.wijken import Wijk
@@ -55,6 +60,13 @@ INVESTMENTS: RecordKind[Investment] = RecordKind(
     messages=Messages("error.investment_not_found", "error.investment_deleted", "error.investment_not_deleted"),
 )
 """How investments are stored: the one versioned-record mechanism, for investments."""
+
+REPEAT_WINDOW = dt.timedelta(minutes=1)
+"""An identical entry by the same user within this time is a second tap, not a second contribution."""
+
+
+class RepeatedInvestmentError(ConflictError):
+    """The same user saved an identical investment moments ago; the second one is not booked."""
 
 
 class Ledger:
@@ -70,9 +82,22 @@ class Ledger:
         self.db = store.db
 
     # ----------------------------------------------------------------- write
-    def add(self, draft: InvestmentDraft, *, by: str) -> Investment:
-        """Store a new investment; its history starts with a ``create`` row."""
-        return self.add_many([draft], by=by)[0]
+    def add(self, draft: InvestmentDraft, *, by: str, repeat_window: dt.timedelta | None = None) -> Investment:
+        """Store a new investment; its history starts with a ``create`` row.
+
+        With ``repeat_window``, an entry identical in every field to one that
+        ``by`` stored within that time (and did not delete) is refused with
+        :class:`RepeatedInvestmentError`: a double tap books nothing twice.
+        """
+        if repeat_window is None:
+            return self.add_many([draft], by=by)[0]
+        now = utcnow()
+        with self.db.write() as conn:
+            _check_places(conn, {draft.meeting_place_id})
+            _check_not_repeated(conn, draft, by=by, since=now - repeat_window, now=now)
+            created = INVESTMENTS.new(draft, draft.id or new_asset_id(), by=by, now=now)
+            INVESTMENTS.insert(conn, [created], by=by, now=now)
+        return created
 
     def add_many(self, drafts: Sequence[InvestmentDraft], *, by: str) -> list[Investment]:
         """Store many investments in ONE transaction: all of them land, or none do."""
@@ -160,9 +185,15 @@ class Ledger:
 
 # ---------------------------------------------------------------- use cases
 def record_investment(ledger: Ledger, raw: Mapping[str, Any], *, user: User) -> Investment:
-    """Validate ``raw`` (see :func:`~abcd.investments.model.validate_investment`) and add it, if ``user`` may."""
+    """Validate ``raw`` (see :func:`~abcd.investments.model.validate_investment`) and add it, if ``user`` may.
+
+    ``raw`` is what a user typed into a form, whose amount field is in euros
+    (so ``25.000`` is 25,000 euros). The same entry saved again by the same
+    user within :data:`REPEAT_WINDOW` raises :class:`RepeatedInvestmentError`.
+    """
     require(user, Permission.EDIT_INVESTMENTS)
-    return ledger.add(validate_investment(raw), by=user.username)
+    draft = validate_investment(raw, euro_field=True)
+    return ledger.add(draft, by=user.username, repeat_window=REPEAT_WINDOW)
 
 
 def edit_investment(
@@ -171,7 +202,9 @@ def edit_investment(
     """Replace an investment's fields with ``raw``; its meeting place stays unless ``raw`` names another."""
     require(user, Permission.EDIT_INVESTMENTS)
     current = ledger.get(investment_id)
-    draft = validate_investment({"meeting_place_id": current.meeting_place_id, **raw, "id": current.id})
+    draft = validate_investment(
+        {"meeting_place_id": current.meeting_place_id, **raw, "id": current.id}, euro_field=True
+    )
     return ledger.update(investment_id, draft, by=user.username, expected_version=expected_version)
 
 
@@ -201,6 +234,7 @@ def level_summary(
     Reads every meeting place (deleted ones too: money given stays money
     given), every live and approved resident-led initiative and every live
     investment, counts each in the wijk of the level it lies in and summarises.
+    Example meeting places count nowhere (:func:`~.summary.places_to_frame`).
     """
     wijken = level_wijken(catalogue, level, gemeente=gemeente)
     places = places_to_frame(store.list_assets(category=Category.MEETING_PLACE, include_deleted=True))
@@ -213,7 +247,7 @@ def level_summary(
 
 # --------------------------------------------------------------------- rows
 def _check_places(conn: Connection, ids: Iterable[str]) -> None:
-    """Every id is a live meeting place (checked in the writing transaction)."""
+    """Every id is a live, real meeting place (checked in the writing transaction)."""
     wanted = set(ids)
     if not wanted:
         return
@@ -221,7 +255,9 @@ def _check_places(conn: Connection, ids: Iterable[str]) -> None:
     rows = {
         r["id"]: r
         for r in conn.execute(
-            select(assets.c.id, assets.c.name, assets.c.category, assets.c.deleted_at).where(assets.c.id.in_(wanted))
+            select(assets.c.id, assets.c.name, assets.c.category, assets.c.source, assets.c.deleted_at).where(
+                assets.c.id.in_(wanted)
+            )
         ).mappings()
     }
     for place_id in sorted(wanted):
@@ -232,11 +268,41 @@ def _check_places(conn: Connection, ids: Iterable[str]) -> None:
             raise ValidationError("error.not_a_meeting_place", name=row["name"], category=row["category"])
         if row["deleted_at"] is not None:
             raise ValidationError("error.meeting_place_deleted", name=row["name"])
+        if row["source"] == Source.EXAMPLE.value:
+            raise ValidationError("error.meeting_place_example", name=row["name"])
+
+
+_COMPARED = tuple(f.name for f in declared_fields(InvestmentDraft))
+
+
+def _check_not_repeated(
+    conn: Connection, draft: InvestmentDraft, *, by: str, since: dt.datetime, now: dt.datetime
+) -> None:
+    """Refuse ``draft`` when ``by`` stored the very same entry since ``since`` (and it is still there)."""
+    table = schema.investments
+    rows = conn.execute(
+        select(table).where(
+            table.c.meeting_place_id == draft.meeting_place_id,
+            table.c.amount_cents == draft.amount_cents,
+            table.c.created_by == by,
+            table.c.created_at >= iso_utc(since),
+            table.c.deleted_at.is_(None),
+        )
+    ).mappings()
+    for row in rows:
+        earlier = INVESTMENTS.from_row(row)
+        if all(getattr(earlier, name) == getattr(draft, name) for name in _COMPARED):
+            seconds = int((now - earlier.created_at).total_seconds())
+            # "2 seconds ago" reads right, "1 seconds ago" does not: under two it is "a few".
+            ago: int | Term = seconds if seconds >= 2 else Term("invest.a_few")
+            raise RepeatedInvestmentError("error.investment_repeated", seconds=ago)
 
 
 __all__ = [
     "INVESTMENTS",
+    "REPEAT_WINDOW",
     "Ledger",
+    "RepeatedInvestmentError",
     "delete_investment",
     "edit_investment",
     "level_summary",

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from abcd._cells import is_blank
-from abcd.errors import ValidationError
+from abcd.errors import AbcdError, ValidationError
 from abcd.i18n import Lang, Term, t
 from abcd.investments.amounts import eur_from_cents, parse_amount, parse_quantity
 from abcd.records import Versioned, declared, declared_fields, record
@@ -173,7 +173,40 @@ def _uuid(value: Any, *, field: str) -> str:
         raise ValidationError("error.bad_uuid", field=Term(f"field.{field}"), value=value) from None
 
 
-def validate_investment(raw: Mapping[str, Any]) -> InvestmentDraft:
+_PLACE_ERRORS = frozenset(
+    {
+        "error.meeting_place_unknown_id",
+        "error.not_a_meeting_place",
+        "error.meeting_place_deleted",
+        "error.meeting_place_example",
+    }
+)
+
+
+def error_field(error: AbcdError) -> str | None:
+    """The key of :func:`validate_investment`'s input an error is about, so a form can show it there.
+
+    ``None``: about the entry as a whole (a conflict, a repeated entry).
+
+    >>> error_field(ValidationError("error.required", field=Term("field.amount_eur")))
+    'amount_eur'
+    >>> error_field(ValidationError("error.nothing_given")), error_field(AbcdError("error.investment_repeated"))
+    ('amount_eur', None)
+    """
+    if error.key == "error.nothing_given":
+        return "amount_eur"
+    if error.key in _PLACE_ERRORS:
+        return "meeting_place_id"
+    field = str(error.params.get("field", "")).removeprefix("field.")
+    if field in ("meeting_place", "meeting_place_id"):
+        return "meeting_place_id"
+    return field if field in _RAW_KEYS else None
+
+
+_RAW_KEYS = frozenset({"date", "amount_eur", "funder", "kind", "space_m2", "hours_per_week", "note"})
+
+
+def validate_investment(raw: Mapping[str, Any], *, euro_field: bool = False) -> InvestmentDraft:
     """Check raw input (a form, a file row) and return a clean :class:`InvestmentDraft`.
 
     ``raw`` holds ``meeting_place_id``, ``date``, ``amount_eur`` and ``funder``,
@@ -181,6 +214,8 @@ def validate_investment(raw: Mapping[str, Any]) -> InvestmentDraft:
     ``hours_per_week``, ``note`` and ``id``. The amount may be left out when
     space or hours are given in kind (it is then zero); an entry of nothing
     at all is refused. Whether the meeting place exists is the ledger's check.
+    ``euro_field``: the amount was typed into a field in euros (a form), so
+    ``25.000`` is 25,000 euros (:func:`~abcd.investments.amounts.parse_amount`).
 
     >>> d = validate_investment({"meeting_place_id": "8d3c1f0e-54a4-4d55-9a59-6c0d39b1f0aa",
     ...                          "date": "2024-03-01", "amount_eur": "25.000,00", "funder": "Gemeente"})
@@ -195,7 +230,7 @@ def validate_investment(raw: Mapping[str, Any]) -> InvestmentDraft:
     space = parse_quantity(raw.get("space_m2"), field="space_m2", maximum=MAX_SPACE_M2)
     hours = parse_quantity(raw.get("hours_per_week"), field="hours_per_week", maximum=MAX_HOURS_PER_WEEK)
     amount = raw.get("amount_eur")
-    cents = 0 if is_blank(amount) and (space or hours) else parse_amount(amount)
+    cents = 0 if is_blank(amount) and (space or hours) else parse_amount(amount, euro_field=euro_field)
     if cents == 0 and not space and not hours:
         raise ValidationError("error.nothing_given")
     funder_value = raw.get("funder")

@@ -68,7 +68,9 @@ def places_to_frame(places: Iterable[Asset]) -> pd.DataFrame:
 
     A meeting place without a role counts as ``other``; ``live`` is false for
     deleted places (their money still counts, they no longer count as a place)
-    and for places still awaiting approval.
+    and for places still awaiting approval. Example places (``source ==
+    "example"``, invented to show the map) are left out: they are not places,
+    and money booked on one before that was refused counts in no figure.
     """
     rows = [
         (
@@ -81,7 +83,7 @@ def places_to_frame(places: Iterable[Asset]) -> pd.DataFrame:
             a.lat,
         )
         for a in places
-        if a.category is Category.MEETING_PLACE
+        if a.category is Category.MEETING_PLACE and not a.is_example
     ]
     frame = pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
     return frame.astype({"live": bool, "lon": float, "lat": float})

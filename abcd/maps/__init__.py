@@ -29,8 +29,9 @@ Modules: :mod:`~abcd.maps.base` (the wijk map), :mod:`~abcd.maps.assets`
 
 from __future__ import annotations
 
-from abcd.maps.assets import DESCRIPTION_PREVIEW, asset_layers, marker_layer
+from abcd.maps.assets import asset_layers, asset_pins, marker_layer
 from abcd.maps.base import asset_map, base_map, layer_control
+from abcd.maps.basemaps import DEFAULT_BASEMAP, OSM_TILES, buurt_areas, use_basemap
 from abcd.maps.clicks import (
     ST_FOLIUM_RETURNED_OBJECTS,
     Click,
@@ -39,29 +40,36 @@ from abcd.maps.clicks import (
     clicked_point,
     new_click,
 )
+from abcd.maps.columns import DESCRIPTION_PREVIEW
 from abcd.maps.connections import CONNECTION_STYLES, connection_layers
 from abcd.maps.effort import EFFORT_STYLES, add_effort_legend, effort_class, effort_layers
 from abcd.maps.gaps import GAP_COLORS, add_gap_legend, coverage_layers, gap_class
+from abcd.maps.pins import Pins, pin_ids, pin_layers
 from abcd.maps.vendor import LEAFLET_VERSION, VENDOR_DIR, VENDOR_URL, standalone_html, use_local_assets
 from abcd.styles import CATEGORY_STYLE, CategoryStyle
 
 __all__ = [
     "CATEGORY_STYLE",
     "CONNECTION_STYLES",
+    "DEFAULT_BASEMAP",
     "DESCRIPTION_PREVIEW",
     "EFFORT_STYLES",
     "GAP_COLORS",
     "LEAFLET_VERSION",
+    "OSM_TILES",
     "ST_FOLIUM_RETURNED_OBJECTS",
     "VENDOR_DIR",
     "VENDOR_URL",
     "CategoryStyle",
     "Click",
+    "Pins",
     "add_effort_legend",
     "add_gap_legend",
     "asset_layers",
     "asset_map",
+    "asset_pins",
     "base_map",
+    "buurt_areas",
     "click_since",
     "clicked_asset_id",
     "clicked_point",
@@ -73,6 +81,9 @@ __all__ = [
     "layer_control",
     "marker_layer",
     "new_click",
+    "pin_ids",
+    "pin_layers",
     "standalone_html",
+    "use_basemap",
     "use_local_assets",
 ]

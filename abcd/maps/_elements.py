@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from abcd._html import escape, js_literal
 from abcd.model import WGS84
-from abcd.styles import CategoryStyle
+from abcd.styles import PIN_OUTLINE, CategoryStyle
 
 PIN_SIZE = 26  # px; large enough to tap on a phone
 
@@ -44,7 +44,9 @@ class Styles(MacroElement):
             ".abcd-pin{background:none;border:none}"
             ".abcd-glyph{display:flex;align-items:center;justify-content:center;box-sizing:border-box;"
             f"width:{size}px;height:{size}px;border-radius:50%;border:2px solid #fff;"
-            "box-shadow:0 1px 3px rgba(0,0,0,.5);font:bold 14px/1 'DejaVu Sans','Segoe UI Symbol',"
+            # A dark ring outside the white border: 3:1 against any light basemap, whatever the fill (WCAG 1.4.11).
+            f"box-shadow:0 0 0 1.5px {PIN_OUTLINE},0 1px 3px rgba(0,0,0,.5);"
+            "font:bold 14px/1 'DejaVu Sans','Segoe UI Symbol',"
             "'Noto Sans Symbols 2','Noto Sans Symbols','Apple Symbols','Arial Unicode MS',sans-serif}"
             ".abcd-pin-example .abcd-glyph{border:2px dashed #111;opacity:.85}"
             ".abcd-pin-stale .abcd-glyph{filter:grayscale(1);opacity:.55}"
@@ -259,17 +261,27 @@ class LineLayer(DataLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {{ this.options_js }});
+        var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, L.extend({{ this.options_js }}, {{ this.renderer }}));
+        {% if this.role_js %}
+        (window.abcdLayers = window.abcdLayers || {})[{{ this.role_js }}] = {{ this.get_name() }};
+        {% endif %}
         {% endmacro %}
         """
     )
 
-    def __init__(self, geometry: BaseGeometry, *, name: str, style: Mapping[str, Any]) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=True)
+    def __init__(
+        self, geometry: BaseGeometry, *, name: str, style: Mapping[str, Any], role: str | None = None, show: bool = True
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LineLayer"
         self.geometry = geometry
         self.data_js = js_literal(mapping(geometry))
-        self.options_js = js_literal({"style": dict(style), "interactive": False, "smoothFactor": 1.5})
+        options: dict[str, Any] = {"style": dict(style), "interactive": False, "smoothFactor": 1.5}
+        self.options_js = js_literal(options)
+        # Found by its role in the browser, shown or not: the own background map draws the "streets".
+        self.role_js = js_literal(role) if role else ""
+        # Many lines that catch no clicks (the streets): one canvas draws them sooner than an SVG path does.
+        self.renderer = "{renderer: L.canvas({padding: 0.3})}" if role == "streets" else "{}"
 
     def _get_self_bounds(self) -> list[list[float | None]]:
         minx, miny, maxx, maxy = self.geometry.bounds

@@ -27,7 +27,10 @@ from abcd.maps._elements import (
     round_geometry,
     to_wgs84,
 )
-from abcd.maps.assets import AssetScript, asset_features, category_groups
+from abcd.maps.assets import asset_layers
+from abcd.maps.basemaps import DEFAULT_BASEMAP, add_basemaps
+from abcd.maps.document import set_language
+from abcd.maps.pins import PinGroup, PinScript, pin_points
 from abcd.maps.vendor import VENDOR_URL, use_local_assets
 from abcd.model import Category, check_lonlat
 from abcd.styles import CATEGORY_STYLE
@@ -120,6 +123,8 @@ def asset_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     tiles: bool = True,
+    buurten: Iterable[tuple[str, BaseGeometry]] = (),
+    basemap: str = DEFAULT_BASEMAP,
 ) -> folium.Map:
     """A map of ``assets`` with the wijk ``boundary``, its ``streets``, a legend and layer toggles.
 
@@ -142,19 +147,25 @@ def asset_map(
         Initial view as **(lon, lat)** and a Leaflet zoom level. Without
         either, the map fits the boundary (else the assets).
     tiles
-        Whether to show OpenStreetMap tiles; the map works without them.
+        Whether to offer tiled background maps (PDOK); the map works without them.
+    buurten, basemap
+        The buurten the own background map draws, and the background shown first
+        (never OpenStreetMap's tile server in a file that is passed around: see
+        :mod:`abcd.maps.basemaps`).
 
-    Each category is its own layer (named with its label and count), so the
-    layer control can hide categories. Every feature carries the asset ``id``
-    in its properties: :func:`clicked_asset_id` reads it back from ``st_folium``.
+    The pins are one layer (:mod:`abcd.maps.pins`), with an entry per category
+    (named with its label and count) in the layer control to hide categories.
 
     >>> m = asset_map(None, tiles=False, lang="en")
     >>> "Legend" in m.get_root().render()
     True
     """
     lang = lang if lang in LANGUAGES else normalise_lang(lang)
-    by_category = asset_features(assets)
-    all_features = [f for features in by_category.values() for f in features]
+    layers = asset_layers(assets, lang=lang)
+    pins = layers[0].pins if layers and isinstance(layers[0], PinGroup) else None
+    fit_features = [
+        {"geometry": {"coordinates": [lon, lat]}} for lon, lat in (pin_points(pins) if pins is not None else [])
+    ]
     m = base_map(
         boundary=boundary,
         streets=streets,
@@ -163,10 +174,12 @@ def asset_map(
         center=center,
         zoom=zoom,
         tiles=tiles,
-        examples=any(f["properties"].get("e") for f in all_features),
-        fit_features=all_features,
+        buurten=buurten,
+        basemap=basemap,
+        examples=pins is not None and any(int(flag, 16) & 1 for flag in pins.data["f"]),
+        fit_features=fit_features,
     )
-    for group in category_groups(by_category, lang):
+    for group in layers:
         group.add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m
@@ -183,14 +196,19 @@ def base_map(
     tiles: bool = True,
     examples: bool = False,
     fit_features: list[dict[str, Any]] | None = None,
+    buurten: Iterable[tuple[str, BaseGeometry]] = (),
+    basemap: str = DEFAULT_BASEMAP,
 ) -> folium.Map:
-    """The wijk map without assets: tiles, streets, boundary, legend, scale and attribution.
+    """The wijk map without assets: background maps, streets, boundary, legend, scale and attribution.
 
     A page shows it with ``st_folium`` and passes the assets as
     ``feature_group_to_add=asset_layers(...)`` (with
     ``layer_control=layer_control()``): the base map then stays the same
     while assets are added or filtered, so the component is not remounted and
     the user's view does not jump. ``examples`` adds the example row to the legend.
+    The background is ``basemap`` (:mod:`abcd.maps.basemaps`; PDOK grey by
+    default, the others in the layer control); ``tiles=False`` leaves only the
+    own map, drawn from the ``buurten`` ((name, geometry) pairs) and ``streets``.
 
     >>> m = base_map(tiles=False, lang="en")
     >>> "Legend" in m.get_root().render()
@@ -212,33 +230,31 @@ def base_map(
     root = m.get_root()
     if isinstance(root, Figure):
         root.title = escape(t("app.title", lang))  # the tab title of a standalone export
+    set_language(m, lang)  # <html lang>, and a viewport that lets people zoom (WCAG 3.1.1, 1.4.4)
     use_local_assets(m, assets_base_url)
     Styles().add_to(m)
-    if tiles:
-        folium.TileLayer(
-            "OpenStreetMap",
-            name=escape(t("map.tiles", lang)),
-            overlay=True,
-            control=True,
-            max_zoom=_MAX_ZOOM,
-        ).add_to(m)
-
     street_geom = _streets_geometry(streets)
     if street_geom is not None:
-        LineLayer(street_geom, name=escape(t("map.streets", lang)), style=_STREET_STYLE).add_to(m)
+        # Off at first: every background map shows the streets already (the own map draws these lines).
+        LineLayer(
+            street_geom, name=escape(t("map.streets", lang)), style=_STREET_STYLE, role="streets", show=False
+        ).add_to(m)
     if boundary is not None and not boundary.is_empty:
         LineLayer(round_geometry(boundary), name=escape(t("map.boundary", lang)), style=_BOUNDARY_STYLE).add_to(m)
 
-    AssetScript().add_to(m)
+    PinScript().add_to(m)
     # Bottom-left corner, from the bottom up: attribution, scale, legend.
     Attribution(escape(t("map.attribution", lang))).add_to(m)
+    # After the streets (the own background map draws their lines) and after the attribution control has
+    # moved (moving it counts the layers already there again, and a background's line would then stay).
+    add_basemaps(m, lang=lang, areas=buurten, basemap=basemap, tiles=tiles)
     MetricScale().add_to(m)
     Legend(
         _legend_html(
             lang,
             examples=examples,
             boundary=boundary is not None and not boundary.is_empty,
-            streets=street_geom is not None,
+            streets=False,  # the streets layer starts hidden (see above)
         )
     ).add_to(m)
     Locate(t("map.locate", lang), t("map.locate_failed", lang)).add_to(m)

@@ -8,7 +8,7 @@ no browser.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -26,7 +26,15 @@ an asset as ``last_object_clicked = {"lat", "lng"}`` (no properties),
 ``last_active_drawing`` = the clicked GeoJSON feature (with ``properties.id``)
 and an incremented ``last_object_clicked_count``, which makes a second click on
 the same asset a new value too.
+
+A pin of :mod:`abcd.maps.pins` names its asset by position, ``{"pin": 12,
+"pins": "<key>"}``: the ids travel only one way (server to page, never in the
+browser's data), and ``pins`` (key to ids, :func:`abcd.maps.pins.pin_ids`) turns
+the position back into an id.
 """
+
+Pins = Mapping[str, Sequence[str]]
+"""Each pin layer's key and its asset ids in pin order (:func:`abcd.maps.pins.pin_ids`)."""
 
 
 def _lonlat(value: object) -> tuple[float, float] | None:
@@ -57,17 +65,22 @@ def clicked_point(result: Mapping[str, Any] | None) -> tuple[float, float] | Non
     return _lonlat(result.get("last_clicked"))
 
 
-def clicked_asset_id(result: Mapping[str, Any] | None) -> str | None:
+def clicked_asset_id(result: Mapping[str, Any] | None, pins: Pins | None = None) -> str | None:
     """The ``id`` of the last asset clicked, from an ``st_folium`` result, or ``None``.
 
     streamlit-folium 0.27 puts the clicked GeoJSON feature in
     ``last_active_drawing``; ``last_object_clicked`` only holds its lat/lng,
-    but is read too in case a later version adds the feature there. The value
-    comes from the browser: look it up in the store, do not trust it further.
+    but is read too in case a later version adds the feature there. A feature
+    names its asset by ``id``, or, for a pin, by its position in a pin layer
+    that ``pins`` knows (a layer the page no longer shows names nothing). The
+    value comes from the browser: look it up in the store, do not trust it further.
 
     >>> clicked_asset_id({"last_active_drawing": {"type": "Feature",
     ...     "properties": {"id": "a3c9"}, "geometry": None}})
     'a3c9'
+    >>> pin = {"last_active_drawing": {"properties": {"pin": 1, "pins": "k1"}}}
+    >>> clicked_asset_id(pin, {"k1": ["a3c9", "b7f2"]}), clicked_asset_id(pin, {"k2": ["a3c9"]})
+    ('b7f2', None)
     """
     if not isinstance(result, Mapping):
         return None
@@ -81,10 +94,25 @@ def clicked_asset_id(result: Mapping[str, Any] | None) -> str | None:
         value = props.get("id")
         if isinstance(value, str) and 0 < len(value.strip()) <= 100:
             return value.strip()
+        found = _pinned_id(props, pins)
+        if found is not None:
+            return found
     return None
 
 
-def new_click(result: Mapping[str, Any] | None, previous: Mapping[str, Any] | None) -> Literal["asset", "point"] | None:
+def _pinned_id(props: Mapping[str, Any], pins: Pins | None) -> str | None:
+    index, key = props.get("pin"), props.get("pins")
+    if pins is None or isinstance(index, bool) or not isinstance(index, int) or not isinstance(key, str):
+        return None
+    ids = pins.get(key)
+    if ids is None or not 0 <= index < len(ids):
+        return None
+    return str(ids[index])
+
+
+def new_click(
+    result: Mapping[str, Any] | None, previous: Mapping[str, Any] | None, pins: Pins | None = None
+) -> Literal["asset", "point"] | None:
     """Which click is new between two ``st_folium`` results: an asset, the map, or neither.
 
     ``st_folium`` returns the latest of each kind of click on every rerun, so
@@ -99,7 +127,7 @@ def new_click(result: Mapping[str, Any] | None, previous: Mapping[str, Any] | No
     """
     now = result if isinstance(result, Mapping) else {}
     then = previous if isinstance(previous, Mapping) else {}
-    if clicked_asset_id(now) is not None and (
+    if clicked_asset_id(now, pins) is not None and (
         now.get("last_object_clicked_count") != then.get("last_object_clicked_count")
         or now.get("last_active_drawing") != then.get("last_active_drawing")
     ):
@@ -118,8 +146,10 @@ class Click:
     point: tuple[float, float] | None = None
 
 
-def click_since(result: Mapping[str, Any] | None, previous: Mapping[str, Any] | None) -> Click | None:
-    """The click in ``result`` that ``previous`` did not have yet, or ``None``.
+def click_since(
+    result: Mapping[str, Any] | None, previous: Mapping[str, Any] | None, pins: Pins | None = None
+) -> Click | None:
+    """The click in ``result`` that ``previous`` did not have yet, or ``None`` (``pins``: see :func:`clicked_asset_id`).
 
     >>> before = {"last_clicked": {"lat": 51.91, "lng": 4.44}}
     >>> click_since({"last_clicked": {"lat": 51.92, "lng": 4.45}}, before)
@@ -127,9 +157,9 @@ def click_since(result: Mapping[str, Any] | None, previous: Mapping[str, Any] | 
     >>> click_since(before, before) is None
     True
     """
-    kind = new_click(result, previous)
+    kind = new_click(result, previous, pins)
     if kind == "asset":
-        return Click(asset_id=clicked_asset_id(result))
+        return Click(asset_id=clicked_asset_id(result, pins))
     if kind == "point":
         return Click(point=clicked_point(result))
     return None

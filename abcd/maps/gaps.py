@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import folium
 import pandas as pd
@@ -10,10 +10,32 @@ import pandas as pd
 from abcd._cells import cell_text
 from abcd._html import escape
 from abcd.i18n import Lang, t
-from abcd.maps._elements import add_line_legend, classed_lines_group, line_feature, to_wgs84
+from abcd.maps._elements import (
+    Legend,
+    add_line_legend,
+    classed_lines_group,
+    legend_border,
+    line_feature,
+    path_styles,
+    to_wgs84,
+)
 
-GAP_COLORS = {"needs_support": "#D55E00", "below_average": "#E69F00", "at_or_above": "#009E73"}
-"""Gap classes of a street segment (Okabe-Ito: vermilion, orange, bluish green)."""
+GAP_STYLES: Final = {
+    "needs_support": {"color": "#AA0022", "weight": 7, "dashArray": None, "border": "solid"},
+    "below_average": {"color": "#660066", "weight": 5, "dashArray": "10 6", "border": "dashed"},
+    "at_or_above": {"color": "#1133CC", "weight": 4, "dashArray": "1 7", "border": "dotted"},
+}
+"""Gap classes of a street segment: crimson, thick and solid where no initiative is within reach; plum and
+dashed below the wijk's average; blue, thin and dotted at or above it.
+
+Told apart by width and line style as well as colour, and named in the legend and
+in every segment's tooltip (WCAG 1.4.1). The colours stay apart from each other
+with normal vision and with protanopia, deuteranopia and tritanopia, apart from
+the asset colours (Okabe-Ito), and at least 3:1 against every light basemap
+colour (WCAG 1.4.11); ``tests/test_accessibility.py`` measures all three.
+"""
+GAP_COLORS: Final = {code: str(style["color"]) for code, style in GAP_STYLES.items()}
+"""The colour of each gap class (:data:`GAP_STYLES`)."""
 
 
 def gap_class(needs_support: bool, below_average: bool) -> str:
@@ -23,8 +45,9 @@ def gap_class(needs_support: bool, below_average: bool) -> str:
     return "below_average" if below_average else "at_or_above"
 
 
-# Segments are drawn thick enough to tell apart from the base map's street lines.
-_GAP_STYLES = {code: {"color": color, "weight": 5, "opacity": 0.9} for code, color in GAP_COLORS.items()}
+# Segments are drawn thick enough to tell apart from the base map's street lines, and opaque: the
+# contrast is that of the colour itself.
+_GAP_STYLES = path_styles(GAP_STYLES, opacity=1.0)
 
 
 def coverage_layers(coverage: Any, *, lang: Lang = "nl", name_column: str = "name") -> list[folium.FeatureGroup]:
@@ -47,12 +70,22 @@ def coverage_layers(coverage: Any, *, lang: Lang = "nl", name_column: str = "nam
         if geom is None or geom.is_empty:
             continue
         label = cell_text(name) or t("gaps.unnamed", lang)
-        tip = f"{escape(label)}: {escape(t('gaps.tooltip', lang, n=int(count)))}"
-        features.append(line_feature(geom, gap_class(bool(needs), bool(below)), tip))
+        code = gap_class(bool(needs), bool(below))
+        told = f"{t('gaps.tooltip', lang, n=int(count))} ({t(f'gaps.class.{code}', lang)})"
+        tip = f"{escape(label)}: {escape(told)}"
+        features.append(line_feature(geom, code, tip))
     return [classed_lines_group(features, name=escape(t("gaps.layer", lang)), styles=_GAP_STYLES)]
 
 
+def without_legend(m: folium.Map) -> folium.Map:
+    """``m`` without the legends already on it (the base map's seven categories), for a map with its own."""
+    for name in [name for name, child in m._children.items() if isinstance(child, Legend)]:
+        del m._children[name]
+    return m
+
+
 def add_gap_legend(m: folium.Map, *, lang: Lang = "nl") -> folium.Map:
-    """Add the legend of the three gap classes to a map (top right, beside the layer control)."""
-    rows = [(f"5px solid {color}", t(f"gaps.class.{code}", lang)) for code, color in GAP_COLORS.items()]
+    """Give a map the legend of the three gap classes, in place of any legend it had (the gap map has its own)."""
+    without_legend(m)
+    rows = [(legend_border(style), t(f"gaps.class.{code}", lang)) for code, style in GAP_STYLES.items()]
     return add_line_legend(m, title=t("gaps.legend", lang), rows=rows)

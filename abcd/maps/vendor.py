@@ -20,6 +20,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from abcd._html import js_literal
+from abcd.maps.document import language_of, with_language
 from abcd.resources import shipped_dir
 
 LEAFLET_VERSION = "1.9.4"
@@ -122,7 +123,7 @@ def standalone_html(m: folium.Map) -> str:
         local = m._children["abcd_local_assets"]
     assert isinstance(local, _LocalAssets)
     base = local.base_url.rstrip("/") + "/"
-    document = m.get_root().render()
+    document = with_language(m.get_root().render(), language_of(m))  # the export says its language
 
     def vendored_text(url: str) -> str:
         if not url.startswith(base):

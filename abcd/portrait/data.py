@@ -27,6 +27,7 @@ from abcd.i18n import Lang, formats, t
 from abcd.model import WGS84, Asset, Category, MeetingPlaceRole, Source, counted_initiatives
 from abcd.people import PRIVATE_COLUMNS, people_by_buurt, public_assets
 from abcd.permissions import PUBLIC_USER, Permission, User
+from abcd.portrait.contact import join_contact
 from abcd.store import Store, assets_to_frame
 from abcd.wijken import KIND_CBS_BUURT, Wijk
 
@@ -91,6 +92,8 @@ class ReportData:
     stories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per asset id, the ids of the stories about it (rows of ``assets``)."""
     network: NetworkFigures | None = None
+    join_contact: str = ""
+    """The cooperative's contact after "Doe mee" (:mod:`abcd.portrait.contact`); ``""`` when none."""
 
     def __post_init__(self) -> None:
         if "category" not in self.assets.columns:
@@ -185,7 +188,7 @@ def load_report_data(
         investment=investment,
     )
     stories, network = _network_figures(store, wijk, [a for a in items if not a.is_person], money=money)
-    return replace(data, stories=stories, network=network)
+    return replace(data, stories=stories, network=network, join_contact=join_contact(store, wijk.slug))
 
 
 def _network_figures(

@@ -32,10 +32,16 @@ FORMATS = ("png", "pdf")
 _INK = static_map.TEXT_COLOR
 _ACCENT = "#006e52"
 _PAPER = "#f6f3ec"
+_WIDTH = 0.88  # of the paper: what a line may take between the margins
+_CALL_ONE_LINE_PT = 14.0  # the join line shrinks to this before its contact moves to a line of its own
 
 
 def poster_figure(data: ReportData, *, lang: Lang = "nl") -> Figure:
-    """The poster as a matplotlib figure of A3 size (nothing is rendered yet)."""
+    """The poster as a matplotlib figure of A3 size (nothing is rendered yet).
+
+    Its last line asks to join in ("Doe mee"), with the cooperative's contact
+    when the wijk has one (:attr:`ReportData.join_contact`).
+    """
     lang = normalise_lang(lang)
     fig = Figure(figsize=(A3_MM[0] / 25.4, A3_MM[1] / 25.4), facecolor="white")
     title = fig.text(
@@ -76,17 +82,7 @@ def poster_figure(data: ReportData, *, lang: Lang = "nl") -> Figure:
         attribution=False,
     )
     _legend(fig, data, lang)
-    fig.text(
-        0.06,
-        0.042,
-        t("poster.call", lang),
-        ha="left",
-        va="bottom",
-        fontsize=17,
-        fontweight="bold",
-        color=_ACCENT,
-        family=static_map.FONT,
-    )
+    _call(fig, data, lang)
     fig.text(
         0.06,
         0.018,
@@ -99,6 +95,36 @@ def poster_figure(data: ReportData, *, lang: Lang = "nl") -> Figure:
         wrap=True,
     )
     return fig
+
+
+def _call(fig: Figure, data: ReportData, lang: Lang) -> None:
+    """The "Doe mee" line at the foot, with the cooperative's contact; on two lines when one is too long."""
+    call = t("poster.call", lang)
+    full = t("poster.call_contact", lang, contact=data.join_contact) if data.join_contact else call
+    text = fig.text(
+        0.06,
+        0.042,
+        full,
+        ha="left",
+        va="bottom",
+        fontsize=17,
+        fontweight="bold",
+        color=_ACCENT,
+        family=static_map.FONT,
+        parse_math=False,  # the cooperative's text as typed: a "$" is a dollar, not mathematics
+        linespacing=1.25,
+    )
+    _fit_width(fig, text, _WIDTH, smallest=_CALL_ONE_LINE_PT)
+    if full != call and _too_wide(fig, text, _WIDTH):
+        # The contact on its own line under the call (the catalogue's text starts with the call).
+        text.set_fontsize(17)
+        text.set_text(f"{call}\n{full.removeprefix(call).strip()}")
+        _fit_width(fig, text, _WIDTH, smallest=9.0)
+
+
+def _too_wide(fig: Figure, text: Text, fraction: float) -> bool:
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    return bool(text.get_window_extent(renderer).width > fig.bbox.width * fraction)
 
 
 def _fit_width(fig: Figure, text: Text, fraction: float, *, smallest: float = 18.0) -> None:

@@ -66,6 +66,7 @@ export default function (component) {
     start.disabled = Boolean(walk && walk.state !== "idle");
     stop.disabled = !(walk && walk.state === "recording");
     resend.hidden = discard.hidden = !(walk && walk.state === "sent");
+    start.hidden = stop.hidden = false; // labelled now (hidden until then: see widget.py)
     if (!walk) {
       status.textContent = labels.idle;
     } else {

@@ -36,12 +36,13 @@ SAVED: Final = "walks_saved_tokens"
 _KEEP_TOKENS: Final = 20
 _TOKEN: Final = re.compile(r"[A-Za-z0-9-]{1,64}")
 _NAME: Final = "abcd_walk_recorder"
-# Both hold newlines: Streamlit reads a one-line text with "/" or "[...]" in it as the path of a file.
+# Both hold newlines: Streamlit reads a one-line text with "/" or "[...]" in it as the path of a file. The buttons
+# stay hidden until the script has given them their labels: a button without a name is nothing to a screen reader.
 _HTML: Final = """
 <div class="abcd-walk">
   <div class="abcd-walk-buttons">
-    <button type="button" data-action="start"></button>
-    <button type="button" data-action="stop"></button>
+    <button type="button" data-action="start" hidden></button>
+    <button type="button" data-action="stop" hidden></button>
     <button type="button" data-action="resend" hidden></button>
     <button type="button" data-action="discard" hidden></button>
   </div>

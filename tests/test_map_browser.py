@@ -1,0 +1,126 @@
+"""The pin layer and the background maps in Chromium: hundreds of pins on one canvas, a click on one of them,
+the layer control's categories, DOM pins when zoomed in, and the own map when no tile loads.
+
+One Streamlit server on a database with the ten examples and a grid of 450 more assets in BoTu: more than
+``abcd.maps.pins.DOM_LIMIT`` and ``BIG_LIMIT`` in view, so the canvas draws them as dots, far enough
+apart (about 20 px at the first zoom) that a click finds exactly one. Tiles cannot load here (no internet):
+the map switches to its own background by itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+import shapely
+from playwright.sync_api import Browser, FrameLocator, Page, expect
+
+from tests.browser_support import AppServer, map_frame, page_in, prepare_database, serving
+
+pytestmark = pytest.mark.browser
+
+GRID = 450
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def _grid_points(boundary: Any, n: int) -> list[tuple[float, float]]:
+    minx, miny, maxx, maxy = boundary.buffer(-0.0008).bounds
+    for side in range(20, 60):
+        xs, ys = np.meshgrid(np.linspace(minx, maxx, side), np.linspace(miny, maxy, side))
+        inside = shapely.contains_xy(boundary.buffer(-0.0008), xs.ravel(), ys.ravel())
+        points = list(zip(xs.ravel()[inside], ys.ravel()[inside], strict=True))
+        if len(points) >= n:
+            return [(round(float(x), 6), round(float(y), 6)) for x, y in points[:n]]
+    raise AssertionError("no grid fits")
+
+
+@pytest.fixture(scope="module")
+def grid_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer, dict[str, Any]]]:
+    from abcd.store import Store
+    from tests.helpers import make_draft
+
+    base: Path = tmp_path_factory.mktemp("pins")
+    db_url = f"sqlite:///{base / 'abcd.db'}"
+    prepare_database(db_url)
+    store = Store.open(db_url)
+    try:
+        boundary = store.get_wijk("bospolder-tussendijken").boundary
+        categories = ["association", "initiative", "institution", "meeting_place", "place", "business", "story"]
+        drafts = [
+            make_draft(name=f"Rasterplek {k} & co", category=categories[k % 7], lon=lon, lat=lat)
+            for k, (lon, lat) in enumerate(_grid_points(boundary, GRID))
+        ]
+        added = store.add_many(drafts, by="test")
+        where = {a.name: (a.lon, a.lat) for a in added}
+    finally:
+        store.close()
+    with serving(db_url, base) as server:
+        yield server, where
+
+
+@pytest.fixture
+def desktop(
+    chromium: Browser, grid_server: tuple[AppServer, dict[str, Any]], request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    yield from page_in(context, grid_server[0], request, timeout_ms=40_000, expect_ms=30_000)
+
+
+def _drawn(frame: FrameLocator) -> int:
+    return int(frame.locator("canvas.abcd-pins").get_attribute("data-abcd-drawn") or 0)
+
+
+def test_hundreds_of_pins_are_one_canvas_and_a_click_on_one_shows_its_details(
+    grid_server: tuple[AppServer, dict[str, Any]], desktop: Page
+) -> None:
+    server, where = grid_server
+    page = desktop
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{server.url}/kaart")
+    frame = map_frame(page)
+    expect(frame.locator("canvas.abcd-pins[data-abcd-drawn]")).to_be_attached()
+    assert _drawn(frame) == GRID + 10
+    expect(frame.locator(".leaflet-marker-pane .abcd-pin")).to_have_count(0)  # no DOM marker per asset
+
+    name = "Rasterplek 200 & co"
+    lon, lat = where[name]
+    container = frame.locator(".leaflet-container")
+    spot = container.evaluate("(el, ll) => window.map.latLngToContainerPoint(ll)", [lat, lon])
+    container.click(position={"x": spot["x"], "y": spot["y"]})
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text(name)  # escaped in Python, shown as text
+    expect(page.get_by_role("heading", name=name)).to_be_visible()  # the details below the map, from Python
+
+    # No tile server answers here: the map falls back on its own background, drawn from the wijk's data.
+    expect(frame.locator(".leaflet-abcdBase-pane canvas")).to_be_attached()
+    expect(frame.locator(".abcd-base-label", has_text="Bospolder")).to_have_count(1)
+    foreign = {urlsplit(u).hostname for u in requests if urlsplit(u).scheme in ("http", "https")} - LOCAL_HOSTS
+    assert foreign <= {"service.pdok.nl"}, foreign  # PDOK's tiles were tried; never OpenStreetMap's
+
+
+def test_the_layer_control_hides_a_category_and_zooming_in_gives_focusable_named_pins(
+    grid_server: tuple[AppServer, dict[str, Any]], desktop: Page
+) -> None:
+    server, where = grid_server
+    page = desktop
+    page.goto(f"{server.url}/kaart")
+    frame = map_frame(page)
+    expect(frame.locator("canvas.abcd-pins[data-abcd-drawn]")).to_be_attached()
+    before = _drawn(frame)
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Verhaal").locator("input").uncheck()
+    expect(frame.locator("canvas.abcd-pins")).not_to_have_attribute("data-abcd-drawn", str(before))
+    assert before - _drawn(frame) in range(GRID // 7, GRID // 7 + 3)  # a seventh of the grid, and example stories
+
+    lon, lat = where["Rasterplek 3 & co"]
+    frame.locator(".leaflet-container").evaluate("(el, ll) => window.map.setView(ll, 19, {animate: false})", [lat, lon])
+    # A few pins in view: DOM markers, each named for screen readers and reachable with Tab.
+    pin = frame.locator(".leaflet-marker-pane .abcd-pin", has_text="Rasterplek 3 & co")
+    expect(pin).to_have_count(1)
+    assert pin.get_attribute("tabindex") == "0"
+    expect(frame.locator("canvas.abcd-pins")).not_to_have_attribute("data-abcd-drawn", re.compile(".+"))
