@@ -58,12 +58,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 # Debian packages the tests use: chromium for the real-browser tests (Playwright
 # cannot download browsers here), the PostgreSQL server for the store's
-# PostgreSQL tests and openssl for the HTTPS certificate of `make run-https`. Installed only when missing; the stamp saves the check.
-$(VENV)/.debian-packages: | $(BIN)/python
+# PostgreSQL tests, openssl for the HTTPS certificate of `make run-https` and osmium-tool for the
+# .osm.pbf extracts tests/test_osm.py makes; PostGIS, nginx and GDAL's ogrinfo for the PostGIS layers and
+# the two app servers behind a proxy (tests/test_postgis.py, tests/test_multi_server.py). Installed only
+# when missing; the stamp saves the check until this Makefile changes.
+$(VENV)/.debian-packages: Makefile | $(BIN)/python
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v osmium >/dev/null 2>&1 || missing="$$missing osmium-tool"; \
+	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing="$$missing postgresql-postgis"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
+	command -v ogrinfo >/dev/null 2>&1 || missing="$$missing gdal-bin"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		echo "apt-get install$$missing"; \

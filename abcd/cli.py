@@ -24,6 +24,7 @@ from abcd.model import Category
 from abcd.permissions import CLI_USER, Role
 
 if TYPE_CHECKING:
+    from abcd.fieldforms.exports import PhotoImport
     from abcd.portrait.data import ReportData
     from abcd.store import Store
     from abcd.wijken import Catalogue
@@ -35,9 +36,10 @@ FIRST_ACCOUNT = "beheer"
 # Each command imports what it needs when it runs: `abcd --help` and
 # `abcd gaps` on files load neither the database layer nor Alembic.
 def _store(settings: Settings) -> Store:
+    """The store of every command but ``init`` and ``migrate``: upgraded on SQLite, only checked on PostgreSQL."""
     from abcd.store import Store
 
-    return Store.open(settings.database_url)
+    return Store.open_checked(settings.database_url)
 
 
 def _catalogue(settings: Settings, store: Store) -> Catalogue:
@@ -77,9 +79,10 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     from abcd.assets import relocate_people
     from abcd.db import current_revision
     from abcd.examples import load_examples
+    from abcd.store import Store
     from abcd.wijken import find_wijk, onboard_wijk
 
-    store = _store(settings)
+    store = Store.open(settings.database_url)  # creates or upgrades, under the schema lock
     revision = current_revision(store.engine)
     print(t("cli.db_ready", settings.lang, url=_safe_url(settings.database_url), revision=revision))
     catalogue = _catalogue(settings, store)
@@ -104,6 +107,27 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
         password = secrets.token_urlsafe(12)
         accounts.add_user(store, FIRST_ACCOUNT, role=Role.COORDINATOR, password=password)
         print(t("cli.first_account", settings.lang, username=FIRST_ACCOUNT, password=password))
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    """Create or upgrade the schema, once, under a lock: the step before (re)starting the app servers."""
+    from abcd.db import engine_from_url, migrate_schema
+    from abcd.store import Store
+
+    engine = engine_from_url(settings.database_url)
+    try:
+        done = migrate_schema(engine)
+    finally:
+        engine.dispose()
+    Store.open(settings.database_url).close()  # finishes what an upgrade leaves to do (assets placed in new areas)
+    url = _safe_url(settings.database_url)
+    if done.before is None:
+        print(t("cli.migrated_new", settings.lang, url=url, after=done.after))
+    elif done.upgraded:
+        print(t("cli.migrated", settings.lang, url=url, before=done.before, after=done.after))
+    else:
+        print(t("cli.migrate_current", settings.lang, url=url, revision=done.after))
     return 0
 
 
@@ -360,6 +384,38 @@ def cmd_walks(args: argparse.Namespace, settings: Settings) -> int:
     return run(args, settings, _store(settings))
 
 
+def cmd_osm(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd osm import FILE --wijk SLUG``: OpenStreetMap places as candidates awaiting approval (``abcd.osm``)."""
+    from abcd.osm import attribution
+    from abcd.osm.candidates import import_candidates
+
+    store = _store(settings)
+    catalogue = _catalogue(settings, store)
+    lang = settings.lang
+    try:
+        result = import_candidates(
+            store, Path(args.file), wijk=args.wijk, catalogue=catalogue, wijken_dir=settings.wijken_dir, by=_actor(args)
+        )
+    except AbcdError as exc:
+        raise AbcdError("error.nothing_imported", message=exc) from exc
+    print(t("osm.created", lang, n=result.created, wijk=result.wijk))
+    print(t("osm.updated", lang, n=result.updated))
+    print(t("osm.left_alone", lang, n=result.left_alone))
+    print(t("osm.duplicates", lang, n=result.duplicates))
+    for key, count in (
+        ("osm.unchanged", result.unchanged),
+        ("osm.unnamed_skipped", result.unnamed),
+        ("osm.unusable", result.unusable),
+    ):
+        if count:
+            print(t(key, lang, n=count))
+    if not (result.created or result.updated or result.unchanged or result.left_alone or result.duplicates):
+        print(t("osm.none_in_wijk", lang, wijk=result.wijk))
+    print(attribution(lang))
+    _print_batch(result.batch, lang)
+    return 0
+
+
 def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
     """``abcd compact``: rewrite the database so erased text is gone from its files (SQLite: also the log)."""
     _store(settings).compact()
@@ -385,8 +441,19 @@ def cmd_person(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from abcd import exchange
     from abcd.duplicates import DuplicatesFound
+    from abcd.mapping import ImportMapping, mapping_from_options, write_mapping
     from abcd.wijken import find_wijk
 
+    mapping = mapping_from_options(
+        mapping_file=Path(args.mapping) if args.mapping else None,
+        maps=args.map or (),
+        category_map=Path(args.category_map) if args.category_map else None,
+        default_category=args.category,
+        crs=args.crs,
+    )
+    if args.save_mapping:  # before the import: a mapping that still lacks values can be completed by hand
+        write_mapping(mapping or ImportMapping(), Path(args.save_mapping))
+        print(t("cli.mapping_saved", settings.lang, path=args.save_mapping))
     store = _store(settings)
     catalogue = _catalogue(settings, store)
     default = find_wijk(catalogue, args.wijk).slug if args.wijk else None
@@ -401,6 +468,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             overwrite=args.overwrite,
             lang=settings.lang,
             duplicates=args.duplicates or "ask",
+            mapping=mapping,
         )
     except DuplicatesFound as exc:  # every pair on its own line, then how to choose
         raise AbcdError("error.duplicates_cli", message=exc) from exc
@@ -416,6 +484,52 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         print(t("cli.connections_imported", settings.lang, n=result.connections))
     if result.skipped:
         print(t("duplicates.skipped", settings.lang, n=result.skipped))
+    _print_photos(result.photos, settings.lang)
+    _print_batch(result.batch, settings.lang)
+    return 0
+
+
+def _print_photos(photos: PhotoImport, lang: str) -> None:
+    """What became of the photos of a KoboToolbox or ODK export (:mod:`abcd.fieldforms.exports`)."""
+    if photos.attached:
+        print(t("cli.photos_attached", lang, n=photos.attached))
+    if photos.already:
+        print(t("cli.photos_already", lang, n=photos.already))
+    if photos.left_out:
+        rows = ", ".join(map(str, photos.left_out))
+        print(t("cli.photos_left_out", lang, n=len(photos.left_out), rows=rows))
+
+
+def _print_batch(batch_id: int | None, lang: str) -> None:
+    """How to undo an import, then its batch id alone on the last line (for scripts: ``| tail -1``)."""
+    if batch_id is None:
+        return
+    print(t("cli.import_batch", lang, id=batch_id))
+    print(batch_id)
+
+
+def cmd_imports(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd imports list|undo ID``: the imports as batches; undo one (:mod:`abcd.batches`)."""
+    from abcd.assets import undo_import
+    from abcd.batches import parse_batch_id
+    from abcd.i18n.formats import format_datetime
+
+    store = _store(settings)
+    lang = settings.lang
+    if args.action == "list":
+        for batch in store.import_batches(limit=args.limit):
+            undone = t("cli.batch_undone", lang, when=format_datetime(batch.undone_at, lang)) if batch.undone_at else ""
+            when = format_datetime(batch.imported_at, lang)
+            counts = t("cli.batch_counts", lang, rows=batch.rows, created=batch.created, updated=batch.updated)
+            print(
+                f"{batch.id}\t{when}\t{_shown(batch.imported_by)}\t{batch.kind}\t{_shown(batch.source)}\t{counts}{undone}"
+            )
+        return 0
+    if not args.id:
+        raise AbcdError("error.batch_id_needed")
+    user = replace(CLI_USER, username=_actor(args))
+    done = undo_import(store, parse_batch_id(args.id), user=user)
+    print(t("cli.batch_undone_now", lang, id=done.batch.id, removed=done.removed, restored=done.restored))
     return 0
 
 
@@ -431,6 +545,26 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         store, Path(args.file), wijk=slug, lang=settings.lang, include_personal=args.include_personal
     )
     print(t("cli.exported", settings.lang, n=count, path=args.file))
+    return 0
+
+
+def cmd_xlsform(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd xlsform OUT.xlsx``: the form for offline capture with Kobo or ODK Collect (:mod:`abcd.fieldforms`)."""
+    from abcd.fieldforms.xlsform import question_count, xlsform_bytes, xlsform_sheets
+    from abcd.io import write_file
+    from abcd.themes import list_themes
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise AbcdError("error.export_format", suffix=out.suffix or out.name, allowed=".xlsx")
+    sheets = xlsform_sheets(
+        lang=args.lang or settings.lang,
+        themes=list_themes(_store(settings)),  # the wijk's own themes too
+        consent_purpose=settings.consent_purpose,
+        consent_text_version=settings.consent_text_version,
+    )
+    write_file(out, xlsform_bytes(sheets))
+    print(t("cli.xlsform_written", settings.lang, n=question_count(sheets), path=out))
     return 0
 
 
@@ -635,7 +769,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--refresh", action="store_true", help="reload the wijk's boundary and streets")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("import", help="import assets from GeoJSON, GeoPackage or CSV (all rows or none)")
+    p = sub.add_parser(
+        "migrate", help="create/upgrade the database schema, once, under a lock (before starting the app servers)"
+    )
+    p.set_defaults(handler=cmd_migrate)
+
+    p = sub.add_parser(
+        "import", help="import assets from GeoJSON, GeoPackage, CSV, GPX (waypoints) or KML (all rows or none)"
+    )
     p.add_argument("file")
     p.add_argument(
         "--wijk", help="the wijk rows without a 'wijk' value lie in (checked); default: placed by their location"
@@ -652,7 +793,48 @@ def build_parser() -> argparse.ArgumentParser:
         help="new rows within 50 m of an asset (or an earlier row) with a similar name: leave them out (skip) "
         "or import them anyway (keep); default: list them and import nothing",
     )
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help="read the file's COLUMN as abcd's FIELD (naam=name, soort=category, x=lon; COLUMN= leaves it out); "
+        "repeat for more columns",
+    )
+    p.add_argument(
+        "--category-map",
+        metavar="FILE.csv",
+        help="a CSV of two columns: a category value of the file and its abcd category (code or Dutch/English "
+        "name); values are matched trimmed and case-insensitively, rows with a value it lacks are listed, not guessed",
+    )
+    p.add_argument("--category", help="the category of rows without one (GPX waypoints, KML placemarks)")
+    p.add_argument("--crs", help="the CRS of a CSV's coordinate columns, e.g. 28992 for RD New metres (default: 4326)")
+    p.add_argument(
+        "--mapping",
+        metavar="FILE.json",
+        help="a mapping file (columns, categories, --category and --crs in one; see abcd.mapping); "
+        "the options above add to it",
+    )
+    p.add_argument(
+        "--save-mapping",
+        metavar="FILE.json",
+        help="write the mapping these options make to a file, for the next import's --mapping (written first)",
+    )
     p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("imports", help="the imports (batches): list them, or undo one by its id")
+    p.add_argument("action", choices=["list", "undo"])
+    p.add_argument("id", nargs="?", help="the batch id to undo (the last line of 'abcd import')")
+    p.add_argument("--limit", type=int, default=None, help="list only the newest N")
+    p.add_argument("--by", help="who is undoing (recorded in the history)")
+    p.set_defaults(handler=cmd_imports)
+
+    p = sub.add_parser("osm", help="OpenStreetMap places as candidate assets, awaiting approval")
+    actions = p.add_subparsers(dest="action", required=True)
+    q = actions.add_parser("import", help="propose the assets of an extract (.osm, .osm.pbf) in a wijk; no network")
+    q.add_argument("file", help="an OpenStreetMap extract: .osm or .osm.pbf")
+    q.add_argument("--wijk", required=True, help="the wijk (slug or CBS code): only places in it are proposed")
+    q.add_argument("--by", help="who is importing (recorded in the history as osm:WHO)")
+    p.set_defaults(handler=cmd_osm)
 
     p = sub.add_parser("export", help="export assets: .geojson, .gpkg, .csv or .html (offline map)")
     p.add_argument("file")
@@ -661,6 +843,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--include-personal", action="store_true", help="include residents (people), their consent and contacts"
     )
     p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("xlsform", help="write the XLSForm for offline capture with KoboToolbox or ODK Collect")
+    p.add_argument("out", help="the form to write (.xlsx); its exports import back with 'abcd import'")
+    p.add_argument("--lang", choices=LANGUAGES, help="the form's first language (default: ABCD_LANG, else nl)")
+    p.set_defaults(handler=cmd_xlsform)
 
     p = sub.add_parser("list", help="one line per asset: id, category, name (tab-separated)")
     p.add_argument("--wijk")

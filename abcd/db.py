@@ -23,14 +23,16 @@ import stat
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.types import UserDefinedType
 
-from abcd.errors import ConflictError, ValidationError, storage_error
+from abcd.errors import AbcdError, ConflictError, ValidationError, storage_error
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -74,10 +76,15 @@ def _refuse_nul(
     the net under all of them, so no path shows a visitor a driver error.
     """
     rows = parameters if executemany else [parameters]
-    for row in rows or ():
-        values = row.values() if isinstance(row, Mapping) else row
-        if any(isinstance(value, str) and "\x00" in value for value in values or ()):
-            raise ValidationError("error.nul_char")
+    # All texts joined and searched once: an import's executemany holds a million values.
+    texts = [
+        value
+        for row in rows or ()
+        for value in ((row.values() if isinstance(row, Mapping) else row) or ())
+        if isinstance(value, str)
+    ]
+    if "\x00" in "".join(texts):
+        raise ValidationError("error.nul_char")
 
 
 # SQLite primary result codes and PostgreSQL SQLSTATEs that mean the disk or the file system refused,
@@ -114,7 +121,12 @@ def engine_from_url(url: str) -> Engine:
 def _engine_from_url(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        dialect: Any = engine.dialect
+        if dialect.name == "postgresql":
+            # This engine's reflection (a schema comparison) knows PostGIS's type; no global registry is touched.
+            dialect.ischema_names = {**dialect.ischema_names, "geometry": Geometry}
+        return engine
     if url in ("sqlite://", "sqlite:///:memory:"):
         # An in-memory database lives as long as its connection: keep one.
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
@@ -250,6 +262,54 @@ def insert_if_absent(conn: Connection, table: Table, values: Mapping[str, Any]) 
         conn.execute(sqlite.insert(table).values(**values).on_conflict_do_nothing())
 
 
+def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert ``rows`` (tuples of values in ``columns``' order) into ``table`` with one ``executemany``.
+
+    For imports of thousands of rows: the values go to the driver as they
+    are, without SQLAlchemy's per-row parameter processing (measured: most of
+    an insert's time), so they must already be what the driver stores (text,
+    numbers, ``bool``, ``bytes``, ``None``: what :mod:`abcd.records`' codecs
+    give). The statement follows the driver's parameter style (``?`` for
+    SQLite, ``%s`` for psycopg); the engine's events still run (NUL is
+    refused, a full disk is a :class:`~abcd.errors.StorageError`).
+
+    >>> from sqlalchemy import Column, MetaData, String
+    >>> table = Table("t", MetaData(), Column("key", String), Column("value", String))
+    >>> db = Database.open("sqlite://")
+    >>> with db.write() as conn:
+    ...     table.create(conn)
+    ...     insert_rows(conn, table, ["key", "value"], [("a", "1"), ("b", None)])
+    >>> with db.read() as conn:
+    ...     conn.exec_driver_sql("SELECT key, value FROM t ORDER BY key").all()
+    [('a', '1'), ('b', None)]
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+    style = dialect.paramstyle
+    if style == "named":
+        marks = [f":{name}" for name in columns]
+    elif style == "numeric":
+        marks = [f":{k}" for k in range(1, len(columns) + 1)]
+    elif style == "numeric_dollar":
+        marks = [f"${k}" for k in range(1, len(columns) + 1)]
+    elif style == "qmark":
+        marks = ["?"] * len(columns)
+    else:  # format, pyformat: psycopg takes %s with positional values
+        marks = ["%s"] * len(columns)
+    statement = (
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+        f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(marks)})"
+    )
+    if style == "named":
+        conn.exec_driver_sql(statement, [dict(zip(columns, row, strict=True)) for row in rows])
+    elif isinstance(rows, list) and isinstance(rows[0], tuple):
+        conn.exec_driver_sql(statement, rows)
+    else:
+        conn.exec_driver_sql(statement, [tuple(row) for row in rows])
+
+
 # ------------------------------------------------------------- migrations
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for the shipped migrations, optionally bound to ``connection``."""
@@ -293,44 +353,208 @@ def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> None:
     raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
 
 
-def upgrade_schema(engine: Engine) -> str:
-    """Create or upgrade the schema to the newest revision; returns that revision.
+# The key of the PostgreSQL advisory lock every schema upgrade takes ("abcdmigr" as a number).
+SCHEMA_LOCK_KEY = int.from_bytes(b"abcdmigr", "big")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """What :func:`migrate_schema` found and left: the revision before (``None``: an empty database) and after."""
+
+    before: str | None
+    after: str
+
+    @property
+    def upgraded(self) -> bool:
+        return self.before != self.after
+
+
+def _known(revision: str | None) -> str | None:
+    """``revision`` if this version of ``abcd`` ships it (or the database is empty); else a clear refusal."""
+    if revision is not None and revision not in known_revisions():
+        raise AbcdError("error.schema_unknown", revision=revision, head=head_revision())
+    return revision
+
+
+def migrate_schema(engine: Engine) -> Migration:
+    """Create or upgrade the schema to the newest revision, under a lock, so that it happens once.
+
+    Several processes may start at the same time (app servers, ``abcd
+    migrate``): the upgrade runs in one transaction that first takes a lock,
+    PostgreSQL's advisory lock :data:`SCHEMA_LOCK_KEY` or SQLite's write lock
+    (``BEGIN IMMEDIATE``). Whoever comes second waits, then reads the revision
+    the first one committed and has nothing left to do. A database at a
+    revision this version does not know (a newer ``abcd`` upgraded it) is
+    refused with :class:`~abcd.errors.AbcdError` ``error.schema_unknown``
+    and left alone.
 
     Migrations only ever add or transform, so a user's data survives every
     upgrade. On SQLite foreign keys are off while they run: a migration that
     has to copy a table (SQLite's way of dropping a column) must not cascade
     the copy's ``DROP TABLE`` into the rows that point at it. A foreign-key
     check afterwards proves nothing was left dangling.
+
+    >>> engine = engine_from_url("sqlite://")
+    >>> migrate_schema(engine).upgraded, migrate_schema(engine).upgraded
+    (True, False)
     """
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
     sqlite = engine.dialect.name == "sqlite"
+    head = head_revision()
     with engine.connect() as conn:
         if sqlite:
             _sqlite_foreign_keys(conn, on=False)
-        write = conn.execution_options(abcd_write=True)
-        command.upgrade(alembic_config(write), "head")
-        write.commit()
-        if sqlite:
-            dangling = write.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            write.commit()
-            _sqlite_foreign_keys(conn, on=True)  # an in-memory database keeps this one connection
-            if dangling:
-                msg = f"the schema upgrade left rows pointing at nothing: {dangling[:5]}"
-                raise RuntimeError(msg)
-    revision = current_revision(engine)
-    assert revision is not None
+        try:
+            conn.execution_options(abcd_write=True)  # BEGIN IMMEDIATE on SQLite: the write lock, from the start
+            if not sqlite:
+                # Read committed (also where the server defaults to stricter): the revision read after
+                # the lock is the one the process that held it committed.
+                conn.execution_options(isolation_level="READ COMMITTED")
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            before = _known(MigrationContext.configure(conn).get_current_revision())
+            if before != head:
+                command.upgrade(alembic_config(conn), "head")
+            conn.commit()  # ... and the transaction's end releases the lock
+            if sqlite:
+                dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                conn.commit()
+                if dangling:
+                    msg = f"the schema upgrade left rows pointing at nothing: {dangling[:5]}"
+                    raise RuntimeError(msg)
+        finally:
+            if sqlite:
+                conn.rollback()
+                _sqlite_foreign_keys(conn, on=True)  # an in-memory database keeps this one connection
+    return Migration(before, head)
+
+
+def upgrade_schema(engine: Engine) -> str:
+    """Create or upgrade the schema to the newest revision (:func:`migrate_schema`); returns that revision."""
+    return migrate_schema(engine).after
+
+
+def upgrades_on_open(url: str) -> bool:
+    """Whether the app and the commands may upgrade the schema of ``url`` themselves: SQLite only.
+
+    An SQLite file serves one machine, and ``make run`` upgrades it before the
+    app starts anyway; under its write lock two processes never both migrate.
+    A PostgreSQL database serves several app servers that may start together,
+    some still running the previous version: there ``abcd migrate`` (or
+    ``abcd init``) upgrades, once, and every other process only checks
+    (:func:`check_schema`).
+
+    >>> upgrades_on_open("sqlite:///data/abcd.db"), upgrades_on_open("postgresql+psycopg://abcd@db/abcd")
+    (True, False)
+    """
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def check_schema(engine: Engine) -> str:
+    """The database's revision when it is the one this version of ``abcd`` works with; else a clear refusal.
+
+    An empty database asks for ``abcd init``, an older one for ``abcd
+    migrate``, and one a newer ``abcd`` upgraded for this one to be updated
+    (:class:`~abcd.errors.AbcdError`, in the user's language). Nothing is written.
+
+    >>> engine = engine_from_url("sqlite://")
+    >>> check_schema(engine)
+    Traceback (most recent call last):
+    ...
+    abcd.errors.AbcdError: De database is nog leeg. Maak haar eerst aan met: abcd init
+    >>> check_schema(engine) if upgrade_schema(engine) else None  # doctest: +ELLIPSIS
+    '0013_...'
+    """
+    revision, head = _known(current_revision(engine)), head_revision()
+    if revision is None:
+        raise AbcdError("error.schema_empty")
+    if revision != head:
+        raise AbcdError("error.schema_behind", revision=revision, head=head)
     return revision
 
 
+# ------------------------------------------------------------- PostGIS
+def require_postgis(conn: Connection, *, extension: str = "postgis") -> None:
+    """Make sure the PostGIS extension is on in the database of ``conn``; refuse clearly when it cannot be.
+
+    Run by the migration that adds the geometry columns, in its transaction.
+    Not installed on the server, or not ours to switch on (``CREATE
+    EXTENSION`` needs a superuser or the database's owner with the right
+    privileges): an :class:`~abcd.errors.AbcdError` that says what to do, and
+    the upgrade is rolled back. ``extension`` is for tests.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    if conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = :name"), {"name": extension}).first():
+        return
+    if not conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = :name"), {"name": extension}).first():
+        raise AbcdError("error.postgis_missing", extension=extension)
+    try:
+        conn.exec_driver_sql(f'CREATE EXTENSION IF NOT EXISTS "{extension}"')
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        raise AbcdError("error.postgis_denied", extension=extension) from None
+
+
+class Geometry(UserDefinedType[Any]):
+    """A PostGIS ``geometry`` column, as a PostgreSQL engine of :func:`engine_from_url` reflects it.
+
+    The app never reads or writes these columns: PostgreSQL generates them
+    from ``lon``/``lat`` and the WKB columns (migration
+    ``0013_postgis_geometry``), for QGIS, GDAL and spatial SQL. The type lets
+    a schema comparison recognise them (:func:`portable_schema_object`).
+    """
+
+    cache_ok = True
+
+    def __init__(self, kind: str = "Geometry", srid: str | int = 0) -> None:
+        # Reflection hands over the type modifiers as text: geometry(Point,4326) is ("Point", "4326").
+        self.kind = kind
+        self.srid = int(srid)
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        return f"geometry({self.kind}, {self.srid})"
+
+
+def portable_schema_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's ``include_object``: whether a schema comparison looks at ``obj``.
+
+    :mod:`abcd.schema` declares what every database has. On PostgreSQL the
+    database has more: PostGIS's ``spatial_ref_sys`` table and the geometry
+    columns the migrations generate from the portable ones, with their GiST
+    indexes. A comparison leaves those out; ``tests/test_postgis.py`` checks them.
+    """
+    if not reflected or compare_to is not None:
+        return True
+    if type_ == "table":
+        return name != "spatial_ref_sys"
+    if type_ == "column":
+        return not isinstance(obj.type, Geometry)
+    if type_ == "index":
+        columns = list(getattr(obj, "columns", ()))
+        return not (columns and all(isinstance(c.type, Geometry) for c in columns))
+    return True
+
+
 __all__ = [
+    "SCHEMA_LOCK_KEY",
     "SQLITE_BUSY_TIMEOUT_MS",
     "Database",
+    "Geometry",
+    "Migration",
     "alembic_config",
+    "check_schema",
     "current_revision",
     "engine_from_url",
     "head_revision",
     "insert_if_absent",
+    "insert_rows",
     "known_revisions",
+    "migrate_schema",
+    "portable_schema_object",
+    "require_postgis",
     "upgrade_schema",
+    "upgrades_on_open",
 ]

@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import json
 import math
+import operator
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 
-from abcd import schema
+from abcd import batches, schema
 from abcd._cells import is_missing
-from abcd.db import Database
+from abcd.batches import Batch, NewBatch, Undone
+from abcd.db import Database, insert_rows
 from abcd.errors import ConflictError, NotFoundError, UnknownWijkError
 from abcd.i18n.formats import local_time
 from abcd.model import (
@@ -38,10 +42,9 @@ from abcd.model import (
     Consent,
     Source,
     Status,
-    new_asset_id,
 )
 from abcd.places import TOLERANCE_M, Area, AreaIndex
-from abcd.records import HistoryEntry, interchange_fields, iso_utc, plain_value, utcnow
+from abcd.records import HistoryEntry, declared_fields, field_info, interchange_fields, iso_utc, plain_value, utcnow
 from abcd.versioned import RecordKind
 
 AREAS_CHANGED = "areas_changed"  # meta key: set by a migration when every asset must be placed again
@@ -60,6 +63,15 @@ ASSETS: RecordKind[Asset] = RecordKind(
     Asset, schema.assets, schema.asset_history, history_key="asset_id", name_of=lambda asset: asset.name
 )
 """How assets are stored: the one versioned-record mechanism, for assets."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImport:
+    """What :meth:`Store.import_many` stored: the assets it created and updated, and its batch id (if recorded)."""
+
+    created: list[Asset]
+    updated: list[Asset]
+    batch_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +110,28 @@ class Store:
         store = cls(Database.open(url, upgrade=upgrade))
         if upgrade and store.get_meta(AREAS_CHANGED):
             store.place_all()
+        return store
+
+    @classmethod
+    def open_checked(cls, url: str) -> Store:
+        """Open ``url`` for the app or a command: upgrade an SQLite schema, only check a PostgreSQL one.
+
+        Several app servers share one PostgreSQL database and may start at the
+        same time: ``abcd migrate`` upgrades it, once, and they refuse a
+        schema they do not work with (:func:`abcd.db.check_schema`). An SQLite
+        file serves one machine and is upgraded as before, under its write lock
+        (:func:`abcd.db.upgrades_on_open`).
+        """
+        from abcd.db import check_schema, upgrades_on_open
+
+        if upgrades_on_open(url):
+            return cls.open(url)
+        store = cls.open(url, upgrade=False)
+        try:
+            check_schema(store.engine)
+        except BaseException:
+            store.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -300,9 +334,9 @@ class Store:
         for start in range(0, len(ids), 500):
             conn.execute(delete(schema.asset_areas).where(schema.asset_areas.c.asset_id.in_(ids[start : start + 500])))
         found = index.membership([a.lon for a in assets], [a.lat for a in assets])
-        rows = [{"asset_id": a.id, "wijk": slug} for a, slugs in zip(assets, found, strict=True) for slug in slugs]
-        if rows:
-            conn.execute(insert(schema.asset_areas), rows)
+        # In key order (ids, then the sorted slugs): the key's index grows at its end, not at random places.
+        rows = [(ids[k], slug) for k in sorted(range(len(ids)), key=ids.__getitem__) for slug in found[k]]
+        insert_rows(conn, schema.asset_areas, ("asset_id", "wijk"), rows)  # an import places thousands
 
     def _place_around(self, conn: Connection, boundaries: Sequence[BaseGeometry]) -> None:
         """Place again every asset near ``boundaries`` (their box plus the tolerance)."""
@@ -374,6 +408,22 @@ class Store:
         expected_versions: Mapping[str, int] | None = None,
         areas: Sequence[WijkRecord] = (),
     ) -> tuple[list[Asset], list[Asset]]:
+        """Create new assets and update those whose id exists, all in ONE transaction (see :meth:`import_many`).
+
+        Returns ``(created, updated)``.
+        """
+        stored = self.import_many(drafts, by=by, expected_versions=expected_versions, areas=areas)
+        return stored.created, stored.updated
+
+    def import_many(
+        self,
+        drafts: Sequence[AssetDraft],
+        *,
+        by: str,
+        expected_versions: Mapping[str, int] | None = None,
+        areas: Sequence[WijkRecord] = (),
+        batch: NewBatch | None = None,
+    ) -> StoredImport:
         """Create new assets and update those whose id exists, all in ONE transaction.
 
         Used by imports: a re-imported export updates its assets instead of
@@ -381,8 +431,9 @@ class Store:
         in ``expected_versions`` is only updated if it is still at that
         version (else :class:`~abcd.errors.ConflictError`, and nothing is
         stored); others are updated as they are now. Rows for soft-deleted
-        assets and rows that change nothing are left alone.
-        Returns ``(created, updated)``.
+        assets and rows that change nothing are left alone. With ``batch``
+        the import is recorded as one (:mod:`abcd.batches`) in the same
+        transaction, so it can be undone.
         """
         now = utcnow()
         expected = expected_versions or {}
@@ -409,7 +460,61 @@ class Store:
                 updated.append(ASSETS.update(conn, current, draft, by=by, now=now, expected_version=version))
             created = _insert_new(conn, new_drafts, by=by, now=now)
             self._place(conn, [*created, *updated])
-        return created, updated
+            batch_id = batches.record(conn, batch, created, updated, by=by, now=now) if batch is not None else None
+        return StoredImport(created, updated, batch_id)
+
+    def import_batches(self, *, limit: int | None = None) -> list[Batch]:
+        """The stored imports, newest first (:mod:`abcd.batches`)."""
+        with self.db.read() as conn:
+            return batches.list_batches(conn, limit=limit)
+
+    def import_batch(self, batch_id: int) -> Batch:
+        """The import ``batch_id``; :class:`~abcd.errors.NotFoundError` for an unknown one."""
+        with self.db.read() as conn:
+            return batches.get_batch(conn, batch_id)
+
+    def import_batch_assets(self, batch_id: int) -> list[tuple[str, str, int]]:
+        """The assets import ``batch_id`` added or changed: ``(asset_id, action, version)``."""
+        with self.db.read() as conn:
+            return batches.items_of(conn, batch_id)
+
+    def last_import_versions(self, asset_ids: Iterable[str]) -> dict[str, int]:
+        """The version the latest live import left each asset at, where one did (:func:`abcd.batches.last_versions`)."""
+        with self.db.read() as conn:
+            return batches.last_versions(conn, asset_ids)
+
+    def undo_import(self, batch_id: int, *, by: str) -> Undone:
+        """Undo import ``batch_id`` in ONE transaction: remove what it added, put back what it changed.
+
+        Refused as a whole (:func:`abcd.batches.check_undo`) when the batch is
+        undone already or one of its assets changed since. Removing is a soft delete and putting
+        back writes the values from before the import as a new version: both
+        are in the history, and the areas follow the restored locations.
+        """
+        with self.db.write() as conn:
+            batch = batches.get_batch(conn, batch_id)
+            items = batches.items_of(conn, batch_id)
+            current = ASSETS.get_many(conn, [asset_id for asset_id, _, _ in items])
+            batches.check_undo(batch, items, current)
+            now = utcnow()
+            removed: list[Asset] = []
+            restored: list[Asset] = []
+            for asset_id, action, version in items:
+                asset = current.get(asset_id)
+                if asset is None or asset.is_deleted:
+                    continue
+                if action == "create":
+                    removed.append(
+                        ASSETS.set_deleted(conn, asset_id, deleted=True, by=by, now=now, expected_version=version)
+                    )
+                    continue
+                before = next(e for e in ASSETS.entries(conn, asset_id) if e.version == version)
+                old = ASSETS.from_snapshot(asset, before.old or {})
+                new = replace(old, version=asset.version + 1, updated_by=by, updated_at=now)
+                restored.append(ASSETS.change(conn, asset, new, "update", by=by, now=now, expected_version=version))
+            self._place(conn, restored)
+            batches.mark_undone(conn, batch_id, by=by, now=now)
+        return Undone(replace(batch, undone_by=by, undone_at=now), removed=len(removed), restored=len(restored))
 
     def update(
         self,
@@ -686,13 +791,42 @@ def _moved(values: str | None, lon: float, lat: float, buurt: str) -> str | None
     return json.dumps(data, ensure_ascii=False)
 
 
+# The fields a new asset takes from its draft (RecordKind.new), last_confirmed apart.
+_WRITABLE = tuple(f.name for f in declared_fields(Asset) if field_info(f).writable and f.name != "last_confirmed")
+_writable_of = operator.attrgetter(*_WRITABLE)
+
+
+def _new_ids(count: int) -> list[str]:
+    """``count`` fresh asset ids, as :func:`~abcd.model.new_asset_id` makes them (random UUIDs), made at once."""
+    raw = np.frombuffer(os.urandom(16 * count), dtype=np.uint8).reshape(count, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = raw.tobytes().hex()
+    return [
+        "-".join(
+            (text[k : k + 8], text[k + 8 : k + 12], text[k + 12 : k + 16], text[k + 16 : k + 20], text[k + 20 : k + 32])
+        )
+        for k in range(0, 32 * count, 32)
+    ]
+
+
 def _insert_new(conn: Connection, drafts: Sequence[AssetDraft], *, by: str, now: datetime) -> list[Asset]:
     """Insert new assets, their consents and their ``create`` history rows (imports of thousands: in bulk)."""
     today = local_time(now).date()
+    ids = iter(_new_ids(sum(1 for d in drafts if not d.id)))
     created = [
-        ASSETS.new(d if d.last_confirmed else replace(d, last_confirmed=today), d.id or new_asset_id(), by=by, now=now)
+        Asset(
+            **dict(zip(_WRITABLE, _writable_of(d), strict=True)),
+            last_confirmed=d.last_confirmed or today,
+            id=d.id or next(ids),
+            version=1,
+            created_by=by,
+            created_at=now,
+            updated_by=by,
+            updated_at=now,
+        )
         for d in drafts
-    ]
+    ]  # ASSETS.new of each draft with last_confirmed set, without a copy of the draft (imports make thousands)
     ASSETS.insert(conn, created, by=by, now=now)
     for draft, asset in zip(drafts, created, strict=True):
         _save_consent(conn, asset.id, draft.consent, now=now)

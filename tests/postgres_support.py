@@ -1,7 +1,10 @@
-"""A throw-away PostgreSQL server for tests: initdb in a temp dir, started on a free port.
+"""A throw-away PostgreSQL server with PostGIS for tests: initdb in a temp dir, started on a free port.
 
 PostgreSQL refuses to run as root, so when the tests run as root the cluster
-belongs to the ``postgres`` system user (created by Debian's package).
+belongs to the ``postgres`` system user (created by Debian's package). The
+migrations switch PostGIS on in every database they upgrade: Debian's
+``postgresql-postgis`` must be installed for the server's version (``make
+test`` installs it).
 """
 
 from __future__ import annotations
@@ -20,11 +23,30 @@ BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
 
 def postgres_bin() -> Path:
+    """The newest PostgreSQL server's ``bin`` folder that has PostGIS beside it."""
     for folder in BIN_DIRS:
         if (folder / "initdb").exists():
+            version = folder.parent.name
+            if not Path(f"/usr/share/postgresql/{version}/extension/postgis.control").exists():
+                msg = f"PostGIS for PostgreSQL {version} not found; `make test` installs Debian's postgresql-postgis"
+                raise RuntimeError(msg)
             return folder
     msg = "PostgreSQL server binaries not found; `make test` installs Debian's postgresql package"
     raise RuntimeError(msg)
+
+
+def new_database(url: str, name: str, *, owner: str | None = None) -> str:
+    """Create the empty database ``name`` on the server of ``url`` (owned by ``owner``); returns its URL."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' OWNER "{owner}"' if owner else ""))
+    finally:
+        engine.dispose()
+    return make_url(url).set(database=name, **({"username": owner} if owner else {})).render_as_string(False)
 
 
 def _free_port() -> int:
