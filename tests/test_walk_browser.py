@@ -146,6 +146,8 @@ def test_ten_assets_in_a_row_with_taps_gps_and_a_photo(server: AppServer, phone:
         count += 1
         expect(page.get_by_text("Tik eerst op de kaart")).to_be_visible()
         expect(frame.locator(".abcd-pin .abcd-sr", has_text=name)).to_have_count(1)
+        # A save brings the page back to the map (ui.scroll_to_top); the next tap waits for that, as a thumb would.
+        page.wait_for_function("() => document.querySelector('[data-testid=stMain]').scrollTop === 0")
         seconds.append(time.monotonic() - started)
         taps.append(count)
         names.append(name)
