@@ -234,6 +234,8 @@ def test_a_pin_moves_with_two_taps_and_an_old_one_is_confirmed(server: AppServer
     expect(main.get_by_text("Nog nakijken.")).to_have_count(0)
     main.get_by_role("button", name="Verplaats").tap()
     expect(main.get_by_text("Tik op de kaart op de nieuwe plek van Oude buurtkeuken")).to_be_visible()
+    wait_for_assets_on_map(page)  # the map drawn again for the move: a tap before that lands on the old view
+    page.wait_for_timeout(1_000)
     moved_to = _tap_a_clear_spot(page, around=(4.4390, 51.9080))
     expect(main.get_by_text("Tik op de kaart op de nieuwe plek")).to_have_count(0)
     assert "wijk=bospolder-tussendijken" in page.url
