@@ -446,13 +446,9 @@ def import_assets(
     )
 
 
-FIELD_FORM_MARKER = MARKER
-"""Column a recognised KoboToolbox/ODK export carries (:mod:`abcd.fieldforms`): its value is the batch kind."""
-
-
 def _batch_kind(rows: Sequence[io.RawRow]) -> str:
-    """``kobo`` or ``odk`` for a recognised field-form export, else ``file``."""
-    kinds = {str(r.values.get(FIELD_FORM_MARKER)) for r in rows if r.values.get(FIELD_FORM_MARKER)}
+    """``kobo`` or ``odk`` for a recognised field-form export (its ``MARKER`` column), else ``file``."""
+    kinds = {str(r.values.get(MARKER)) for r in rows if r.values.get(MARKER)}
     return kinds.pop() if len(kinds) == 1 and kinds <= {"kobo", "odk"} else "file"
 
 
@@ -467,7 +463,7 @@ def _with_import_versions(store: Store, rows: Sequence[io.RawRow], stored: Mappi
     versions = store.last_import_versions(list(stored))
     out = []
     for row in rows:
-        values = {k: v for k, v in row.values.items() if k != FIELD_FORM_MARKER}
+        values = {k: v for k, v in row.values.items() if k != MARKER}
         asset_id = _row_id(values)
         if asset_id in versions and is_blank(values.get("version")):
             values["version"] = versions[asset_id]
