@@ -21,7 +21,7 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from abcd import schema
 from abcd.db import insert_rows
-from abcd.errors import AbcdError, ConflictError, NotFoundError
+from abcd.errors import AbcdError, ConflictError, NotFoundError, first_shown
 from abcd.model import Asset
 from abcd.records import iso_utc
 
@@ -162,9 +162,7 @@ def check_undo(batch: Batch, items: Sequence[tuple[str, str, int]], current: Map
         and not (action == "create" and current[asset_id].is_deleted)
     ]
     if later:
-        shown = [f"{a.name} ({a.updated_by})" for a in later[:_LATER_SHOWN]]
-        if len(later) > _LATER_SHOWN:
-            shown.append("…")
+        shown = first_shown([f"{a.name} ({a.updated_by})" for a in later], _LATER_SHOWN)
         raise ConflictError("error.batch_changed_since", n=len(later), id=batch.id, names=", ".join(shown))
 
 

@@ -9,6 +9,7 @@ first language of the app and the CLI.
 from __future__ import annotations
 
 import errno
+from collections.abc import Sequence
 from typing import Any
 
 from abcd.i18n import Lang, t
@@ -73,3 +74,12 @@ def storage_error(exc: OSError) -> StorageError:
     if exc.errno == errno.EROFS:
         return StorageError("error.read_only", path=path)
     return StorageError("error.os", path=path, reason=exc.strerror or type(exc).__name__)
+
+
+def first_shown(items: Sequence[str], limit: int) -> list[str]:
+    """The first ``limit`` of ``items`` for a message, and ``…`` when there are more (the count says how many).
+
+    >>> first_shown(["a", "b", "c"], 2), first_shown(["a"], 2)
+    (['a', 'b', '…'], ['a'])
+    """
+    return [*items[:limit], "…"] if len(items) > limit else list(items)

@@ -27,7 +27,7 @@ from abcd.connections.files import companion_path, connections_layer, read_conne
 from abcd.connections.model import ConnectionDraft, validate_connection
 from abcd.connections.register import Register
 from abcd.duplicates import RADIUS_M, Duplicates, DuplicatesFound, find_duplicates
-from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError
+from abcd.errors import AbcdError, ImportFileError, OutsideWijkError, ValidationError, first_shown
 from abcd.fieldforms.exports import MARKER, PhotoImport, attach_photos, recognise_export
 from abcd.i18n import Term, normalise_lang, t
 from abcd.licences import export_sources
@@ -307,9 +307,7 @@ def check_versions(
             continue
         expected[current.id] = version
     if stale:
-        shown = [e.message(lang) for e in stale[:_STALE_SHOWN]]
-        if len(stale) > _STALE_SHOWN:
-            shown.append("…")
+        shown = first_shown([e.message(lang) for e in stale], _STALE_SHOWN)
         raise ImportFileError("error.import_stale_rows", n=len(stale), rows="\n".join(shown))
     return expected
 

@@ -43,7 +43,7 @@ from types import MappingProxyType
 
 from abcd import io
 from abcd._cells import is_blank
-from abcd.errors import ImportFileError
+from abcd.errors import ImportFileError, first_shown
 from abcd.i18n import LANGUAGES, Lang, t
 from abcd.model import INTERCHANGE_COLUMNS, Category
 
@@ -420,9 +420,7 @@ class _Values:
     def message(self, lang: Lang = "nl") -> str:
         lines = []
         for value, numbers in list(self.rows.items())[:_VALUES_SHOWN]:
-            listed = ", ".join(str(n) for n in numbers[:_VALUES_SHOWN])
-            if len(numbers) > _VALUES_SHOWN:
-                listed += ", …"
+            listed = ", ".join(first_shown([str(n) for n in numbers], _VALUES_SHOWN))
             shown = repr(value) if value else t("mapping.blank", lang)
             lines.append(t("mapping.unmapped_value", lang, n=len(numbers), value=shown, rows=listed))
         if len(self.rows) > _VALUES_SHOWN:
