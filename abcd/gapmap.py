@@ -15,10 +15,11 @@ from __future__ import annotations
 from datetime import date
 
 import geopandas as gpd
+import pandas as pd
 
 from abcd import gaps
 from abcd.freshness import is_stale
-from abcd.model import Category, counted_initiatives
+from abcd.model import RD_NEW, Category, counted_initiatives
 from abcd.store import Store, assets_to_frame
 
 
@@ -86,4 +87,27 @@ def assets_near_streets(store: Store, wijk: str, *, margin_m: float = gaps.MAX_D
     return assets_to_frame(near)
 
 
-__all__ = ["assets_near_streets", "initiatives_near", "wijk_coverage"]
+def street_counts_here(
+    store: Store, distance_m: float, *, wijk: str | None = None, active_since: date | None = None
+) -> pd.DataFrame:
+    """:meth:`Store.street_counts <abcd.store.Store.street_counts>` computed in this process.
+
+    Reads the streets and the initiatives near them and counts with
+    :func:`abcd.gaps.street_coverage` (straight lines): what a database
+    without PostGIS does, and what PostGIS's answer is compared with.
+    """
+    segments = store.street_segments(wijk)
+    columns = ["id", "wijk", "name", "length_m", "initiatives"]
+    if segments.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("id", "initiatives") else object) for c in columns})
+    if wijk is None:
+        found = store.list_assets(category=Category.INITIATIVE)
+    else:
+        found = store.assets_near(tuple(segments.total_bounds), margin_m=distance_m, category=Category.INITIATIVE)
+    counted = [a for a in counted_initiatives(found) if active_since is None or not is_stale(a, active_since)]
+    coverage = gaps.street_coverage(segments, assets_to_frame(counted), distance_m=distance_m, mode="straight")
+    coverage["length_m"] = segments.to_crs(RD_NEW).length.to_numpy()
+    return pd.DataFrame(coverage[columns]).astype({"id": "int64", "length_m": "float64", "initiatives": "int64"})
+
+
+__all__ = ["assets_near_streets", "initiatives_near", "street_counts_here", "wijk_coverage"]

@@ -26,7 +26,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 
-from abcd import batches, schema
+from abcd import batches, postgis, schema
 from abcd._cells import is_missing
 from abcd.batches import Batch, NewBatch, Undone
 from abcd.db import Database, insert_rows
@@ -43,7 +43,7 @@ from abcd.model import (
     Source,
     Status,
 )
-from abcd.places import TOLERANCE_M, Area, AreaIndex
+from abcd.places import TOLERANCE_M, Area, AreaIndex, rd_geometry
 from abcd.records import HistoryEntry, declared_fields, field_info, interchange_fields, iso_utc, plain_value, utcnow
 from abcd.versioned import RecordKind
 
@@ -99,6 +99,7 @@ class Store:
         self.db = db
         # The areas of this database as a spatial index, with the token it was built at.
         self._places: tuple[str, AreaIndex] | None = None
+        self._postgis: bool | None = None  # found out at the first spatial question
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> Store:
@@ -144,6 +145,17 @@ class Store:
     @property
     def is_sqlite(self) -> bool:
         return self.db.is_sqlite
+
+    @property
+    def in_postgis(self) -> bool:
+        """Whether PostGIS answers the spatial questions (:mod:`abcd.postgis`): PostgreSQL with its geometry columns."""
+        if self._postgis is None:
+            if self.is_sqlite:
+                self._postgis = False
+            else:
+                with self.db.read() as conn:
+                    self._postgis = postgis.has_geometry(conn)
+        return self._postgis
 
     # -------------------------------------------------------------------- meta
     def get_meta(self, key: str) -> str | None:
@@ -312,6 +324,20 @@ class Store:
             crs=WGS84,
         )
 
+    def street_segments(self, wijk: str | None = None) -> gpd.GeoDataFrame:
+        """Every wijk's own street segments (or ``wijk``'s), with ``id``, ``wijk`` and ``name`` (WGS84), by id."""
+        c = schema.streets.c
+        query = select(c.id, c.wijk, c.name, c.geometry_wkb).where(c.in_wijk.is_(True))
+        if wijk is not None:
+            query = query.where(c.wijk == wijk)
+        with self.db.read() as conn:
+            rows = conn.execute(query.order_by(c.id)).all()
+        return gpd.GeoDataFrame(
+            {"id": [r[0] for r in rows], "wijk": [r[1] for r in rows], "name": [r[2] for r in rows]},
+            geometry=gpd.GeoSeries(shapely.from_wkb([r[3] for r in rows]) if rows else [], crs=WGS84),
+            crs=WGS84,
+        )
+
     # ------------------------------------------------------------------ places
     def _place_index(self, conn: Connection) -> AreaIndex:
         """The areas of this database as a spatial index, rebuilt only when an area changed."""
@@ -328,6 +354,9 @@ class Store:
     def _place(self, conn: Connection, assets: Sequence[Asset]) -> None:
         """Write the areas each of ``assets`` lies in (replacing what was there), in the caller's transaction."""
         if not assets:
+            return
+        if self.in_postgis:  # PostGIS answers with its index; no process holds every boundary
+            postgis.place(conn, [a.id for a in assets])
             return
         index = self._place_index(conn)
         ids = [a.id for a in assets]
@@ -364,7 +393,7 @@ class Store:
     def areas_at(self, lon: float, lat: float) -> tuple[str, ...]:
         """The areas of this database a point lies in (:mod:`abcd.places`), for an asset not stored yet."""
         with self.db.read() as conn:
-            return self._place_index(conn).areas_at(lon, lat)
+            return postgis.areas_at(conn, lon, lat) if self.in_postgis else self._place_index(conn).areas_at(lon, lat)
 
     def moderated_areas(self) -> frozenset[str]:
         """The areas where new assets wait for a coordinator's approval."""
@@ -595,16 +624,68 @@ class Store:
         Assets with an area of activity are all included, since the area may
         reach farther than the point; callers measure the real distances.
         """
-        minx, miny, maxx, maxy = bounds
-        dlat = margin_m / 110_574
-        dlon = margin_m / (111_320 * math.cos(math.radians(max(abs(miny), abs(maxy)))))
         c = schema.assets.c
-        near = c.lon.between(minx - dlon, maxx + dlon) & c.lat.between(miny - dlat, maxy + dlat)
-        query = select(schema.assets).where(near | c.area_wkb.is_not(None), c.deleted_at.is_(None))
+        if not self.in_postgis:
+            minx, miny, maxx, maxy = bounds
+            dlat = margin_m / 110_574
+            dlon = margin_m / (111_320 * math.cos(math.radians(max(abs(miny), abs(maxy)))))
+            near = c.lon.between(minx - dlon, maxx + dlon) & c.lat.between(miny - dlat, maxy + dlat)
+            query = select(schema.assets).where(near | c.area_wkb.is_not(None), c.deleted_at.is_(None))
+        else:  # by the GiST indexes of point and area: only the assets near the box are read
+            query = select(schema.assets).where(postgis.near_box(bounds, margin_m), c.deleted_at.is_(None))
         if category is not None:
             query = query.where(c.category == str(Category(category)))
         with self.db.read() as conn:
             return [ASSETS.from_row(r) for r in conn.execute(query.order_by(c.id)).mappings()]
+
+    def assets_near_street(
+        self, wijk: str, street: str, distance_m: float, *, categories: Sequence[str] = ()
+    ) -> list[tuple[Asset, float]]:
+        """Live assets within ``distance_m`` of the street named ``street`` in ``wijk``, with metres, nearest first.
+
+        Measured from the street's nearest segment to the asset's point, or
+        to its area of activity when that is nearer (straight lines in RD
+        New). On PostGIS the database finds them by its indexes.
+        """
+        c = schema.streets.c
+        query = select(c.id, c.geometry_wkb).where(c.wijk == wijk, c.name == street, c.in_wijk.is_(True))
+        with self.db.read() as conn:
+            rows = conn.execute(query).all()
+            if not rows:
+                return []
+            if self.in_postgis:
+                ranked = postgis.assets_near_street(conn, [r[0] for r in rows], distance_m, categories=categories)
+                near = ASSETS.get_many(conn, [i for i, _ in ranked])
+                return [(near[i], metres) for i, metres in ranked]
+        street_line = shapely.union_all(shapely.from_wkb([r[1] for r in rows]))
+        line = rd_geometry(street_line)
+        nearby = self.assets_near(street_line.bounds, margin_m=distance_m)
+        found: list[tuple[Asset, float]] = []
+        for asset in (a for a in nearby if not categories or a.category.value in categories):
+            metres = line.distance(rd_geometry(asset.point))
+            if asset.area is not None:
+                metres = min(metres, line.distance(rd_geometry(asset.area)))
+            if metres <= distance_m:
+                found.append((asset, float(metres)))
+        return sorted(found, key=lambda pair: (pair[1], pair[0].id))
+
+    def street_counts(
+        self, distance_m: float, *, wijk: str | None = None, active_since: date | None = None
+    ) -> pd.DataFrame:
+        """The counted initiatives within ``distance_m`` of every segment of every wijk's own streets (or ``wijk``'s).
+
+        Columns ``id``, ``wijk``, ``name``, ``length_m``, ``initiatives``, by
+        segment id: the straight-line count of :func:`abcd.gaps.street_coverage`
+        for a whole city or country at once. On PostGIS the database counts and
+        only the figures reach the process; elsewhere the process reads the
+        streets and the initiatives near them (:func:`abcd.gapmap.street_counts_here`).
+        """
+        if self.in_postgis:
+            with self.db.read() as conn:
+                return postgis.street_counts(conn, distance_m, wijk=wijk, active_since=active_since)
+        from abcd.gapmap import street_counts_here
+
+        return street_counts_here(self, distance_m, wijk=wijk, active_since=active_since)
 
     def count_assets(self, *, wijk: str | None = None, source: Source | None = None) -> int:
         """How many live (not deleted) assets there are."""

@@ -1,0 +1,233 @@
+"""The store's spatial questions answered inside PostGIS, with its GiST indexes.
+
+On PostgreSQL the migrations add typed geometry columns (``assets.geom``,
+``assets.area_geom``, ``wijken.boundary_geom``, ``streets.geom``, all EPSG:4326,
+each with a GiST index; see migration ``0013_postgis_geometry``). An app
+process then asks the database which areas a point lies in, which assets lie
+near a box or within a distance of a street, and how many initiatives reach
+every street of the country, instead of loading whole tables to find out.
+SQLite keeps answering the same questions in the process
+(:class:`abcd.places.AreaIndex`, :mod:`abcd.gaps`).
+
+The rules are the app's own, so both databases agree:
+
+- membership (:mod:`abcd.places`): the areas of each kind that cover the point;
+  for a kind none covers, the nearest area of that kind within
+  :data:`~abcd.places.TOLERANCE_M` (ties: the first slug);
+- distances are straight lines in RD New (EPSG:28992, ``ST_Transform``), as
+  :mod:`abcd.gaps` measures them;
+- the index is used through a box grown by the distance in degrees, wide
+  enough at the latitude of the north of the Netherlands; the exact test follows.
+
+Only the functions here write PostGIS SQL; :mod:`abcd.store` calls them when
+its database is PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from typing import Final
+
+import pandas as pd
+from sqlalchemy import Connection, TextClause, text
+
+from abcd.model import Category, Status
+from abcd.places import TOLERANCE_M
+
+RD: Final = 28992
+_NORTH_LAT: Final = 54.0  # no Dutch address lies further north: a box grown for it is wide enough everywhere
+_SLACK: Final = 1.01  # RD's scale differs from true metres by less than this
+
+
+def has_geometry(conn: Connection) -> bool:
+    """Whether this PostgreSQL database has the geometry columns yet (a schema before ``0013`` has not)."""
+    query = (
+        "SELECT EXISTS (SELECT 1 FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = 'assets' AND column_name = 'geom')"
+    )
+    return bool(conn.execute(text(query)).scalar_one())
+
+
+def degrees(metres: float) -> tuple[float, float]:
+    """How many degrees of longitude and latitude cover ``metres`` anywhere in the Netherlands (a box margin)."""
+    return (
+        _SLACK * metres / (111_320 * math.cos(math.radians(_NORTH_LAT))) + 1e-7,
+        _SLACK * metres / 110_574 + 1e-7,
+    )
+
+
+# A point this close to a boundary (about 10 cm) is tested in RD New, as the process tests it: an edge is
+# straight in RD and a little bent in degrees, so a point on a shared border could otherwise change sides.
+_EDGE_DEGREES: Final = 1e-6
+
+# The membership rule of abcd.places.AreaIndex over a set of points ``p(id, geom)``.
+_MEMBERSHIP: Final = """
+c AS MATERIALIZED (
+    SELECT p.id, w.slug, w.kind,
+           CASE WHEN ST_Intersects(w.boundary_geom, ST_Expand(p.geom, :edge))
+                     AND NOT ST_Covers(w.boundary_geom, ST_Expand(p.geom, :edge))
+                THEN ST_Intersects(ST_Transform(w.boundary_geom, 28992), ST_Transform(p.geom, 28992))
+                ELSE ST_Intersects(w.boundary_geom, p.geom) END AS inside
+    FROM wijken w  -- area by area, so that PostGIS prepares each boundary once for all its points
+    CROSS JOIN LATERAL ({near_area}) AS p
+    WHERE w.boundary_geom && (SELECT ST_Expand(ST_Extent(geom)::geometry, :dx, :dy) FROM p)
+),
+k AS (
+    SELECT c.*, bool_or(inside) OVER (PARTITION BY id, kind) AS kind_covered FROM c
+),
+open AS MATERIALIZED (  -- a point, and an area of a kind none covers whose box it is near
+    SELECT k.id, k.kind, k.slug, ST_Transform(p.geom, 28992) AS point
+    FROM k JOIN wijken w ON w.slug = k.slug JOIN p ON p.id = k.id
+    WHERE NOT k.kind_covered AND ST_DWithin(w.boundary_geom, p.geom, :dx)
+),
+rd AS MATERIALIZED (  -- each of those areas in RD New, transformed once
+    SELECT slug, ST_Transform(boundary_geom, 28992) AS boundary FROM wijken WHERE slug IN (SELECT slug FROM open)
+),
+member AS (
+    SELECT id, slug FROM k WHERE inside
+    UNION
+    SELECT id, slug FROM (
+        SELECT DISTINCT ON (o.id, o.kind) o.id, o.slug
+        FROM open o JOIN rd ON rd.slug = o.slug
+        WHERE ST_DWithin(rd.boundary, o.point, :tolerance)
+        ORDER BY o.id, o.kind, ST_Distance(rd.boundary, o.point), o.slug
+    ) AS nearest
+)
+"""
+
+
+def _membership(points: str, near_area: str) -> str:
+    """The membership query over the points ``points``; ``near_area`` selects those near area ``w`` (by an index)."""
+    return f"WITH p AS ({points}),{_MEMBERSHIP.format(near_area=near_area)}"
+
+
+def _tolerance() -> dict[str, float]:
+    dx, dy = degrees(TOLERANCE_M)
+    return {"dx": dx, "dy": dy, "tolerance": TOLERANCE_M, "edge": _EDGE_DEGREES}
+
+
+def place(conn: Connection, asset_ids: Sequence[str]) -> None:
+    """Write ``asset_areas`` for ``asset_ids`` (their old rows deleted first), in the caller's transaction."""
+    if not asset_ids:
+        return
+    ids = sorted(set(asset_ids))
+    conn.execute(text("DELETE FROM asset_areas WHERE asset_id = ANY(:ids)"), {"ids": ids})
+    query = _membership(
+        "SELECT id, geom FROM assets WHERE id = ANY(:ids)",
+        "SELECT a.id, a.geom FROM assets a WHERE a.geom && ST_Expand(w.boundary_geom, :dx, :dy) AND a.id = ANY(:ids)",
+    )
+    conn.execute(
+        text(f"{query} INSERT INTO asset_areas (asset_id, wijk) SELECT id, slug FROM member ORDER BY id, slug"),
+        {"ids": ids, **_tolerance()},
+    )
+
+
+def areas_at(conn: Connection, lon: float, lat: float) -> tuple[str, ...]:
+    """The slugs of the stored areas a point lies in, sorted (for an asset not stored yet)."""
+    query = _membership(
+        "SELECT '' AS id, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geom",
+        "SELECT p.id, p.geom FROM p WHERE p.geom && ST_Expand(w.boundary_geom, :dx, :dy)",
+    )
+    rows = conn.execute(
+        text(f"{query} SELECT slug FROM member ORDER BY slug"), {"lon": lon, "lat": lat, **_tolerance()}
+    )
+    return tuple(rows.scalars())
+
+
+def near_box(bounds: tuple[float, float, float, float], margin_m: float) -> TextClause:
+    """A condition on ``assets``: its point, or its area, comes within the box ``bounds`` grown by ``margin_m``.
+
+    By the GiST indexes; in degrees, so a little wider than the metres
+    (callers measure the real distances, as on SQLite).
+    """
+    dx, dy = degrees(margin_m)
+    minx, miny, maxx, maxy = bounds
+    box = "ST_MakeEnvelope(:near_minx, :near_miny, :near_maxx, :near_maxy, 4326)"
+    return text(f"(assets.geom && {box} OR assets.area_geom && {box})").bindparams(
+        near_minx=minx - dx, near_miny=miny - dy, near_maxx=maxx + dx, near_maxy=maxy + dy
+    )
+
+
+# A counted initiative (abcd.model.counts_as_initiative) in SQL, over ``assets`` as ``a``.
+_COUNTED: Final = (
+    f"a.deleted_at IS NULL AND a.category = '{Category.INITIATIVE.value}' "
+    f"AND a.resident_led IS DISTINCT FROM false AND a.status <> '{Status.PENDING.value}'"
+)
+
+
+def assets_near_street(
+    conn: Connection, street_ids: Sequence[int], distance_m: float, *, categories: Sequence[str] = ()
+) -> list[tuple[str, float]]:
+    """Live assets within ``distance_m`` of the street segments ``street_ids``: (id, metres), nearest first.
+
+    The distance is from the nearest segment to the asset's point or, for an
+    initiative with an area of activity, to the nearer of point and area.
+    """
+    if not street_ids:
+        return []
+    dx, dy = degrees(distance_m)
+    only = "AND a.category = ANY(:categories)" if categories else ""
+    query = f"""
+        WITH s AS (
+            SELECT geom, ST_Transform(geom, {RD}) AS rd FROM streets WHERE id = ANY(:streets)
+        ),
+        found AS (
+            SELECT a.id, ST_Distance(s.rd, ST_Transform(a.geom, {RD})) AS metres
+            FROM s JOIN assets a ON a.geom && ST_Expand(s.geom, :dx, :dy)
+            WHERE a.deleted_at IS NULL {only}
+            UNION ALL
+            SELECT a.id, ST_Distance(s.rd, ST_Transform(a.area_geom, {RD}))
+            FROM s JOIN assets a ON a.area_geom && ST_Expand(s.geom, :dx, :dy)
+            WHERE a.deleted_at IS NULL {only}
+        )
+        SELECT id, min(metres) AS metres FROM found GROUP BY id HAVING min(metres) <= :distance
+        ORDER BY metres, id
+    """
+    params = {"streets": list(street_ids), "dx": dx, "dy": dy, "distance": distance_m, "categories": list(categories)}
+    return [(str(i), float(m)) for i, m in conn.execute(text(query), params).all()]
+
+
+def street_counts(
+    conn: Connection, distance_m: float, *, wijk: str | None = None, active_since: date | None = None
+) -> pd.DataFrame:
+    """For every street segment of every wijk (or of ``wijk``), the counted initiatives within ``distance_m``.
+
+    The straight-line count of :func:`abcd.gaps.street_coverage`, done in
+    the database: one row per segment of a wijk's own streets (``id``,
+    ``wijk``, ``name``, ``length_m``, ``initiatives``), an initiative
+    counting when its point or its area of activity comes within the
+    distance; with ``active_since``, only initiatives confirmed on or after
+    that day (:mod:`abcd.freshness`). A whole country's gap figures without
+    loading its streets into a process.
+    """
+    dx, dy = degrees(distance_m)
+    own = "s.in_wijk" + (" AND s.wijk = :wijk" if wijk is not None else "")
+    fresh = "AND a.last_confirmed >= :since" if active_since is not None else ""
+    query = f"""
+        WITH s AS MATERIALIZED (
+            SELECT s.id, s.wijk, s.name, s.geom, ST_Transform(s.geom, {RD}) AS rd FROM streets s WHERE {own}
+        ),
+        hit AS (
+            SELECT s.id AS street, a.id AS asset
+            FROM s JOIN assets a ON a.geom && ST_Expand(s.geom, :dx, :dy)
+            WHERE {_COUNTED} {fresh} AND ST_DWithin(s.rd, ST_Transform(a.geom, {RD}), :distance)
+            UNION
+            SELECT s.id, a.id
+            FROM s JOIN assets a ON a.area_geom && ST_Expand(s.geom, :dx, :dy)
+            WHERE {_COUNTED} {fresh} AND ST_DWithin(s.rd, ST_Transform(a.area_geom, {RD}), :distance)
+        ),
+        counted AS (SELECT street, count(*) AS initiatives FROM hit GROUP BY street)
+        SELECT s.id, s.wijk, s.name, ST_Length(s.rd) AS length_m, coalesce(counted.initiatives, 0) AS initiatives
+        FROM s LEFT JOIN counted ON counted.street = s.id
+        ORDER BY s.id
+    """
+    since = active_since.isoformat() if active_since is not None else None
+    params = {"dx": dx, "dy": dy, "distance": distance_m, "wijk": wijk, "since": since}
+    rows = conn.execute(text(query), params).all()
+    columns = ["id", "wijk", "name", "length_m", "initiatives"]
+    return pd.DataFrame(rows, columns=columns).astype({"id": "int64", "length_m": "float64", "initiatives": "int64"})
+
+
+__all__ = ["RD", "areas_at", "assets_near_street", "degrees", "has_geometry", "near_box", "place", "street_counts"]
