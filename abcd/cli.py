@@ -438,6 +438,38 @@ def cmd_person(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_near(args: argparse.Namespace, settings: Settings) -> int:
+    """``abcd near``: the public assets within a distance of one street of a wijk, nearest first.
+
+    Where more effort could start from: who is already close to a gap street.
+    Residents (category person) and assets waiting for approval are never listed.
+    """
+    from abcd.model import Category, Source
+    from abcd.wijken import ensure_wijk
+
+    if not 1 <= args.distance <= 2000:
+        raise AbcdError("error.near_distance", value=f"{args.distance:g}")
+    store = _store(settings)
+    wijk = ensure_wijk(store, _catalogue(settings, store), args.wijk, settings.wijken_dir)
+    if args.street not in set(store.streets(wijk.slug)["name"].dropna()):
+        raise AbcdError("error.near_unknown_street", street=args.street, wijk=wijk.name)
+    found = [
+        (asset, metres)
+        for asset, metres in store.assets_near_street(wijk.slug, args.street, args.distance)
+        if asset.category is not Category.PERSON and not asset.is_pending
+    ]
+    lang = settings.lang
+    if not found:
+        print(t("cli.near_none", lang, street=args.street, wijk=wijk.name, distance=f"{args.distance:g}"))
+        return 0
+    print(t("cli.near_title", lang, n=len(found), street=args.street, wijk=wijk.name, distance=f"{args.distance:g}"))
+    example = f" ({t('source.example', lang)})"
+    for asset, metres in found:
+        marked = example if asset.source is Source.EXAMPLE else ""
+        print(f"{metres:>7.0f} m  {asset.category.label(lang)}: {asset.name}{marked}")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from abcd import exchange
     from abcd.duplicates import DuplicatesFound
@@ -906,6 +938,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="count also initiatives nobody confirmed within ABCD_STALE_MONTHS (default: only active ones)",
     )
     p.set_defaults(handler=cmd_gaps)
+
+    p = sub.add_parser("near", help="the public assets within a distance of one street of a wijk, nearest first")
+    p.add_argument("--wijk", default=DEFAULT_WIJK, help="wijk slug or CBS code (default: BoTu)")
+    p.add_argument("--street", required=True, help="the street's name, as on the gap map")
+    p.add_argument("--distance", type=float, default=250.0, help="metres, 1..2000 (default 250)")
+    p.set_defaults(handler=cmd_near)
 
     p = sub.add_parser(
         "effort", help="effort plan: the gemeente's total effort spread over the streets, from the average"

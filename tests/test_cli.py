@@ -487,3 +487,38 @@ def test_a_listing_cut_short_by_its_reader_is_no_error(cli_env: Path) -> None:
     code = listing.wait(timeout=60)
     assert listing.stderr.read() == ""
     assert code == 1
+
+
+# ---------------------------------------------------------------------- near
+def test_near_lists_public_assets_by_a_street_nearest_first_never_residents(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], botu: Wijk
+) -> None:
+    from abcd.places import from_rd, rd_geometry
+
+    assert run(capsys, "init", "--no-examples")[0] == 0
+    store = open_store(cli_env)
+    try:
+        streets = store.streets(BOTU)
+        street = str(streets["name"].dropna().iloc[0])
+        middle = rd_geometry(streets[streets["name"] == street].geometry.iloc[0]).interpolate(0.5, normalized=True)
+        to_wgs84 = from_rd()
+        for name, category, offset in (
+            ("Buurthuis", "meeting_place", 30.0),
+            ("Voetbalclub", "association", 120.0),
+            ("Fatima", "person", 10.0),
+            ("Bakkerij ver weg", "business", 900.0),
+        ):
+            lon, lat = to_wgs84.transform(middle.x + offset, middle.y)
+            store.add(make_draft(name=name, category=category, lon=float(lon), lat=float(lat)), by="t")
+    finally:
+        store.close()
+    code, out, err = run(capsys, "near", "--wijk", BOTU, "--street", street, "--distance", "500")
+    lines = out.splitlines()
+    assert (code, err) == (0, "") and street in lines[0] and "2 plekken" in lines[0]
+    assert "Buurthuis" in lines[1] and "Voetbalclub" in lines[2] and len(lines) == 3  # no resident, nothing far
+    assert int(lines[1].split("m")[0]) <= 30 < int(lines[2].split("m")[0]) <= 120
+
+    assert run(capsys, "near", "--wijk", BOTU, "--street", street, "--distance", "5")[1].startswith("Niets binnen 5 m")
+    code, out, err = run(capsys, "near", "--wijk", BOTU, "--street", "<b>Geen straat</b>")
+    assert code != 0 and "geen straat van Bospolder-Tussendijken" in err
+    assert run(capsys, "near", "--street", street, "--distance", "5000")[0] != 0
