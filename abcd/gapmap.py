@@ -17,7 +17,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from abcd import gaps
+from abcd import gaps, postgis
 from abcd.freshness import is_stale
 from abcd.model import RD_NEW, Category, counted_initiatives
 from abcd.store import Store, assets_to_frame
@@ -110,4 +110,23 @@ def street_counts_here(
     return pd.DataFrame(coverage[columns]).astype({"id": "int64", "length_m": "float64", "initiatives": "int64"})
 
 
-__all__ = ["assets_near_streets", "initiatives_near", "street_counts_here", "wijk_coverage"]
+def wijk_figures_of(counts: pd.DataFrame) -> pd.DataFrame:
+    """Per wijk, from :meth:`Store.street_counts <abcd.store.Store.street_counts>`: segments, those without an
+    initiative, street length, length without, and the mean count per segment (as PostGIS sums them)."""
+    without = counts["initiatives"] == 0
+    figures = (
+        counts.assign(without=without, length_without_m=counts["length_m"].where(without, 0.0))
+        .groupby("wijk", sort=True)
+        .agg(
+            segments=("id", "size"),
+            segments_without=("without", "sum"),
+            length_m=("length_m", "sum"),
+            length_without_m=("length_without_m", "sum"),
+            mean_initiatives=("initiatives", "mean"),
+        )
+        .reset_index()
+    )
+    return figures.astype(postgis.FIGURES)
+
+
+__all__ = ["assets_near_streets", "initiatives_near", "street_counts_here", "wijk_coverage", "wijk_figures_of"]

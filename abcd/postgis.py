@@ -202,6 +202,41 @@ def street_counts(
     that day (:mod:`abcd.freshness`). A whole country's gap figures without
     loading its streets into a process.
     """
+    query, params = _counts_query(distance_m, wijk=wijk, active_since=active_since)
+    rows = conn.execute(text(f"{query} ORDER BY id"), params).all()
+    columns = ["id", "wijk", "name", "length_m", "initiatives"]
+    return pd.DataFrame(rows, columns=columns).astype({"id": "int64", "length_m": "float64", "initiatives": "int64"})
+
+
+def wijk_figures(conn: Connection, distance_m: float, *, active_since: date | None = None) -> pd.DataFrame:
+    """Per wijk, the gap figures of :func:`street_counts`, summed in the database (3,340 rows, not 1.5 million).
+
+    Columns as :func:`abcd.gapmap.wijk_figures_of` gives them, by wijk.
+    """
+    query, params = _counts_query(distance_m, wijk=None, active_since=active_since)
+    summed = f"""
+        SELECT wijk, count(*) AS segments, count(*) FILTER (WHERE initiatives = 0) AS segments_without,
+               sum(length_m) AS length_m, coalesce(sum(length_m) FILTER (WHERE initiatives = 0), 0) AS length_without_m,
+               avg(initiatives) AS mean_initiatives
+        FROM ({query}) AS counts GROUP BY wijk ORDER BY wijk
+    """
+    rows = conn.execute(text(summed), params).all()
+    return pd.DataFrame(rows, columns=list(FIGURES)).astype(FIGURES)
+
+
+FIGURES: Final = {
+    "wijk": "object",
+    "segments": "int64",
+    "segments_without": "int64",
+    "length_m": "float64",
+    "length_without_m": "float64",
+    "mean_initiatives": "float64",
+}
+"""The per-wijk gap figures (:func:`wijk_figures`) and their types."""
+
+
+def _counts_query(distance_m: float, *, wijk: str | None, active_since: date | None) -> tuple[str, dict[str, object]]:
+    """The SELECT of :func:`street_counts` (unordered) and its parameters."""
     dx, dy = degrees(distance_m)
     own = "s.in_wijk" + (" AND s.wijk = :wijk" if wijk is not None else "")
     fresh = "AND a.last_confirmed >= :since" if active_since is not None else ""
@@ -221,13 +256,20 @@ def street_counts(
         counted AS (SELECT street, count(*) AS initiatives FROM hit GROUP BY street)
         SELECT s.id, s.wijk, s.name, ST_Length(s.rd) AS length_m, coalesce(counted.initiatives, 0) AS initiatives
         FROM s LEFT JOIN counted ON counted.street = s.id
-        ORDER BY s.id
     """
     since = active_since.isoformat() if active_since is not None else None
-    params = {"dx": dx, "dy": dy, "distance": distance_m, "wijk": wijk, "since": since}
-    rows = conn.execute(text(query), params).all()
-    columns = ["id", "wijk", "name", "length_m", "initiatives"]
-    return pd.DataFrame(rows, columns=columns).astype({"id": "int64", "length_m": "float64", "initiatives": "int64"})
+    return query, {"dx": dx, "dy": dy, "distance": distance_m, "wijk": wijk, "since": since}
 
 
-__all__ = ["RD", "areas_at", "assets_near_street", "degrees", "has_geometry", "near_box", "place", "street_counts"]
+__all__ = [
+    "FIGURES",
+    "RD",
+    "areas_at",
+    "assets_near_street",
+    "degrees",
+    "has_geometry",
+    "near_box",
+    "place",
+    "street_counts",
+    "wijk_figures",
+]

@@ -687,6 +687,16 @@ class Store:
 
         return street_counts_here(self, distance_m, wijk=wijk, active_since=active_since)
 
+    def wijk_gap_figures(self, distance_m: float, *, active_since: date | None = None) -> pd.DataFrame:
+        """Per wijk, the gap figures of :meth:`street_counts` (:func:`abcd.gapmap.wijk_figures_of`): a whole
+        country's overview. On PostGIS summed in the database, so the process receives one row per wijk."""
+        if self.in_postgis:
+            with self.db.read() as conn:
+                return postgis.wijk_figures(conn, distance_m, active_since=active_since)
+        from abcd.gapmap import wijk_figures_of
+
+        return wijk_figures_of(self.street_counts(distance_m, active_since=active_since))
+
     def count_assets(self, *, wijk: str | None = None, source: Source | None = None) -> int:
         """How many live (not deleted) assets there are."""
         query = select(func.count()).select_from(schema.assets).where(schema.assets.c.deleted_at.is_(None))

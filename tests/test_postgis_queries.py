@@ -181,6 +181,16 @@ def test_initiatives_per_street_counted_in_the_database_match_the_process(
     assert np.allclose(there["length_m"], here["length_m"], rtol=1e-3)
     assert 0 < (there["initiatives"] == 0).sum() < len(there)  # some gaps, not only gaps
     assert pg.street_counts(150.0, wijk="nergens").empty
+    per_wijk = {s: s.wijk_gap_figures(150.0) for s in (lite, pg)}  # summed in the database, or here
+    assert per_wijk[pg]["wijk"].tolist() == per_wijk[lite]["wijk"].tolist() == [botu.slug]
+    for column in ("segments", "segments_without"):
+        assert per_wijk[pg][column].tolist() == per_wijk[lite][column].tolist()
+    assert per_wijk[pg].loc[0, "segments_without"] == (there["initiatives"] == 0).sum() > 0
+    assert np.allclose(
+        per_wijk[pg][["length_m", "length_without_m", "mean_initiatives"]],
+        per_wijk[lite][["length_m", "length_without_m", "mean_initiatives"]],
+        rtol=1e-3,
+    )
     with pg.engine.connect() as conn:  # the not resident-led ones were left out by the SQL too
         led = conn.execute(text("SELECT count(*) FROM assets WHERE resident_led IS false")).scalar_one()
     assert led == 8
