@@ -502,8 +502,8 @@ class Geometry(UserDefinedType[Any]):
     """A PostGIS ``geometry`` column, as a PostgreSQL engine of :func:`engine_from_url` reflects it.
 
     The app never reads or writes these columns: PostgreSQL generates them
-    from ``lon``/``lat`` and the WKB columns (migration
-    ``0013_postgis_geometry``), for QGIS, GDAL and spatial SQL. The type lets
+    from ``lon``/``lat`` and the WKB columns (migrations ``0013_postgis_geometry``
+    and ``0014_rd_geometry``), for QGIS, GDAL and spatial SQL. The type lets
     a schema comparison recognise them (:func:`portable_schema_object`).
     """
 

@@ -1,8 +1,9 @@
 """The store's spatial questions answered inside PostGIS, with its GiST indexes.
 
-On PostgreSQL the migrations add typed geometry columns (``assets.geom``,
-``assets.area_geom``, ``wijken.boundary_geom``, ``streets.geom``, all EPSG:4326,
-each with a GiST index; see migration ``0013_postgis_geometry``). An app
+On PostgreSQL the migrations add typed geometry columns, generated from the
+portable ones on every write, each with a GiST index: in WGS84 (``assets.geom``,
+``assets.area_geom``, ``wijken.boundary_geom``, ``streets.geom``; migration
+``0013``) and the same in RD New (``..._rd``; migration ``0014``). An app
 process then asks the database which areas a point lies in, which assets lie
 near a box or within a distance of a street, and how many initiatives reach
 every street of the country, instead of loading whole tables to find out.
@@ -14,13 +15,14 @@ The rules are the app's own, so both databases agree:
 - membership (:mod:`abcd.places`): the areas of each kind that cover the point;
   for a kind none covers, the nearest area of that kind within
   :data:`~abcd.places.TOLERANCE_M` (ties: the first slug);
-- distances are straight lines in RD New (EPSG:28992, ``ST_Transform``), as
-  :mod:`abcd.gaps` measures them;
-- the index is used through a box grown by the distance in degrees, wide
-  enough at the latitude of the north of the Netherlands; the exact test follows.
+- distances are straight lines in RD New (EPSG:28992), as :mod:`abcd.gaps`
+  measures them, on the stored RD columns and their indexes;
+- a box around a wijk in degrees (:func:`near_box`) is grown by the distance
+  wide enough at the latitude of the north of the Netherlands; callers
+  measure the exact distances.
 
 Only the functions here write PostGIS SQL; :mod:`abcd.store` calls them when
-its database is PostgreSQL.
+its database has those columns.
 """
 
 from __future__ import annotations
@@ -42,10 +44,10 @@ _SLACK: Final = 1.01  # RD's scale differs from true metres by less than this
 
 
 def has_geometry(conn: Connection) -> bool:
-    """Whether this PostgreSQL database has the geometry columns yet (a schema before ``0013`` has not)."""
+    """Whether this PostgreSQL database has the RD geometry columns yet (a schema before ``0014`` has not)."""
     query = (
         "SELECT EXISTS (SELECT 1 FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = 'assets' AND column_name = 'geom')"
+        "WHERE table_schema = current_schema() AND table_name = 'assets' AND column_name = 'geom_rd')"
     )
     return bool(conn.execute(text(query)).scalar_one())
 
@@ -58,41 +60,25 @@ def degrees(metres: float) -> tuple[float, float]:
     )
 
 
-# A point this close to a boundary (about 10 cm) is tested in RD New, as the process tests it: an edge is
-# straight in RD and a little bent in degrees, so a point on a shared border could otherwise change sides.
-_EDGE_DEGREES: Final = 1e-6
-
-# The membership rule of abcd.places.AreaIndex over a set of points ``p(id, geom)``.
+# The membership rule of abcd.places.AreaIndex over a set of points ``p(id, rd)``, all in RD New as there.
 _MEMBERSHIP: Final = """
 c AS MATERIALIZED (
-    SELECT p.id, w.slug, w.kind,
-           CASE WHEN ST_Intersects(w.boundary_geom, ST_Expand(p.geom, :edge))
-                     AND NOT ST_Covers(w.boundary_geom, ST_Expand(p.geom, :edge))
-                THEN ST_Intersects(ST_Transform(w.boundary_geom, 28992), ST_Transform(p.geom, 28992))
-                ELSE ST_Intersects(w.boundary_geom, p.geom) END AS inside
+    SELECT p.id, w.slug, w.kind, ST_Intersects(w.boundary_rd, p.rd) AS inside
     FROM wijken w  -- area by area, so that PostGIS prepares each boundary once for all its points
     CROSS JOIN LATERAL ({near_area}) AS p
-    WHERE w.boundary_geom && (SELECT ST_Expand(ST_Extent(geom)::geometry, :dx, :dy) FROM p)
+    WHERE w.boundary_rd && (SELECT ST_Expand(ST_Extent(rd)::geometry, :tolerance) FROM p)
 ),
 k AS (
     SELECT c.*, bool_or(inside) OVER (PARTITION BY id, kind) AS kind_covered FROM c
-),
-open AS MATERIALIZED (  -- a point, and an area of a kind none covers whose box it is near
-    SELECT k.id, k.kind, k.slug, ST_Transform(p.geom, 28992) AS point
-    FROM k JOIN wijken w ON w.slug = k.slug JOIN p ON p.id = k.id
-    WHERE NOT k.kind_covered AND ST_DWithin(w.boundary_geom, p.geom, :dx)
-),
-rd AS MATERIALIZED (  -- each of those areas in RD New, transformed once
-    SELECT slug, ST_Transform(boundary_geom, 28992) AS boundary FROM wijken WHERE slug IN (SELECT slug FROM open)
 ),
 member AS (
     SELECT id, slug FROM k WHERE inside
     UNION
     SELECT id, slug FROM (
-        SELECT DISTINCT ON (o.id, o.kind) o.id, o.slug
-        FROM open o JOIN rd ON rd.slug = o.slug
-        WHERE ST_DWithin(rd.boundary, o.point, :tolerance)
-        ORDER BY o.id, o.kind, ST_Distance(rd.boundary, o.point), o.slug
+        SELECT DISTINCT ON (k.id, k.kind) k.id, k.slug
+        FROM k JOIN wijken w ON w.slug = k.slug JOIN p ON p.id = k.id
+        WHERE NOT k.kind_covered AND ST_DWithin(w.boundary_rd, p.rd, :tolerance)
+        ORDER BY k.id, k.kind, ST_Distance(w.boundary_rd, p.rd), k.slug
     ) AS nearest
 )
 """
@@ -104,8 +90,7 @@ def _membership(points: str, near_area: str) -> str:
 
 
 def _tolerance() -> dict[str, float]:
-    dx, dy = degrees(TOLERANCE_M)
-    return {"dx": dx, "dy": dy, "tolerance": TOLERANCE_M, "edge": _EDGE_DEGREES}
+    return {"tolerance": TOLERANCE_M}
 
 
 def place(conn: Connection, asset_ids: Sequence[str]) -> None:
@@ -115,8 +100,9 @@ def place(conn: Connection, asset_ids: Sequence[str]) -> None:
     ids = sorted(set(asset_ids))
     conn.execute(text("DELETE FROM asset_areas WHERE asset_id = ANY(:ids)"), {"ids": ids})
     query = _membership(
-        "SELECT id, geom FROM assets WHERE id = ANY(:ids)",
-        "SELECT a.id, a.geom FROM assets a WHERE a.geom && ST_Expand(w.boundary_geom, :dx, :dy) AND a.id = ANY(:ids)",
+        "SELECT id, geom_rd AS rd FROM assets WHERE id = ANY(:ids)",
+        "SELECT a.id, a.geom_rd AS rd FROM assets a "
+        "WHERE a.geom_rd && ST_Expand(w.boundary_rd, :tolerance) AND a.id = ANY(:ids)",
     )
     conn.execute(
         text(f"{query} INSERT INTO asset_areas (asset_id, wijk) SELECT id, slug FROM member ORDER BY id, slug"),
@@ -127,8 +113,8 @@ def place(conn: Connection, asset_ids: Sequence[str]) -> None:
 def areas_at(conn: Connection, lon: float, lat: float) -> tuple[str, ...]:
     """The slugs of the stored areas a point lies in, sorted (for an asset not stored yet)."""
     query = _membership(
-        "SELECT '' AS id, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geom",
-        "SELECT p.id, p.geom FROM p WHERE p.geom && ST_Expand(w.boundary_geom, :dx, :dy)",
+        "SELECT '' AS id, ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 28992) AS rd",
+        "SELECT p.id, p.rd FROM p WHERE p.rd && ST_Expand(w.boundary_rd, :tolerance)",
     )
     rows = conn.execute(
         text(f"{query} SELECT slug FROM member ORDER BY slug"), {"lon": lon, "lat": lat, **_tolerance()}
@@ -167,25 +153,21 @@ def assets_near_street(
     """
     if not street_ids:
         return []
-    dx, dy = degrees(distance_m)
     only = "AND a.category = ANY(:categories)" if categories else ""
     query = f"""
-        WITH s AS (
-            SELECT geom, ST_Transform(geom, {RD}) AS rd FROM streets WHERE id = ANY(:streets)
-        ),
+        WITH s AS (SELECT geom_rd FROM streets WHERE id = ANY(:streets)),
         found AS (
-            SELECT a.id, ST_Distance(s.rd, ST_Transform(a.geom, {RD})) AS metres
-            FROM s JOIN assets a ON a.geom && ST_Expand(s.geom, :dx, :dy)
+            SELECT a.id, ST_Distance(s.geom_rd, a.geom_rd) AS metres
+            FROM s JOIN assets a ON ST_DWithin(s.geom_rd, a.geom_rd, :distance)
             WHERE a.deleted_at IS NULL {only}
             UNION ALL
-            SELECT a.id, ST_Distance(s.rd, ST_Transform(a.area_geom, {RD}))
-            FROM s JOIN assets a ON a.area_geom && ST_Expand(s.geom, :dx, :dy)
+            SELECT a.id, ST_Distance(s.geom_rd, a.area_rd)
+            FROM s JOIN assets a ON ST_DWithin(s.geom_rd, a.area_rd, :distance)
             WHERE a.deleted_at IS NULL {only}
         )
-        SELECT id, min(metres) AS metres FROM found GROUP BY id HAVING min(metres) <= :distance
-        ORDER BY metres, id
+        SELECT id, min(metres) AS metres FROM found GROUP BY id ORDER BY metres, id
     """
-    params = {"streets": list(street_ids), "dx": dx, "dy": dy, "distance": distance_m, "categories": list(categories)}
+    params = {"streets": list(street_ids), "distance": distance_m, "categories": list(categories)}
     return [(str(i), float(m)) for i, m in conn.execute(text(query), params).all()]
 
 
@@ -237,28 +219,25 @@ FIGURES: Final = {
 
 def _counts_query(distance_m: float, *, wijk: str | None, active_since: date | None) -> tuple[str, dict[str, object]]:
     """The SELECT of :func:`street_counts` (unordered) and its parameters."""
-    dx, dy = degrees(distance_m)
     own = "s.in_wijk" + (" AND s.wijk = :wijk" if wijk is not None else "")
     fresh = "AND a.last_confirmed >= :since" if active_since is not None else ""
     query = f"""
-        WITH s AS MATERIALIZED (
-            SELECT s.id, s.wijk, s.name, s.geom, ST_Transform(s.geom, {RD}) AS rd FROM streets s WHERE {own}
-        ),
-        hit AS (
+        WITH hit AS (
             SELECT s.id AS street, a.id AS asset
-            FROM s JOIN assets a ON a.geom && ST_Expand(s.geom, :dx, :dy)
-            WHERE {_COUNTED} {fresh} AND ST_DWithin(s.rd, ST_Transform(a.geom, {RD}), :distance)
+            FROM streets s JOIN assets a ON ST_DWithin(s.geom_rd, a.geom_rd, :distance)
+            WHERE {own} AND {_COUNTED} {fresh}
             UNION
             SELECT s.id, a.id
-            FROM s JOIN assets a ON a.area_geom && ST_Expand(s.geom, :dx, :dy)
-            WHERE {_COUNTED} {fresh} AND ST_DWithin(s.rd, ST_Transform(a.area_geom, {RD}), :distance)
+            FROM streets s JOIN assets a ON ST_DWithin(s.geom_rd, a.area_rd, :distance)
+            WHERE {own} AND {_COUNTED} {fresh}
         ),
         counted AS (SELECT street, count(*) AS initiatives FROM hit GROUP BY street)
-        SELECT s.id, s.wijk, s.name, ST_Length(s.rd) AS length_m, coalesce(counted.initiatives, 0) AS initiatives
-        FROM s LEFT JOIN counted ON counted.street = s.id
+        SELECT s.id, s.wijk, s.name, ST_Length(s.geom_rd) AS length_m, coalesce(counted.initiatives, 0) AS initiatives
+        FROM streets s LEFT JOIN counted ON counted.street = s.id
+        WHERE {own}
     """
     since = active_since.isoformat() if active_since is not None else None
-    return query, {"dx": dx, "dy": dy, "distance": distance_m, "wijk": wijk, "since": since}
+    return query, {"distance": distance_m, "wijk": wijk, "since": since}
 
 
 __all__ = [

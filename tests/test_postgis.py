@@ -43,11 +43,15 @@ from abcd.wijken import Wijk
 from tests.helpers import BOTU, POLYGON_IN_BOTU, ROOT, make_draft
 from tests.postgres_support import new_database, postgres_bin, temporary_postgres
 
-LAYERS = {
-    ("assets", "geom"): "POINT",
-    ("assets", "area_geom"): "GEOMETRY",
-    ("wijken", "boundary_geom"): "MULTIPOLYGON",
-    ("streets", "geom"): "MULTILINESTRING",
+LAYERS = {  # (table, column): (type, SRID): WGS84 for QGIS and the web, RD New for metres
+    ("assets", "geom"): ("POINT", 4326),
+    ("assets", "area_geom"): ("GEOMETRY", 4326),
+    ("wijken", "boundary_geom"): ("MULTIPOLYGON", 4326),
+    ("streets", "geom"): ("MULTILINESTRING", 4326),
+    ("assets", "geom_rd"): ("POINT", 28992),
+    ("assets", "area_rd"): ("GEOMETRY", 28992),
+    ("wijken", "boundary_rd"): ("MULTIPOLYGON", 28992),
+    ("streets", "geom_rd"): ("MULTILINESTRING", 28992),
 }
 PREVIOUS = "0012_import_batches"
 
@@ -98,8 +102,13 @@ def test_geometry_columns_are_typed_indexed_and_follow_what_the_app_writes(mappe
             text("SELECT f_table_name, f_geometry_column, type, srid, coord_dimension FROM geometry_columns")
         ).all()
         assert {(t, c): (kind, srid, dims) for t, c, kind, srid, dims in found} == {
-            key: (kind, 4326, 2) for key, kind in LAYERS.items()
+            key: (kind, srid, 2) for key, (kind, srid) in LAYERS.items()
         }
+        # The RD columns hold the same geometry, in RD New.
+        for table, column in [k for k in LAYERS if k[1].endswith("_rd")]:
+            wgs84 = {"geom_rd": "geom", "area_rd": "area_geom", "boundary_rd": "boundary_geom"}[column]
+            apart = f"SELECT max(ST_HausdorffDistance({column}, ST_Transform({wgs84}, 28992))) FROM {table}"
+            assert (conn.execute(text(apart)).scalar_one() or 0.0) < 1e-6
         gist = conn.execute(text("SELECT tablename, indexdef FROM pg_indexes WHERE indexdef LIKE '%USING gist%'")).all()
         assert sorted((t, d.rsplit("(", 1)[1].rstrip(")")) for t, d in gist) == sorted(LAYERS)
 
@@ -138,13 +147,17 @@ def test_ogrinfo_lists_the_assets_wijken_and_streets_layers_with_their_geometry_
     source = _ogr(str(mapped.engine.url.render_as_string(hide_password=False)))
     listing = subprocess.run(["ogrinfo", "-ro", "-so", source], capture_output=True, text=True, timeout=60, check=True)
     layers = {line.split(": ", 1)[1] for line in listing.stdout.splitlines() if line[:1].isdigit()}
-    assert layers == {"assets (Point, Unknown (any))", "wijken (Multi Polygon)", "streets (Multi Line String)"}
+    assert layers == {  # one layer per table, a geometry field per column: WGS84, then RD New
+        "assets (Point, Unknown (any), Point, Unknown (any))",
+        "wijken (Multi Polygon, Multi Polygon)",
+        "streets (Multi Line String, Multi Line String)",
+    }
     streets = subprocess.run(
         ["ogrinfo", "-ro", "-so", source, "streets"], capture_output=True, text=True, timeout=60, check=True
     ).stdout
     with mapped.engine.connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM streets")).scalar_one()
-    assert f"Feature Count: {count}" in streets and 'ID["EPSG",4326]' in streets
+    assert f"Feature Count: {count}" in streets and 'ID["EPSG",4326]' in streets and 'ID["EPSG",28992]' in streets
     # The features are what the app stored: ogr2ogr's GeoJSON of the assets' point layer.
     out = subprocess.run(
         ["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", source, "-sql", "SELECT name, geom FROM assets ORDER BY name"],
@@ -218,7 +231,7 @@ def test_a_pg_dump_backup_restores_with_its_geometry(mapped: Store, server: str,
         assert sorted(a.name for a in restored.list_assets()) == sorted(a.name for a in mapped.list_assets())
         with restored.engine.connect() as conn:
             layers = conn.execute(text("SELECT f_table_name, f_geometry_column, type FROM geometry_columns")).all()
-            assert {(t, c): kind for t, c, kind in layers} == LAYERS
+            assert {(t, c): kind for t, c, kind in layers} == {k: kind for k, (kind, _srid) in LAYERS.items()}
             # ... and it is still generated: a new asset gets its point.
         added = restored.add(make_draft(name="Na de restore"), by="ans")
         with restored.engine.connect() as conn:
