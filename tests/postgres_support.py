@@ -46,7 +46,8 @@ def new_database(url: str, name: str, *, owner: str | None = None) -> str:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' OWNER "{owner}"' if owner else ""))
     finally:
         engine.dispose()
-    return make_url(url).set(database=name, **({"username": owner} if owner else {})).render_as_string(False)
+    made = make_url(url).set(database=name)
+    return (made.set(username=owner) if owner else made).render_as_string(False)
 
 
 def _free_port() -> int:
