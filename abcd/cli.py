@@ -444,6 +444,7 @@ def cmd_near(args: argparse.Namespace, settings: Settings) -> int:
     Where more effort could start from: who is already close to a gap street.
     Residents (category person) and assets waiting for approval are never listed.
     """
+    from abcd.examples import EXAMPLE_SUFFIX
     from abcd.model import Category, Source
     from abcd.wijken import ensure_wijk
 
@@ -463,10 +464,10 @@ def cmd_near(args: argparse.Namespace, settings: Settings) -> int:
         print(t("cli.near_none", lang, street=args.street, wijk=wijk.name, distance=f"{args.distance:g}"))
         return 0
     print(t("cli.near_title", lang, n=len(found), street=args.street, wijk=wijk.name, distance=f"{args.distance:g}"))
-    example = f" ({t('source.example', lang)})"
     for asset, metres in found:
-        marked = example if asset.source is Source.EXAMPLE else ""
-        print(f"{metres:>7.0f} m  {asset.category.label(lang)}: {asset.name}{marked}")
+        # Examples carry the mark in their name already; one renamed without it gets it here.
+        unmarked = asset.source is Source.EXAMPLE and not asset.name.endswith(EXAMPLE_SUFFIX)
+        print(f"{metres:>7.0f} m  {asset.category.label(lang)}: {asset.name}{EXAMPLE_SUFFIX if unmarked else ''}")
     return 0
 
 

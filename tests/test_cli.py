@@ -522,3 +522,12 @@ def test_near_lists_public_assets_by_a_street_nearest_first_never_residents(
     code, out, err = run(capsys, "near", "--wijk", BOTU, "--street", "<b>Geen straat</b>")
     assert code != 0 and "geen straat van Bospolder-Tussendijken" in err
     assert run(capsys, "near", "--street", street, "--distance", "5000")[0] != 0
+
+
+def test_near_marks_examples_once(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from abcd.examples import EXAMPLE_SUFFIX
+
+    assert run(capsys, "init")[0] == 0  # with the examples, which carry the mark in their names
+    code, out, _err = run(capsys, "near", "--street", "Schiedamseweg", "--distance", "400")
+    listed = out.splitlines()[1:]
+    assert code == 0 and listed and all(line.count(EXAMPLE_SUFFIX.strip()) == 1 for line in listed)
