@@ -249,6 +249,7 @@ def tap_map_at(page: Page, lon: float, lat: float, *, touch: bool = False) -> No
     """
     container = map_frame(page).locator(".leaflet-container")
     reach = TOUCH_REACH_PX if touch else 0
+    _wait_for_a_still_map(container)
     spot: dict[str, Any] = container.evaluate(
         """(el, [lat, lng, reach]) => {
             if (!window.map || !window.map.latLngToContainerPoint) { return {error: "no window.map"}; }
@@ -276,6 +277,24 @@ def tap_map_at(page: Page, lon: float, lat: float, *, touch: bool = False) -> No
         container.tap(position=position)
     else:
         container.click(position=position)
+
+
+def _wait_for_a_still_map(container: Locator, *, timeout_s: float = 15.0) -> None:
+    """Wait until the map's view and place stay the same for half a second.
+
+    A map drawn again (a rerun, a fit to new bounds) moves under a tap that
+    was aimed at the old view: the point lands hundreds of metres off.
+    """
+    view = """el => window.map && window.map.getCenter ? JSON.stringify([window.map.getCenter(), window.map.getZoom(),
+        el.getBoundingClientRect().top, el.getBoundingClientRect().left]) : null"""
+    deadline = time.monotonic() + timeout_s
+    last = container.evaluate(view)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = container.evaluate(view)
+        if now is not None and now == last:
+            return
+        last = now
 
 
 # Every toast text shown from now on, however briefly (see add_asset_on_page).
