@@ -19,7 +19,7 @@ import pandas as pd
 
 from abcd import gaps, postgis
 from abcd.freshness import is_stale
-from abcd.model import RD_NEW, Category, counted_initiatives
+from abcd.model import RD_NEW, Asset, Category, counted_initiatives
 from abcd.store import Store, assets_to_frame
 
 
@@ -35,12 +35,17 @@ def initiatives_near(
     """
     bounds = store.get_wijk(wijk).boundary.bounds
     near = store.assets_near(bounds, margin_m=gaps.MAX_DISTANCE_M, category=Category.INITIATIVE)
-    counted = counted_initiatives(near)
+    return assets_to_frame(_counting(near, theme=theme, active_since=active_since))
+
+
+def _counting(assets: list[Asset], *, theme: str | None = None, active_since: date | None = None) -> list[Asset]:
+    """The counted initiatives among ``assets``; with ``theme`` those of it, with ``active_since`` the fresh ones."""
+    counted = counted_initiatives(assets)
     if theme is not None:
         counted = [a for a in counted if theme in a.themes]
     if active_since is not None:
         counted = [a for a in counted if not is_stale(a, active_since)]
-    return assets_to_frame(counted)
+    return counted
 
 
 def wijk_coverage(
@@ -104,7 +109,7 @@ def street_counts_here(
         found = store.list_assets(category=Category.INITIATIVE)
     else:
         found = store.assets_near(tuple(segments.total_bounds), margin_m=distance_m, category=Category.INITIATIVE)
-    counted = [a for a in counted_initiatives(found) if active_since is None or not is_stale(a, active_since)]
+    counted = _counting(found, active_since=active_since)
     coverage = gaps.street_coverage(segments, assets_to_frame(counted), distance_m=distance_m, mode="straight")
     coverage["length_m"] = segments.to_crs(RD_NEW).length.to_numpy()
     return pd.DataFrame(coverage[columns]).astype({"id": "int64", "length_m": "float64", "initiatives": "int64"})

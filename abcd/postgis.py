@@ -38,7 +38,6 @@ from sqlalchemy import Connection, TextClause, text
 from abcd.model import Category, Status
 from abcd.places import TOLERANCE_M
 
-RD: Final = 28992
 _NORTH_LAT: Final = 54.0  # no Dutch address lies further north: a box grown for it is wide enough everywhere
 _SLACK: Final = 1.01  # RD's scale differs from true metres by less than this
 
@@ -242,7 +241,6 @@ def _counts_query(distance_m: float, *, wijk: str | None, active_since: date | N
 
 __all__ = [
     "FIGURES",
-    "RD",
     "areas_at",
     "assets_near_street",
     "degrees",
