@@ -24,14 +24,6 @@ PAGES = Path(__file__).parent / "app_pages"
 with ui.guard():
     ui.init_session()  # opens the database: the wijk may come from the address
     ui.show_flash()
-    ui.page_style()
-    ui.page_language()  # <html lang="nl"> or "en": Streamlit's own page says "en" whatever the app speaks
-with ui.guard(), st.sidebar:
-    st.segmented_control("Taal / Language", options=LANGUAGES, format_func=language_name, key=ui.LANG)
-    lang = ui.lang()
-    ui.wijk_picker()
-    ui.keep_in_url()
-    ui.account_box()
 
 KAART = st.Page(PAGES / "kaart.py", title=ui.tr("page.map"), icon=":material/map:", url_path="kaart")
 
@@ -85,5 +77,16 @@ navigation = st.navigation(
         else []
     )
 )
+# A session that opens on the map gets the map first, the frame on the next run (ui.opening).
+if not (ui.opening() and navigation.url_path in ui.MAP_FIRST_PAGES):
+    ui.framed()
+    with ui.guard():
+        ui.page_style()
+        ui.page_language()  # <html lang="nl"> or "en": Streamlit's own page says "en" whatever the app speaks
+    with ui.guard(), st.sidebar:
+        st.segmented_control("Taal / Language", options=LANGUAGES, format_func=language_name, key=ui.LANG)
+        ui.wijk_picker()
+        ui.keep_in_url()
+        ui.account_box()
 with ui.guard():
     navigation.run()

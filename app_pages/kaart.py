@@ -19,19 +19,17 @@ ctx = ui.context()
 tr = ui.tr
 
 st.header(tr("map.title", wijk=ui.plain(ctx.wijk.name)))
-if caption := ui.residents(ctx.wijk):
-    st.caption(caption)
+# The map goes out before what stands above it (the residents, the example notice, a move hint, search and
+# filters), which is drawn afterwards into this slot: the browser starts on the map sooner. The filters'
+# values are in the session already (set by the browser). The slot is there on every run, so the map keeps
+# its place (and is not drawn anew) when the map-first run is followed by the whole page.
+top = st.container()
 
 frame = ui.map_frame(ctx)
 examples = int((frame["source"] == Source.EXAMPLE.value).sum()) if len(frame) else 0
-if examples:
-    st.info(tr("app.example_notice", n=examples), icon=":material/lightbulb:")
 
 SEARCH, CATEGORIES = "kaart_search", "kaart_categories"
 codes = [c.value for c in Category if c is not Category.PERSON]  # residents are never map points
-# The map goes out before the search and filter widgets, which are drawn after it into a slot above it:
-# the browser starts loading the map sooner. Their values are in the session already (set by the browser).
-filters = st.container()
 text = str(st.session_state.get(SEARCH) or "")
 chosen = st.session_state.get(CATEGORIES, codes)
 shown = filter_assets(frame, text=text, categories=chosen)
@@ -48,15 +46,24 @@ the_map = maps.base_map(
 layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.pin_layers(
     ui.map_pins(ctx, shown), lang=ctx.lang, details_below=True
 )
-moving = st.session_state.get(MOVING)
-if moving:
-    col_text, col_cancel = st.columns([3, 1], vertical_alignment="center")
-    col_text.info(tr("map.move_hint", name=ui.plain(moving[2])), icon=":material/open_with:")
-    if col_cancel.button(tr("add.cancel"), key="kaart_move_cancel"):
-        st.session_state.pop(MOVING, None)
-        st.rerun()
+if ui.opening():  # a session's first look: the map alone, the rest when it has been drawn (ui.opening)
+    ui.opened()
+    ui.show_map(the_map, key="kaart_map", layers=layers)
+    ui.open_soon()
+    st.stop()
 ui.show_map(the_map, key="kaart_map", layers=layers)
-with filters:
+moving = st.session_state.get(MOVING)
+with top:
+    if caption := ui.residents(ctx.wijk):
+        st.caption(caption)
+    if examples:
+        st.info(tr("app.example_notice", n=examples), icon=":material/lightbulb:")
+    if moving:
+        col_text, col_cancel = st.columns([3, 1], vertical_alignment="center")
+        col_text.info(tr("map.move_hint", name=ui.plain(moving[2])), icon=":material/open_with:")
+        if col_cancel.button(tr("add.cancel"), key="kaart_move_cancel"):
+            st.session_state.pop(MOVING, None)
+            st.rerun()
     col_search, col_filter = st.columns([1, 2])
     col_search.text_input(tr("map.search"), key=SEARCH, placeholder=tr("map.search_hint"))
     col_filter.pills(
