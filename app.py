@@ -77,8 +77,8 @@ navigation = st.navigation(
         else []
     )
 )
-# A session that opens on the map gets the map first, the frame on the next run (ui.opening).
-if not (ui.opening() and navigation.url_path in ui.MAP_FIRST_PAGES):
+# A session that opens on the map gets the map first, the frame on the next run (ui.map_first).
+if not ui.map_first(navigation.url_path):
     ui.framed()
     with ui.guard():
         ui.page_style()

@@ -117,29 +117,29 @@ def init_session() -> None:
         state[LANG] = normalise_lang(st.query_params.get("lang", "nl"))
 
 
-# A session's first look at the map draws the map alone (:func:`opening`); these mark how far it got.
-_OPENED = "abcd_opened"  # the map-first run has been
+# A session's first look at the map draws the map alone (:func:`map_first`); these mark how far it got.
+_OPENED = "abcd_opened"  # the map-first turn has been used
 _FRAMED = "abcd_framed"  # a run has drawn the page's frame (sidebar, page style)
 _WAITING = "abcd_open_soon"  # the fallback timer of open_soon is running
 MAP_FIRST_PAGES = ("", "kaart")  # the start address, which sends "/" on to the Kaart page, and that page
 
 
-def opening() -> bool:
-    """Whether this run opens the app on the map: a session's first, drawing the map before anything else.
+def map_first(page: str) -> bool:
+    """Whether this run draws the map alone: a session's first look, on the Kaart page (``page`` is its url path).
 
     Streamlit has the browser build every element of a run in one go, and the map's frame waits until
     it has: the sidebar's pickers, the search and filters and the page's own style cost a phone more
     than a second before it even starts on the map. So a session's first run of the Kaart page draws
-    its header and map alone. The next run draws everything else: the map's first report reruns the page
-    when it has one to make (streamlit-folium reports only a changed state, and often has none), else
-    :func:`open_soon`'s timer does.
+    its header and map alone, and the next run everything else: the map's first report reruns the page,
+    or :func:`open_soon`'s timer does when the report does not come. The turn is used up when asked on
+    the Kaart page, so the next run draws the whole page whatever happens in this one.
     """
-    return _OPENED not in st.session_state and _FRAMED not in st.session_state
-
-
-def opened() -> None:
-    """The map-first run has started: every later run draws the whole page."""
-    st.session_state[_OPENED] = True
+    state = st.session_state
+    if _OPENED in state or _FRAMED in state or page not in MAP_FIRST_PAGES:
+        return False
+    if page:  # not at "/", which sends the session on to the Kaart page within this same turn
+        state[_OPENED] = True
+    return True
 
 
 def framed() -> None:
@@ -147,8 +147,13 @@ def framed() -> None:
     st.session_state[_FRAMED] = True
 
 
+def frame_drawn() -> bool:
+    """Whether this run draws the page's frame, that is: it is not the map-first one (:func:`map_first`)."""
+    return _FRAMED in st.session_state
+
+
 def open_soon(seconds: float = 1.5) -> None:
-    """Rerun the whole page ``seconds`` after the map-first run was drawn (see :func:`opening`).
+    """Rerun the whole page ``seconds`` after the map-first run was drawn (see :func:`map_first`).
 
     1.5 s: a desktop has drawn the map long before, a phone about then (the benchmark's phone, 4x
     throttled, takes 1.4 s from the map's frame to its pins).

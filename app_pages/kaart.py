@@ -46,8 +46,7 @@ the_map = maps.base_map(
 layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.pin_layers(
     ui.map_pins(ctx, shown), lang=ctx.lang, details_below=True
 )
-if ui.opening():  # a session's first look: the map alone, the rest when it has been drawn (ui.opening)
-    ui.opened()
+if not ui.frame_drawn():  # a session's first look: the map alone, the rest when it has been drawn (ui.map_first)
     ui.show_map(the_map, key="kaart_map", layers=layers)
     ui.open_soon()
     st.stop()
