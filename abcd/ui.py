@@ -337,7 +337,7 @@ def log_out() -> None:
     """
     accounts.end_session(store(), st.session_state.get(TOKEN))
     for key in list(st.session_state.keys()):
-        if key not in (LANG, WIJK):
+        if key not in (LANG, WIJK, _OPENED, _FRAMED):  # the tab stays open: its next run draws the whole page
             del st.session_state[key]
     # The browser's cookie is cleared by account_box from the next run on: a frame drawn here would be
     # gone with the rerun that follows, often before its script ran (the cookie then stayed).

@@ -119,7 +119,8 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
 def _app_after_login(username: str) -> AppTest:
     """The app after someone submitted the sidebar's login form with ``username`` and the right password."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
+    at.run()  # a new session opens on the map, which is drawn alone (ui.map_first)
+    at.run()  # the map's report (or its timer) brings the sidebar with the login form
     at.text_input(key="auth_username").set_value(username)
     at.text_input(key="auth_password").set_value("een lang wachtwoord")
     at.button(key="FormSubmitter:auth_form-Inloggen").click().run()

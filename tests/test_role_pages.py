@@ -144,7 +144,8 @@ def test_logging_in_through_the_sidebar(db_url: str, monkeypatch: pytest.MonkeyP
     accounts.add_user(store, "piet", role="builder", password="lange-wachtwoord-1")
     monkeypatch.setenv("ABCD_DATABASE_URL", db_url)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
+    at.run()  # a new session opens on the map, which is drawn alone (ui.map_first)
+    at.run()  # the map's report (or its timer) brings the sidebar with the login form
     at.text_input(key="auth_username").set_value("piet")
     at.text_input(key="auth_password").set_value("fout")
     at.button(key="FormSubmitter:auth_form-Inloggen").click().run()
