@@ -46,11 +46,10 @@ the_map = maps.base_map(
 layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.pin_layers(
     ui.map_pins(ctx, shown), lang=ctx.lang, details_below=True
 )
+ui.show_map(the_map, key="kaart_map", layers=layers)
 if not ui.frame_drawn():  # a session's first look: the map alone, the rest when it has been drawn (ui.map_first)
-    ui.show_map(the_map, key="kaart_map", layers=layers)
     ui.open_soon()
     st.stop()
-ui.show_map(the_map, key="kaart_map", layers=layers)
 moving = st.session_state.get(MOVING)
 with top:
     if caption := ui.residents(ctx.wijk):

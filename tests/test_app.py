@@ -48,6 +48,10 @@ def app(db_url: str) -> AppTest:
     return at
 
 
+def _folium_maps(at: AppTest) -> list[Any]:
+    return [e for e in at.main if getattr(e, "type", "") == "component_instance" or "st_folium" in str(e)]
+
+
 def _on(at: AppTest, page: str) -> AppTest:
     at.switch_page(page)
     at.run()
@@ -70,8 +74,7 @@ def test_every_page_runs_in_both_languages(app: AppTest, page: str, lang: str) -
 
 def test_map_page_shows_examples_marked_and_the_map(app: AppTest) -> None:
     _on(app, "app_pages/kaart.py")
-    maps = [e for e in app.main if getattr(e, "type", "") == "component_instance" or "st_folium" in str(e)]
-    assert maps, "the st_folium component is on the page"
+    assert _folium_maps(app), "the st_folium component is on the page"
     assert any("voorbeeld" in i.value.lower() for i in app.info)
     assert any("10 van 10" in c.value for c in app.caption)
 
@@ -300,10 +303,6 @@ def test_the_wijk_and_the_language_stay_in_the_address(db_url: str) -> None:
     assert not at.exception, at.exception
     assert dict(at.query_params) == {"lang": "en", "wijk": at.session_state["wijk"]}
     assert at.session_state["wijk"].startswith("amsterdam") or "overtoomse" in at.session_state["wijk"]
-
-
-def _folium_maps(at: AppTest) -> list[Any]:
-    return [e for e in at.main if getattr(e, "type", "") == "component_instance" or "st_folium" in str(e)]
 
 
 def test_a_session_opening_on_the_map_gets_the_map_first_and_the_page_on_the_next_run(db_url: str) -> None:
