@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import sqlite3
 import stat
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 _log = logging.getLogger(__name__)
+_SQLITE_BUSY = 5  # the primary result code
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 VACUUM_LOCK_TIMEOUT_S = 15
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -51,7 +53,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _enter_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA secure_delete = ON")
@@ -63,6 +65,26 @@ def _configure_sqlite(engine: Engine) -> None:
         if options.get("isolation_level") == "AUTOCOMMIT":
             return  # VACUUM and checkpoints must run outside a transaction
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("abcd_write", False) else "BEGIN")
+
+
+def _enter_wal(cursor: Any) -> None:
+    """Switch the file to WAL, waiting (up to the busy timeout) while another connection writes it.
+
+    On a new, still empty file the switch itself writes the first page. When
+    another process holds the write lock, SQLite answers "database is locked"
+    at once instead of calling its busy handler (waiting from inside a read
+    could deadlock), so the wait is ours: two app servers or ``abcd migrate``
+    runs opening a fresh file together each get their connection.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) != _SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _refuse_nul(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -403,6 +404,26 @@ def test_sqlite_connections_use_wal_and_a_busy_timeout(store: Store) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert SQLITE_BUSY_TIMEOUT_MS >= 5_000
     assert store.is_sqlite
+
+
+def test_a_connection_to_a_fresh_file_another_process_is_writing_waits_for_it(tmp_path: Path) -> None:
+    # The other "process" writes the new, empty file; switching it to WAL must wait, not fail at once
+    # (SQLite skips its busy handler there: a CI run lost one of two parallel `abcd migrate`s to it).
+    path = tmp_path / "abcd.db"
+    engine = engine_from_url(f"sqlite:///{path}")
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("CREATE TABLE t (a INTEGER)")
+    done = threading.Timer(0.3, writer.execute, args=("COMMIT",))
+    done.start()
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+    finally:
+        done.join()
+        writer.close()
+        engine.dispose()
 
 
 def test_in_memory_store_works(botu: Wijk) -> None:
