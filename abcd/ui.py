@@ -896,6 +896,8 @@ def show_map(m: Any, *, key: str, layers: list[Any] | None = None, height: int =
         returned_objects=list(maps.ST_FOLIUM_RETURNED_OBJECTS),
         feature_group_to_add=layers or None,
         layer_control=maps.layer_control(),  # also the choice of background map
+        # st_folium renders the map itself; rendering its whole document first as well only doubled the work.
+        render=False,
     )
     state = st.session_state.get(key)
     return state if isinstance(state, Mapping) else None

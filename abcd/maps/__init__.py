@@ -12,10 +12,10 @@ Three promises hold for every map built here:
   map works without them.
 - *Escaped.* Folium inserts popup and tooltip text as HTML, so every user
   string passes through :func:`abcd._html.escape`, and embedded JSON escapes
-  ``<`` and ``>`` so a name like ``</script>`` cannot end the script. Folium
-  also feeds generated scripts through Jinja a second time, which would
-  *evaluate* a name like ``{{ ... }}`` on the server; braces are escaped and
-  the data layers skip that second pass.
+  ``<`` and ``>`` so a name like ``</script>`` cannot end the script. branca
+  feeds every rendered element through Jinja a second time, which would
+  *evaluate* a name like ``{{ ... }}`` on the server; braces are escaped, and
+  no element ``abcd`` uses takes that second pass (:mod:`~abcd.maps.single_pass`).
 - *Honest.* Example assets (``source == "example"``) are drawn with a dashed
   outline and labelled "Voorbeeld, verzonnen" in the tooltip and popup, and
   the CBS/Kadaster and OpenStreetMap attribution is always on the map.
@@ -23,7 +23,8 @@ Three promises hold for every map built here:
 Modules: :mod:`~abcd.maps.base` (the wijk map), :mod:`~abcd.maps.assets`
 (asset pins), :mod:`~abcd.maps.gaps` (the gap map's streets),
 :mod:`~abcd.maps.investments` (meeting places sized by money),
-:mod:`~abcd.maps.vendor` (local Leaflet, standalone HTML) and
+:mod:`~abcd.maps.vendor` (local Leaflet, standalone HTML),
+:mod:`~abcd.maps.single_pass` (folium's elements rendered once) and
 :mod:`~abcd.maps.clicks` (reading ``st_folium`` results).
 """
 
@@ -45,8 +46,11 @@ from abcd.maps.connections import CONNECTION_STYLES, connection_layers
 from abcd.maps.effort import EFFORT_STYLES, add_effort_legend, effort_class, effort_layers
 from abcd.maps.gaps import GAP_COLORS, add_gap_legend, coverage_layers, gap_class
 from abcd.maps.pins import Pins, pin_ids, pin_layers
+from abcd.maps.single_pass import install as _render_in_one_pass
 from abcd.maps.vendor import LEAFLET_VERSION, VENDOR_DIR, VENDOR_URL, standalone_html, use_local_assets
 from abcd.styles import CATEGORY_STYLE, CategoryStyle
+
+_render_in_one_pass()  # folium's elements skip branca's second Jinja pass (abcd.maps.single_pass)
 
 __all__ = [
     "CATEGORY_STYLE",
