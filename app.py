@@ -33,6 +33,8 @@ def start() -> None:
     st.switch_page(KAART, query_params=st.query_params.to_dict())
 
 
+# A run that may be the map-first one (ui.map_first) leaves the page list for the next run as well.
+hidden = ui.hides_navigation(ui.address_page())
 navigation = st.navigation(
     [
         # Streamlit serves the default page at "/" only; a hidden start page sends "/" on to /kaart,
@@ -75,10 +77,17 @@ navigation = st.navigation(
         [st.Page(PAGES / "beheer.py", title=ui.tr("page.admin"), icon=":material/shield_person:", url_path="beheer")]
         if ui.current_user().can(Permission.MODERATE)
         else []
-    )
+    ),
+    position="hidden" if hidden else "sidebar",
 )
 # A session that opens on the map gets the map first, the frame on the next run (ui.map_first).
-if not ui.map_first(navigation.url_path):
+first = ui.map_first(navigation.url_path)
+if hidden:
+    if not first:  # the address and the page disagree: draw this page whole, with its page list
+        ui.pass_map_first()
+        st.rerun()
+    st.sidebar.empty()  # the sidebar keeps its place: on a desktop the map does not narrow when it fills
+if not first:
     ui.framed()
     with ui.guard():
         ui.page_style()

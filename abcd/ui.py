@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -140,6 +141,37 @@ def map_first(page: str) -> bool:
     if page:  # not at "/", which sends the session on to the Kaart page within this same turn
         state[_OPENED] = True
     return True
+
+
+def address_page() -> str | None:
+    """The page the browser's address asks for (its last path segment, ``""`` for the root), before navigation.
+
+    ``None`` where Streamlit does not know the address (tests without a browser). Under a base path
+    (``server.baseUrlPath``) the root reads as that path's last segment: no page, so nothing is hidden.
+    """
+    try:
+        url = st.context.url
+    except (AttributeError, RuntimeError):
+        return None
+    if not url:
+        return None
+    return urlsplit(url).path.rstrip("/").rpartition("/")[2]
+
+
+def hides_navigation(page: str | None) -> bool:
+    """Whether this run may be map-first (:func:`map_first`), so the page list waits for the next run too.
+
+    The list of pages in the sidebar costs a phone about a quarter of a second before the map's frame
+    starts. Asked before ``st.navigation``, from the address (:func:`address_page`); app.py keeps the
+    sidebar's place with an empty element, so a desktop's map does not narrow when the list arrives.
+    """
+    state = st.session_state
+    return page is not None and page in MAP_FIRST_PAGES and _OPENED not in state and _FRAMED not in state
+
+
+def pass_map_first() -> None:
+    """Use up the map-first turn without drawing the map alone: the next run draws whole pages."""
+    st.session_state[_OPENED] = True
 
 
 def framed() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from abcd import ui
 from abcd.cli import main as cli_main
 from abcd.model import Category, Source
 from abcd.permissions import Role, User
@@ -321,6 +322,35 @@ def test_a_session_opening_on_the_map_gets_the_map_first_and_the_page_on_the_nex
     assert any("voorbeeld" in i.value.lower() for i in at.info)
     at.run()  # and it stays whole
     assert at.text_input and at.sidebar.selectbox
+
+
+@pytest.mark.parametrize("address", ["", "kaart"])
+def test_the_map_first_run_leaves_the_sidebar_empty_and_the_next_fills_it(
+    db_url: str, address: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ui, "address_page", lambda: address)  # what a browser at "/" or "/kaart" asks for
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if address:
+        at.switch_page("app_pages/kaart.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert _folium_maps(at)
+    assert len(at.sidebar) == 1 and not at.sidebar.selectbox  # its place kept by one empty element
+    at.run()
+    assert not at.exception, at.exception
+    assert [s.label for s in at.sidebar.selectbox] == ["Gemeente", "Wijk"]
+
+
+def test_an_address_that_names_the_map_for_another_page_draws_that_page_whole(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ui, "address_page", lambda: "kaart")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("app_pages/lijst.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert [s.label for s in at.sidebar.selectbox] == ["Gemeente", "Wijk"]
+    assert "Lijst" in " ".join(h.value for h in at.header)
 
 
 def test_a_session_opening_on_another_page_draws_it_whole(db_url: str) -> None:
