@@ -1,8 +1,8 @@
 """Leaflet elements the maps share, and the small geometry helpers every layer uses.
 
 Every element embeds its data with :func:`abcd._html.js_literal` and its
-labels pre-escaped with :func:`abcd._html.escape`; data layers skip folium's
-second Jinja pass (see :class:`DataLayer`).
+labels pre-escaped with :func:`abcd._html.escape`; no element takes branca's
+second Jinja pass over its output (:mod:`abcd.maps.single_pass`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from typing import Any
 
 import folium
 import shapely
-from branca.element import Element, Figure, MacroElement
-from folium.elements import ElementAddToElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -166,33 +165,7 @@ class RawScript(Element):
         return self.code
 
 
-class DataLayer(folium.map.Layer):
-    """A layer whose script embeds data; rendered without folium's second Jinja pass.
-
-    branca wraps each generated script in a new Jinja template and renders it
-    again. For a layer holding thousands of features that costs about 0.1 s
-    per megabyte, and it would evaluate any ``{{ ... }}`` in the data on the
-    server. This does what ``Layer.render`` and ``MacroElement.render`` do,
-    minus that pass. (``st_folium`` calls the ``script`` macro directly.)
-    """
-
-    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement.render
-        figure = self.get_root()
-        if self._parent is None or not isinstance(figure, Figure):
-            msg = f"{type(self).__name__} can only be rendered on a map in a Figure"
-            raise TypeError(msg)
-        if self.show:
-            self.add_child(
-                ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
-                name=self.get_name() + "_add",
-            )
-        script = self._template.module.script(self, kwargs)
-        figure.script.add_child(RawScript(str(script)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
-
-
-class ClassedLines(DataLayer):
+class ClassedLines(folium.map.Layer):
     """Lines styled by their class (``properties.c``), each with a pre-escaped tooltip (``properties.t``).
 
     The one layer of the gap map, the effort plan, the walk log and the connections
@@ -255,7 +228,7 @@ def legend_border(style: Mapping[str, Any]) -> str:
     return f"{style['weight']}px {style['border']} {style['color']}"
 
 
-class LineLayer(DataLayer):
+class LineLayer(folium.map.Layer):
     """Lines or an outline drawn from GeoJSON, styled, and deaf to clicks."""
 
     _template = Template(

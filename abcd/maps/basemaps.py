@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from abcd._html import escape, js_literal
 from abcd.config import BASEMAPS
 from abcd.i18n import Lang, t
-from abcd.maps._elements import DataLayer, RawScript
+from abcd.maps._elements import RawScript
 from abcd.maps.scripts import packaged_script
 
 DEFAULT_BASEMAP: Final = BASEMAPS[0]
@@ -118,7 +118,7 @@ class _TileBasemap(folium.TileLayer):
         self.abcd_basemap = code
 
 
-class OwnBasemap(DataLayer):
+class OwnBasemap(folium.map.Layer):
     """The background drawn from abcd's own data: buurten and their names, and the map's streets."""
 
     _template = Template(
@@ -147,13 +147,6 @@ class OwnBasemap(DataLayer):
             ".abcd-base-label{background:none;border:none}"
             ".abcd-layers-heading{font-weight:600;margin:0 0 4px}"
         )
-
-    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement.render
-        figure = self.get_root()
-        header = self._template.module.__dict__.get("header")
-        if header is not None and hasattr(figure, "header"):
-            figure.header.add_child(RawScript(str(header(self, kwargs))), name=self.get_name())
-        super().render(**kwargs)
 
 
 class _BasemapScript(MacroElement):

@@ -41,7 +41,7 @@ from folium.template import Template
 
 from abcd._html import escape, js_literal
 from abcd.i18n import Lang, t
-from abcd.maps._elements import PIN_SIZE, DataLayer
+from abcd.maps._elements import PIN_SIZE
 from abcd.maps.columns import AssetColumns
 from abcd.maps.scripts import packaged_script
 from abcd.model import MeetingPlaceRole, Source
@@ -261,7 +261,7 @@ def _pin_script() -> str:
     )
 
 
-class PinLayer(DataLayer):
+class PinLayer(folium.map.Layer):
     """The one layer of a map's pins (``abcdPins``); its group (for ``feature_group_to_add``) is not in the control."""
 
     _template = Template(
