@@ -135,12 +135,17 @@ def map_first(page: str) -> bool:
     or :func:`open_soon`'s timer does when the report does not come. The turn is used up when asked on
     the Kaart page, so the next run draws the whole page whatever happens in this one.
     """
-    state = st.session_state
-    if _OPENED in state or _FRAMED in state or page not in MAP_FIRST_PAGES:
+    if not _may_open_on_map(page):
         return False
     if page:  # not at "/", which sends the session on to the Kaart page within this same turn
-        state[_OPENED] = True
+        st.session_state[_OPENED] = True
     return True
+
+
+def _may_open_on_map(page: str | None) -> bool:
+    """A page that opens on the map (``/`` or the Kaart page), in a session that has not had its turn yet."""
+    state = st.session_state
+    return page in MAP_FIRST_PAGES and _OPENED not in state and _FRAMED not in state
 
 
 def address_page() -> str | None:
@@ -165,8 +170,7 @@ def hides_navigation(page: str | None) -> bool:
     starts. Asked before ``st.navigation``, from the address (:func:`address_page`); app.py keeps the
     sidebar's place with an empty element, so a desktop's map does not narrow when the list arrives.
     """
-    state = st.session_state
-    return page is not None and page in MAP_FIRST_PAGES and _OPENED not in state and _FRAMED not in state
+    return _may_open_on_map(page)
 
 
 def pass_map_first() -> None:
