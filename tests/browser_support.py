@@ -340,6 +340,34 @@ def add_asset_on_page(page: Page, *, lon: float, lat: float, category: str, name
         raise AssertionError(f"no 'saved' toast for {name!r}") from exc
 
 
+# Streamlit is done when it runs nothing, shows nothing stale, fades nothing in, and has been so for a moment
+# (a map reports its first state, which starts another run); the maps are done when Leaflet has drawn.
+_SETTLED = """() => {
+    const fading = document.getAnimations().some(
+        a => a.playState === "running" && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+    const busy = fading || document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]')
+        || !document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]');
+    const now = performance.now();
+    if (busy) { window.__abcdQuiet = null; return false; }
+    window.__abcdQuiet = window.__abcdQuiet || now;
+    return now - window.__abcdQuiet > 500;
+}"""
+
+
+def settle(page: Page) -> None:
+    """Wait until the page has stopped running and its maps are drawn.
+
+    A form filled while a run is still going can lose its submit: a clean CI
+    run typed the login while the opening runs of the Lijst page went on, and
+    the click on "Inloggen" never reached the app.
+    """
+    page.wait_for_function(_SETTLED, polling=100, timeout=30_000)
+    for element in page.locator(MAP_IFRAME).element_handles():
+        frame = element.content_frame()
+        assert frame is not None
+        frame.wait_for_selector(".leaflet-container .leaflet-control-zoom", timeout=20_000)
+
+
 def log_in_on_page(
     page: Page, username: str, password: str, *, touch: bool = False, check_sidebar: bool = False
 ) -> None:
@@ -352,6 +380,7 @@ def log_in_on_page(
     a missing rerun after login). On a phone the sidebar is folded away
     afterwards, as it covers the page there.
     """
+    settle(page)
     sidebar = page.get_by_test_id("stSidebar")
     if touch:  # collapsed on a phone
         _press(page.get_by_test_id("stExpandSidebarButton"), touch=touch)

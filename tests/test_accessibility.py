@@ -43,6 +43,7 @@ from abcd.model import WGS84
 from abcd.places import from_rd
 from abcd.point_entry import parse_point, street_names, street_point
 from abcd.styles import CATEGORY_STYLE, PIN_OUTLINE, contrast_ratio, relative_luminance
+from tests.browser_support import settle
 from tests.helpers import BOTU, ROOT
 
 # Light colours of the basemaps the app offers: white, OpenStreetMap's land, residential area, buildings,
@@ -312,18 +313,6 @@ _AXE_RUN = (
     "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
     " resultTypes: ['violations'], iframes: false})"
 )
-# Streamlit is done when it runs nothing, shows nothing stale, fades nothing in, and has been so for a moment
-# (a map reports its first state, which starts another run); the maps are done when Leaflet has drawn.
-_SETTLED = """() => {
-    const fading = document.getAnimations().some(
-        a => a.playState === "running" && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
-    const busy = fading || document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]')
-        || !document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]');
-    const now = performance.now();
-    if (busy) { window.__abcdQuiet = null; return false; }
-    window.__abcdQuiet = window.__abcdQuiet || now;
-    return now - window.__abcdQuiet > 500;
-}"""
 _OPEN_EXPANDERS = """() => {
     for (const summary of document.querySelectorAll('[data-testid="stExpander"] details:not([open]) > summary')) {
         summary.click();
@@ -367,20 +356,12 @@ def open_page(chromium: Any, server: Any, request: pytest.FixtureRequest) -> Ite
         next(pages, None)  # the failure's screenshot and log, then the context closes
 
 
-def _settle(page: Any) -> None:
-    page.wait_for_function(_SETTLED, polling=100, timeout=30_000)
-    for element in page.locator('iframe[title="streamlit_folium.st_folium"]').element_handles():
-        frame = element.content_frame()
-        assert frame is not None
-        frame.wait_for_selector(".leaflet-container .leaflet-control-zoom", timeout=20_000)
-
-
 def _scan(page: Any, where: str, lang: str) -> list[str]:
     """axe-core in the page and in every frame, and the language of the page and its map frames."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     page.evaluate(_OPEN_EXPANDERS)
-    _settle(page)
+    settle(page)
     found = []
     for frame in page.frames:
         if frame.is_detached() or frame.url in ("about:blank", ""):
@@ -406,7 +387,6 @@ def _log_in(page: Any, url: str, *, phone: bool) -> None:
     from tests.browser_support import log_in_on_page
 
     page.goto(f"{url}/over")
-    _settle(page)
     log_in_on_page(page, COORDINATOR, PASSWORD, touch=phone, check_sidebar=not phone)
 
 
@@ -478,7 +458,7 @@ def test_an_asset_is_added_with_the_keyboard_alone(open_page: Any, server: Any) 
     page = open_page(LAPTOP, init_script=_WATCH_KEYBOARD_USER)
     keys = page.keyboard
     page.goto(f"{server.url}/toevoegen")
-    _settle(page)
+    settle(page)
     tab_to(page, text="Inloggen", selector='[data-testid="stSidebar"] summary')
     keys.press("Enter")
     tab_to(page, text="gebruikersnaam")
@@ -487,12 +467,12 @@ def test_an_asset_is_added_with_the_keyboard_alone(open_page: Any, server: Any) 
     keys.type(PASSWORD)
     keys.press("Enter")  # submits the login form
     expect(page.get_by_test_id("stSidebar").get_by_text("Ingelogd als")).to_be_visible()
-    _settle(page)
+    settle(page)
 
     tab_to(page, text="Zonder kaart", selector='[data-testid="stMain"] summary')
     keys.press("Enter")
     tab_to(page, selector='.st-key-add_nomap_street input[role="combobox"]')
-    _settle(page)  # the map's first report reruns the page: not while the street is being typed
+    settle(page)  # the map's first report reruns the page: not while the street is being typed
     page.wait_for_function(_STILL, polling=50)
     keys.type(NOMAP_STREET)
     street = page.locator(".st-key-add_nomap_street")
@@ -505,12 +485,12 @@ def test_an_asset_is_added_with_the_keyboard_alone(open_page: Any, server: Any) 
     keys.press("Enter")
     expect(street.get_by_role("button", name="Clear value")).to_be_visible()  # chosen, not only typed
     tab_to(page, text="Plek op deze straat")
-    _settle(page)  # the map's first report may still be running the page
+    settle(page)  # the map's first report may still be running the page
     keys.press("Enter")
     expect(page.get_by_text(f"Plek: {lat:.6f}, {lon:.6f}")).to_be_visible()  # what the form says, as after a tap
     # The keyboard is taken on to the categories, not back to the top of the page.
     page.wait_for_function("() => Boolean(document.activeElement.closest('.st-key-add_category'))")
-    _settle(page)
+    settle(page)
     found = _scan(page, "/toevoegen with its form (coordinator, nl, 1366x768)", "nl")
     assert not found, "axe-core and the language check found:\n" + "\n".join(found)
 
