@@ -25,22 +25,16 @@ with ui.guard():
     ui.init_session()  # opens the database: the wijk may come from the address
     ui.show_flash()
 
-KAART = st.Page(PAGES / "kaart.py", title=ui.tr("page.map"), icon=":material/map:", url_path="kaart")
-
-
-def start() -> None:
-    """The address without a page (``/``): the map, at its own address, so every page has a working URL."""
-    st.switch_page(KAART, query_params=st.query_params.to_dict())
-
-
 # A run that may be the map-first one (ui.map_first) leaves the page list for the next run as well.
 hidden = ui.hides_navigation(ui.address_page())
 navigation = st.navigation(
     [
-        # Streamlit serves the default page at "/" only; a hidden start page sends "/" on to /kaart,
-        # so /kaart (and every other page) opens directly, with ?wijk= and ?lang=.
-        st.Page(start, title=ui.tr("page.map"), url_path="start", default=True, visibility="hidden"),
-        KAART,
+        # The map is the front page, at "/" itself: a browser that opens a page's own address asks for the
+        # server's health there first (/kaart/_stcore/health), is refused, and tries "/" 0.1 s later. The
+        # default page's url_path never shows; /kaart is the same page under its older address, so that
+        # links made before still open the map.
+        st.Page(PAGES / "kaart.py", title=ui.tr("page.map"), icon=":material/map:", url_path="start", default=True),
+        st.Page(PAGES / "kaart.py", title=ui.tr("page.map"), url_path="kaart", visibility="hidden"),
         st.Page(
             PAGES / "toevoegen.py", title=ui.tr("page.add"), icon=":material/add_location_alt:", url_path="toevoegen"
         ),

@@ -122,7 +122,7 @@ def init_session() -> None:
 _OPENED = "abcd_opened"  # the map-first turn has been used
 _FRAMED = "abcd_framed"  # a run has drawn the page's frame (sidebar, page style)
 _WAITING = "abcd_open_soon"  # the fallback timer of open_soon is running
-MAP_FIRST_PAGES = ("", "kaart")  # the start address, which sends "/" on to the Kaart page, and that page
+MAP_FIRST_PAGES = ("", "kaart")  # the Kaart page: the front page at "/", and its older address /kaart
 
 
 def map_first(page: str) -> bool:
@@ -137,8 +137,7 @@ def map_first(page: str) -> bool:
     """
     if not _may_open_on_map(page):
         return False
-    if page:  # not at "/", which sends the session on to the Kaart page within this same turn
-        st.session_state[_OPENED] = True
+    st.session_state[_OPENED] = True
     return True
 
 

@@ -6,7 +6,7 @@ Run on demand (about three minutes; seeded databases are kept between runs)::
     python bench/map_paint.py --sizes 5000 --profiles phone
     python bench/map_paint.py --repeats 3
 
-For every size the Kaart page of the ``abcd`` app (``streamlit run app.py``, at its address ``/kaart``,
+For every size the Kaart page of the ``abcd`` app (``streamlit run app.py``, at the app's address ``/``,
 public visitor, BoTu seeded as in ``bench/map_page.py``) is loaded in a fresh browser context, next to
 a *plain* page: a minimal Streamlit script that shows the same points the way the streamlit-folium
 examples do, ``st_folium`` with folium's ``FastMarkerCluster`` (Leaflet's default marker rather than
@@ -29,7 +29,7 @@ Profiles: *desktop* (1280x800) and *phone* (390x844, touch, CPU throttled 4x wit
 ``Emulation.setCPUThrottlingRate``). Requests to any host but 127.0.0.1 fail at once
 (``--host-resolver-rules``), as without internet: no tiles on either page. Each page and size is
 loaded once per profile unmeasured first (the server's caches; a new server's first sessions are
-slow), then ``--repeats`` times per profile; the median is shown.
+slow), then ``--repeats`` times per profile, the two pages in turns; the median is shown.
 """
 
 from __future__ import annotations
@@ -403,19 +403,24 @@ def measure(args: argparse.Namespace) -> tuple[dict[tuple[str, int, str], Cell],
             for n, db_url in urls.items():
                 env = {"ABCD_DATABASE_URL": db_url}
                 with streamlit_server(ROOT / "app.py", ROOT, folder / f"app-{n}.log", env) as app_url:
-                    pages = {"kaart": f"{app_url}/kaart", "plain": f"{plain_url}/?n={n}"}
-                    for page, url in pages.items():
+                    pages = {"kaart": f"{app_url}/", "plain": f"{plain_url}/?n={n}"}
+                    for url in pages.values():
                         for profile in profiles:  # the server's caches, and a new server's first sessions
                             load_page(browser, url, profile)
-                        for profile in profiles:
-                            cell = cells.setdefault((page, n, profile.name), Cell())
-                            for _ in range(args.repeats):
-                                cell.loads.append(load_page(browser, url, profile))
+                    for profile in profiles:
+                        # Taken in turns, so that a machine that slows down or speeds up meanwhile
+                        # weighs on both pages alike.
+                        for _ in range(args.repeats):
+                            for page, url in pages.items():
+                                cells.setdefault((page, n, profile.name), Cell()).loads.append(
+                                    load_page(browser, url, profile)
+                                )
+                        for page in pages:
                             print(
                                 f"  {page:>5} {n:>6,} {profile.name:>7}: "
                                 + ", ".join(
                                     f"{load.paint_s:.2f} s (frame at {load.frame_s:.2f} s)" if load.paint_s else "none"
-                                    for load in cell.loads
+                                    for load in cells[(page, n, profile.name)].loads
                                 ),
                                 file=sys.stderr,
                             )

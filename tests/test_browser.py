@@ -98,6 +98,10 @@ def test_kaart_draws_the_map_with_leaflet_from_the_app(app_server: AppServer, de
     assert box is not None and box["height"] >= 300, box
     expect(frame.locator(".leaflet-control-attribution")).to_contain_text("OpenStreetMap")
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    # The map is the front page itself: the address stays "/", and the browser finds the server at once
+    # (at a page's own address it asks for /<page>/_stcore/health first, and waits after the refusal).
+    assert urlsplit(page.url).path == "/", page.url
+    assert not [r.url for r in requests if "_stcore/health" in r.url and not urlsplit(r.url).path.startswith("/_")]
 
     leaflet = f"{app_server.url}{LEAFLET_JS}"
     assert finished.get(leaflet) == 200, f"{leaflet} not loaded: {finished.get(leaflet)!r}"
@@ -111,6 +115,16 @@ def test_kaart_draws_the_map_with_leaflet_from_the_app(app_server: AppServer, de
         }
     )
     assert not foreign, f"the page loaded files from the internet: {foreign}"
+
+
+def test_the_maps_earlier_address_still_opens_the_map(app_server: AppServer, desktop_page: Page) -> None:
+    """Links made when the map lived at /kaart (shared, printed, bookmarked) open it, without "page not found"."""
+    page = desktop_page
+    page.goto(f"{app_server.url}/kaart?lang=en")
+    wait_for_assets_on_map(page)
+    expect(page.get_by_role("heading", name="Map of Bospolder-Tussendijken")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    assert urlsplit(page.url).path == "/kaart", page.url
 
 
 def test_add_on_desktop_then_restart_keeps_it(app_server: AppServer, desktop_page: Page) -> None:
