@@ -131,7 +131,7 @@ def map_first(page: str) -> bool:
     Streamlit has the browser build every element of a run in one go, and the map's frame waits until
     it has: the sidebar's pickers, the search and filters and the page's own style cost a phone more
     than a second before it even starts on the map. So a session's first run of the Kaart page draws
-    its header and map alone, and the next run everything else: the map's first report reruns the page,
+    its map alone, and the next run everything else: the map's first report reruns the page,
     or :func:`open_soon`'s timer does when the report does not come. The turn is used up when asked on
     the Kaart page, so the next run draws the whole page whatever happens in this one.
     """

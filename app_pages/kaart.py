@@ -18,11 +18,11 @@ MOVING = "kaart_moving"  # (id, version, name) of the asset whose new spot the n
 ctx = ui.context()
 tr = ui.tr
 
-st.header(tr("map.title", wijk=ui.plain(ctx.wijk.name)))
-# The map goes out before what stands above it (the residents, the example notice, a move hint, search and
-# filters), which is drawn afterwards into this slot: the browser starts on the map sooner. The filters'
-# values are in the session already (set by the browser). The slot is there on every run, so the map keeps
-# its place (and is not drawn anew) when the map-first run is followed by the whole page.
+# The map goes out before what stands above it (the heading, the residents, the example notice, a move hint,
+# search and filters), which is drawn afterwards into this slot: the browser starts on the map sooner (on
+# the map-first run, ui.map_first, the map is all there is). The filters' values are in the session already
+# (set by the browser). The slot is there on every run, so the map keeps its place (and is not drawn anew)
+# when the map-first run is followed by the whole page.
 top = st.container()
 
 frame = ui.map_frame(ctx)
@@ -52,6 +52,7 @@ if not ui.frame_drawn():  # a session's first look: the map alone, the rest when
     st.stop()
 moving = st.session_state.get(MOVING)
 with top:
+    st.header(tr("map.title", wijk=ui.plain(ctx.wijk.name)))
     if caption := ui.residents(ctx.wijk):
         st.caption(caption)
     if examples:

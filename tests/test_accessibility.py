@@ -51,6 +51,11 @@ from tests.helpers import BOTU, ROOT
 BASEMAP_COLOURS = ("#FFFFFF", "#F2EFE9", "#E0DFDF", "#D9D0C9", "#C8FACC", "#AAD3DF", "#E6E6E6", "#D0D0D0")
 THEME = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
 APP_PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
+FRONT_PAGE = "kaart"  # served at "/"; every other page at "/<its file's stem>"
+
+
+def _address(stem: str) -> str:
+    return "/" if stem == FRONT_PAGE else f"/{stem}"
 
 
 # ---------------------------------------------------------------------------------------------- colours
@@ -414,10 +419,11 @@ def test_axe_finds_no_wcag_violation_on_any_page(
     else:
         pages = [p for p in APP_PAGES if p not in ("beheer", "wandelingen")]  # not in the public's navigation
     found = []
-    for path in pages:
-        page.goto(f"{server.url}/{path}?lang={lang}")
-        found += _scan(page, f"/{path} ({role}, {lang}, {size['width']}x{size['height']})", lang)
-        assert urlsplit(page.url).path == f"/{path}", page.url  # the page itself, not a "not found"
+    for stem in pages:
+        address = _address(stem)
+        page.goto(f"{server.url}{address}?lang={lang}")
+        found += _scan(page, f"{address} ({role}, {lang}, {size['width']}x{size['height']})", lang)
+        assert urlsplit(page.url).path == address, page.url  # the page itself, not a "not found"
     assert not found, "axe-core and the language check found:\n" + "\n".join(found)
 
 
@@ -427,7 +433,7 @@ def test_the_coordinator_reaches_every_page_file(open_page: Any, server: Any) ->
     page = open_page(LAPTOP)
     _log_in(page, server.url, phone=False)
     hrefs = page.get_by_test_id("stSidebarNav").locator("a").evaluate_all("links => links.map(a => a.href)")
-    assert {urlsplit(href).path.strip("/") for href in hrefs} == set(APP_PAGES)
+    assert {urlsplit(href).path for href in hrefs} == {_address(stem) for stem in APP_PAGES}
 
 
 # Every pointer press in any frame of the tab, counted across reloads: the keyboard test must make none. And

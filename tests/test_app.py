@@ -309,16 +309,16 @@ def test_the_wijk_and_the_language_stay_in_the_address(db_url: str) -> None:
 
 def test_a_session_opening_on_the_map_gets_the_map_first_and_the_page_on_the_next_run(db_url: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()  # "/" sends a new session on to the Kaart page
+    at.run()  # "/" is the Kaart page
     assert not at.exception, at.exception
     assert _folium_maps(at), "the map is drawn in the first run"
-    assert [h.value.replace("\\", "") for h in at.header] == ["Kaart van Bospolder-Tussendijken"]
-    # The frame waits: no pickers in the sidebar, no search or filters, no example notice yet.
-    assert not at.sidebar.selectbox and not at.text_input and not at.info
+    # The frame waits: no heading, no pickers in the sidebar, no search or filters, no example notice yet.
+    assert not at.header and not at.sidebar.selectbox and not at.text_input and not at.info
     at.run()  # the map's report, or the timer of ui.open_soon
     assert not at.exception, at.exception
     assert _folium_maps(at)
     assert [s.label for s in at.sidebar.selectbox] == ["Gemeente", "Wijk"]
+    assert [h.value.replace("\\", "") for h in at.header] == ["Kaart van Bospolder-Tussendijken"]
     assert [t.label for t in at.main.text_input] == ["Zoeken"]
     assert any("voorbeeld" in i.value.lower() for i in at.info)
     at.run()  # and it stays whole
