@@ -42,10 +42,12 @@ the_map = maps.base_map(
     examples=examples > 0,
     buurten=maps.buurt_areas(ui.catalogue(), ctx.wijk.boundary),
 )
-# Descriptions and photos are not sent with the pins: an opened pin's details appear below the map.
-layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.pin_layers(
-    ui.map_pins(ctx, shown), lang=ctx.lang, details_below=True
-)
+# Descriptions and photos are not sent with the pins: an opened pin's details appear below the map. The
+# map-first run (ui.map_first) sends what draws the pins alone; their names come with the whole page.
+pins = ui.map_pins(ctx, shown)
+if not ui.frame_drawn():
+    pins = maps.first_look(pins)
+layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.pin_layers(pins, lang=ctx.lang, details_below=True)
 ui.show_map(the_map, key="kaart_map", layers=layers)
 if not ui.frame_drawn():  # a session's first look: the map alone, the rest when it has been drawn (ui.map_first)
     ui.open_soon()

@@ -20,7 +20,7 @@ import pytest
 import shapely
 from playwright.sync_api import Browser, FrameLocator, Page, expect
 
-from tests.browser_support import AppServer, map_frame, page_in, prepare_database, serving
+from tests.browser_support import AppServer, map_frame, page_in, prepare_database, serving, settle
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +85,8 @@ def test_hundreds_of_pins_are_one_canvas_and_a_click_on_one_shows_its_details(
     page.goto(f"{server.url}/kaart")
     frame = map_frame(page)
     expect(frame.locator("canvas.abcd-pins[data-abcd-drawn]")).to_be_attached()
-    assert _drawn(frame) == GRID + 10
+    assert _drawn(frame) == GRID + 10  # drawn at the first look, before the names came (first_look)
+    settle(page)  # the whole page, and the pins with their names
     expect(frame.locator(".leaflet-marker-pane .abcd-pin")).to_have_count(0)  # no DOM marker per asset
 
     name = "Rasterplek 200 & co"
@@ -111,6 +112,7 @@ def test_the_layer_control_hides_a_category_and_zooming_in_gives_focusable_named
     page.goto(f"{server.url}/kaart")
     frame = map_frame(page)
     expect(frame.locator("canvas.abcd-pins[data-abcd-drawn]")).to_be_attached()
+    settle(page)  # the whole page: its run sends the pins again, with their names, and a new layer control
     before = _drawn(frame)
     frame.locator(".leaflet-control-layers").hover()
     frame.locator(".leaflet-control-layers-overlays label", has_text="Verhaal").locator("input").uncheck()
@@ -124,3 +126,26 @@ def test_the_layer_control_hides_a_category_and_zooming_in_gives_focusable_named
     expect(pin).to_have_count(1)
     assert pin.get_attribute("tabindex") == "0"
     expect(frame.locator("canvas.abcd-pins")).not_to_have_attribute("data-abcd-drawn", re.compile(".+"))
+
+
+def test_a_first_look_names_each_pin_by_its_category_until_the_names_come(chromium: Browser, tmp_path: Path) -> None:
+    """The map-first run sends no names (abcd.maps.pins.first_look): the pins are drawn, named by their category."""
+    from abcd import maps
+    from tests.test_maps import asset, frame
+
+    pins = maps.asset_pins(frame(asset("Wilgenplein", "place"), asset("Bakkerij Kruimel", "business", lon=4.4415)))
+    m = maps.base_map(tiles=False, lang="nl")
+    for layer in maps.pin_layers(maps.first_look(pins), lang="nl"):
+        layer.add_to(m)
+    path = tmp_path / "kaart.html"
+    path.write_text(maps.standalone_html(m), encoding="utf-8")
+    page = chromium.new_page()
+    try:
+        page.goto(path.as_uri())
+        markers = page.locator(".leaflet-marker-pane .abcd-pin")
+        expect(markers).to_have_count(2)  # two pins in view: markers, each named for screen readers
+        expect(markers.filter(has_text="Plek (park, speeltuin, plein)")).to_have_count(1)
+        expect(markers.filter(has_text="Lokale economie")).to_have_count(1)
+        assert "Wilgenplein" not in page.content() and "Kruimel" not in page.content()
+    finally:
+        page.close()

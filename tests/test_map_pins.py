@@ -155,6 +155,29 @@ def test_the_kaart_page_sends_pins_without_ids_or_descriptions_and_no_osm_tiles(
     assert "De Lens" in sent
 
 
+def _pin_data(feature_group: str) -> dict[str, Any]:
+    """The data argument of the page's ``abcdPins(text, data)`` call."""
+    decoder = json.JSONDecoder()
+    call = feature_group[feature_group.index("abcdPins(") + len("abcdPins(") :]
+    _, end = decoder.raw_decode(call)
+    data, _ = decoder.raw_decode(call[end:].lstrip(", "))
+    return dict(data)
+
+
+def test_a_first_look_sends_what_draws_the_pins_and_the_whole_page_their_names(db: str) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = PUBLIC_USER
+    at.run()  # a session's first look: the map alone (abcd.ui.map_first)
+    assert not at.exception, at.exception
+    first = _pin_data(_map_args(at)["feature_group"])
+    at.run()  # the map's report: the whole page
+    assert not at.exception, at.exception
+    whole = _pin_data(_map_args(at)["feature_group"])
+    assert sorted(first) == ["c", "f", "o", "q", "x", "y"]  # no names, roles or sources yet
+    assert len(whole["n"]) == len(first["c"]) == 10 and any("Buurthuisje" in name for name in whole["n"])
+    assert {key: whole[key] for key in first} == first  # the same pins, drawn the same
+
+
 def test_a_click_on_a_pin_shows_its_details_below_the_map(db: str) -> None:
     store = Store.open(db)
     try:

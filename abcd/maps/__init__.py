@@ -45,7 +45,7 @@ from abcd.maps.columns import DESCRIPTION_PREVIEW
 from abcd.maps.connections import CONNECTION_STYLES, connection_layers
 from abcd.maps.effort import EFFORT_STYLES, add_effort_legend, effort_class, effort_layers
 from abcd.maps.gaps import GAP_COLORS, add_gap_legend, coverage_layers, gap_class
-from abcd.maps.pins import Pins, pin_ids, pin_layers
+from abcd.maps.pins import Pins, first_look, pin_ids, pin_layers
 from abcd.maps.single_pass import install as _render_in_one_pass
 from abcd.maps.vendor import LEAFLET_VERSION, VENDOR_DIR, VENDOR_URL, standalone_html, use_local_assets
 from abcd.styles import CATEGORY_STYLE, CategoryStyle
@@ -81,6 +81,7 @@ __all__ = [
     "coverage_layers",
     "effort_class",
     "effort_layers",
+    "first_look",
     "gap_class",
     "layer_control",
     "marker_layer",

@@ -34,7 +34,7 @@
     var Pins = L.FeatureGroup.extend({
         initialize: function (text, data) {
             L.FeatureGroup.prototype.initialize.call(this, []);
-            var n = data.n.length, scale = data.q, x = data.o[0], y0 = data.o[1], i;
+            var n = data.c.length, scale = data.q, x = data.o[0], y0 = data.o[1], i;
             this._text = text;
             this._n = n;
             this._lng = new Float64Array(n);
@@ -65,8 +65,10 @@
         // ----------------------------------------------------------------- what a pin says
         latLng: function (i) { return L.latLng(this._lat[i], this._lng[i]); },
 
-        // A name, its common words written out again (abcd.maps.pins.shared_words).
+        // A name, its common words written out again (abcd.maps.pins.shared_words); its category's until
+        // the names have come (a first look, abcd.maps.pins.first_look).
         pinName: function (i) {
+            if (!this._data.n) { return this._text.cats[this._cat[i]][1]; }
             var words = this._data.w, name = this._data.n[i];
             if (!words) { return name; }
             return name.replace(/\^([\^~])|\^([0-9A-Za-z])|~([0-9A-Za-z])([0-9A-Za-z])/g, function (all, lit, one, hi, lo) {
