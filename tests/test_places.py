@@ -212,8 +212,8 @@ def test_the_app_opens_an_amsterdam_wijk_by_its_code(tmp_path: Path, monkeypatch
     assert not at.exception, at.exception
     assert at.session_state["wijk"] == "amsterdam-overtoomse-veld"
     assert at.session_state["gemeente"] == "Amsterdam"
+    at.run()  # the first run drew the map alone (ui.map_first); heading and caption come with the whole page
     assert any("Overtoomse Veld" in h.value for h in at.header)
-    at.run()  # the first run drew the map alone (ui.map_first); the caption comes with the whole page
     # Its figures are the national 2022 ones (Rotterdam's are 2024): the caption says which.
     from abcd.i18n.formats import format_integer
     from abcd.wijken import find_wijk, wijk_catalogue
