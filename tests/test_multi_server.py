@@ -195,7 +195,13 @@ def _save(session: Session, spot: Point, name: str) -> str:
     _place(session, spot)
     pill = page.locator(".st-key-add_category").get_by_role("radio", name=CLUB)
     pill.click()
-    expect(pill).to_have_attribute("aria-checked", "true")
+    try:
+        expect(pill).to_have_attribute("aria-checked", "true", timeout=15_000)
+    except AssertionError:  # a tap that had no effect (a clean CI run saw one, 45 s long): once more, as a person would
+        session.lost += 1
+        expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+        pill.click()
+        expect(pill).to_have_attribute("aria-checked", "true")
     main = page.get_by_test_id("stMain")
     main.get_by_role("textbox", name="naam", exact=True).fill(name)
     main.get_by_role("button", name="Opslaan").click()
