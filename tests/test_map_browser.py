@@ -149,3 +149,81 @@ def test_a_first_look_names_each_pin_by_its_category_until_the_names_come(chromi
         assert "Wilgenplein" not in page.content() and "Kruimel" not in page.content()
     finally:
         page.close()
+
+
+# Counts the zoom animations of every Leaflet map in the page, from the moment Leaflet defines itself.
+_COUNT_ZOOM_ANIMATIONS = """
+window.__zoomAnimations = 0;
+Object.defineProperty(window, "L", {configurable: true, get() { return this.__leaflet; }, set(leaflet) {
+    this.__leaflet = leaflet;
+    if (leaflet && leaflet.Map) {
+        leaflet.Map.addInitHook(function () { this.on("zoomanim", () => { window.__zoomAnimations += 1; }); });
+    }
+}});
+"""
+
+# Every pin sprite (category x example/stale x dot/full/selected): its size and how many inked pixels
+# lie on its outermost rows and columns.
+_SPRITE_EDGES = """() => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    const pins = Object.values(map._layers).find(layer => layer._sprites !== undefined);
+    const out = [];
+    for (const [big, selected] of [[false, false], [true, false], [true, true]]) {
+        for (let cat = 0; cat < 7; cat++) {
+            for (const flag of [0, 1, 2]) {
+                const sprite = pins._sprite(cat, flag, big, selected), n = sprite.half * 2;
+                const g = new OffscreenCanvas(n, n).getContext("2d");
+                g.drawImage(sprite.canvas, 0, 0);
+                const d = g.getImageData(0, 0, n, n).data;
+                let edge = 0, inked = 0;
+                for (let y = 0; y < n; y++) {
+                    for (let x = 0; x < n; x++) {
+                        if (!d[(y * n + x) * 4 + 3]) { continue; }
+                        inked++;
+                        if (!x || !y || x === n - 1 || y === n - 1) { edge++; }
+                    }
+                }
+                out.push({big, selected, cat, flag, n, edge, inked});
+            }
+        }
+    }
+    return out;
+}"""
+
+
+def test_the_map_opens_at_its_fitted_zoom_and_no_pin_sprite_is_cut_off(chromium: Browser, tmp_path: Path) -> None:
+    """The map fits the wijk at once, not with a zoom animation from its starting zoom (two zoom levels'
+    tiles, a forced layout and the pins drawn twice on a busy phone). Dots are drawn from a box with
+    little room around them (thousands of copies are made): nothing of any pin may fall outside its box.
+    """
+    from abcd import maps
+    from tests.test_maps import BOUNDARY, asset, frame
+
+    pins = maps.asset_pins(frame(asset("Wilgenplein", "place"), asset("Bakkerij Kruimel", "business", lon=4.4415)))
+    m = maps.base_map(boundary=BOUNDARY, tiles=False, lang="nl")
+    for layer in maps.pin_layers(pins, lang="nl"):
+        layer.add_to(m)
+    path = tmp_path / "kaart.html"
+    path.write_text(maps.standalone_html(m), encoding="utf-8")
+    page = chromium.new_page(viewport={"width": 1600, "height": 1000}, device_scale_factor=2)
+    try:
+        page.add_init_script(_COUNT_ZOOM_ANIMATIONS)
+        page.goto(path.as_uri())
+        expect(page.locator(".leaflet-marker-pane .abcd-pin")).to_have_count(2)
+        page.wait_for_timeout(400)  # longer than a zoom animation (250 ms)
+        minx, miny, maxx, maxy = BOUNDARY.bounds
+        zoom, fitted = page.evaluate(
+            """(b) => { const map = Object.values(window).find(v => v instanceof L.Map);
+                       return [map.getZoom(), map.getBoundsZoom(b, false, L.point(24, 24))]; }""",
+            [[miny, minx], [maxy, maxx]],
+        )
+        assert zoom == fitted != 15  # 15: the starting zoom, which the fit changes at this size
+        assert page.evaluate("window.__zoomAnimations") == 0
+
+        sprites = page.evaluate(_SPRITE_EDGES)
+        assert len(sprites) == 3 * 7 * 3
+        assert {s["n"] for s in sprites if not s["big"]} == {32}  # a dot's box at device pixel ratio 2
+        for sprite in sprites:
+            assert sprite["inked"] > 0 and sprite["edge"] == 0, sprite
+    finally:
+        page.close()

@@ -401,6 +401,9 @@ def test_the_map_fits_the_boundary_unless_a_view_is_given() -> None:
     fits = [c for c in fitted._children.values() if isinstance(c, folium.FitBounds)]
     minx, miny, maxx, maxy = BOUNDARY.bounds
     assert [f.bounds for f in fits] == [[[miny, minx], [maxy, maxx]]]
+    assert fits[0].options["animate"] is False  # at once: no animated zoom from zoom_start on the first look
+    script = fitted.get_root().render()
+    assert script.index(".fitBounds(") < min(script.index(".addTo(" + fitted.get_name()), script.index("abcdPins("))
 
     centred = maps.asset_map(frame(asset()), boundary=BOUNDARY, center=(4.44, 51.91), zoom=17, tiles=False)
     assert not [c for c in centred._children.values() if isinstance(c, folium.FitBounds)]

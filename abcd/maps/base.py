@@ -237,6 +237,13 @@ def base_map(
         max_zoom=_MAX_ZOOM,
         font_size="0.875rem",
     )
+    if fit is not None:
+        # At once and before any layer: an animated zoom from zoom_start would fetch two zoom levels' tiles,
+        # force a layout and draw the pins twice while the phone is still busy drawing the first frame.
+        minx, miny, maxx, maxy = fit
+        fitting = folium.FitBounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
+        fitting.options["animate"] = False
+        fitting.add_to(m)
     root = m.get_root()
     if isinstance(root, Figure):
         root.title = escape(t("app.title", lang))  # the tab title of a standalone export
@@ -268,9 +275,6 @@ def base_map(
         )
     ).add_to(m)
     Locate(t("map.locate", lang), t("map.locate_failed", lang)).add_to(m)
-    if fit is not None:
-        minx, miny, maxx, maxy = fit
-        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
     return m
 
 

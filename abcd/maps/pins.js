@@ -302,7 +302,10 @@
         _sprite: function (cat, flag, big, selected) {
             var key = cat + "|" + (flag & 3) + "|" + big + "|" + selected;
             if (this._sprites[key]) { return this._sprites[key]; }
-            var style = this._text.cats[cat], size = big ? SIZE : DOT, pad = 5, dpr = this._dpr;
+            var style = this._text.cats[cat], size = big ? SIZE : DOT, dpr = this._dpr;
+            // Room for the outer ring, and for a full pin's shadow and selection ring: a dot's box is half the
+            // pixels, and thousands of dots are drawn in a copy each.
+            var pad = big || selected ? 5 : 2;
             var box = size + 2 * pad, side = 2 * Math.ceil(box * dpr / 2);    // even: the centre on a pixel corner
             // An ImageBitmap where the browser can make one: drawn without a copy of its canvas each time.
             var offscreen = typeof OffscreenCanvas !== "undefined";
