@@ -6,10 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from abcd import ui
+from abcd import heap, ui
 from abcd.config import ROOT
 from abcd.i18n import LANGUAGES, language_name
 from abcd.permissions import Permission
+
+heap.settle()  # what the imports and the first runs loaded is no longer walked by every full collection
 
 st.set_page_config(
     page_title="ABCD",
