@@ -17,7 +17,9 @@ Leaflet.markercluster served locally (``bench/vendor``). An *empty* Streamlit pa
 *Markers visible*: the time from the top page's navigation start to the animation frame after the
 first marker (a Leaflet marker icon, a cluster icon, or the pin canvas of ``abcd.maps.pins`` with
 its points drawn) entered the map's iframe. A MutationObserver in every frame stamps it, so the
-bench does not poll the page while it loads.
+bench does not poll the page while it loads. A second table splits that time in two: when the map's
+iframe started loading (the server's first run, Streamlit's handling of its messages) and how long the
+frame then took to its markers (Leaflet, the map's own script, the drawing).
 
 *Bytes*: what the browser received, from the Chrome DevTools Protocol: every HTTP response's
 ``encodedDataLength`` (headers and any compression included) and the payload of every WebSocket
@@ -198,6 +200,13 @@ class Cell:
     def paint(self) -> float | None:
         times = [load.paint_s for load in self.loads if load.paint_s is not None]
         return statistics.median(times) if times else None
+
+    def phases(self) -> tuple[float, float] | None:
+        """Median start of the map's frame, and median time from there to the markers."""
+        timed = [(load.frame_s, load.paint_s) for load in self.loads if load.paint_s and load.frame_s]
+        if not timed:
+            return None
+        return statistics.median(f for f, _ in timed), statistics.median(p - f for f, p in timed)
 
     def bytes(self) -> int:
         return int(statistics.median(load.total for load in self.loads))
@@ -476,6 +485,14 @@ def print_table(
                 f"{ours.bytes() / 1e3:>6.0f} kB {theirs.bytes() / 1e3:>6.0f} kB {bytes_ratio} | "
                 f"{extra / 1e3:>8.0f} kB {ours.ws() / 1e3:>6.0f} kB | {'; '.join(verdicts)}"
             )
+    print("\nWhere the time goes (medians): the map's frame starts at | then its markers take")
+    for n in args.sizes:
+        for name in args.profiles:
+            parts = []
+            for page in ("kaart", "plain"):
+                phases = cells[(page, n, name)].phases()
+                parts.append(f"{page} {phases[0]:.2f} s | {phases[1]:.2f} s" if phases else f"{page} none")
+            print(f"{n:>7,} {name:>8}: " + ";  ".join(parts))
     for name in args.profiles:
         print(f"empty Streamlit page, {name}: {empty[name].bytes() / 1e3:.0f} kB")
     print("points on each map: " + ", ".join(f"{n:,} assets -> {count:,}" for n, count in shown.items()))
