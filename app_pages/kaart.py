@@ -44,12 +44,13 @@ the_map = maps.base_map(
 )
 # Descriptions and photos are not sent with the pins: an opened pin's details appear below the map. The
 # map-first run (ui.map_first) sends what draws the pins alone; their names come with the whole page.
+map_alone = not ui.frame_drawn()  # a session's first look (ui.map_first): the map alone, the rest when it is drawn
 pins = ui.map_pins(ctx, shown)
-if not ui.frame_drawn():
+if map_alone:
     pins = maps.first_look(pins)
 layers = maps.connection_layers(shown, ties, lang=ctx.lang) + maps.pin_layers(pins, lang=ctx.lang, details_below=True)
 ui.show_map(the_map, key="kaart_map", layers=layers)
-if not ui.frame_drawn():  # a session's first look: the map alone, the rest when it has been drawn (ui.map_first)
+if map_alone:
     ui.open_soon()
     st.stop()
 moving = st.session_state.get(MOVING)
