@@ -128,17 +128,23 @@ def test_the_layer_control_hides_a_category_and_zooming_in_gives_focusable_named
     expect(frame.locator("canvas.abcd-pins")).not_to_have_attribute("data-abcd-drawn", re.compile(".+"))
 
 
-def test_a_first_look_names_each_pin_by_its_category_until_the_names_come(chromium: Browser, tmp_path: Path) -> None:
-    """The map-first run sends no names (abcd.maps.pins.first_look): the pins are drawn, named by their category."""
+def _two_pins(tmp_path: Path, *, first_look: bool = False, boundary: Any = None) -> Path:
+    """A map file (no tiles) with a square's and a bakery's pins, as a first look sends them or whole."""
     from abcd import maps
     from tests.test_maps import asset, frame
 
     pins = maps.asset_pins(frame(asset("Wilgenplein", "place"), asset("Bakkerij Kruimel", "business", lon=4.4415)))
-    m = maps.base_map(tiles=False, lang="nl")
-    for layer in maps.pin_layers(maps.first_look(pins), lang="nl"):
+    m = maps.base_map(boundary=boundary, tiles=False, lang="nl")
+    for layer in maps.pin_layers(maps.first_look(pins) if first_look else pins, lang="nl"):
         layer.add_to(m)
     path = tmp_path / "kaart.html"
     path.write_text(maps.standalone_html(m), encoding="utf-8")
+    return path
+
+
+def test_a_first_look_names_each_pin_by_its_category_until_the_names_come(chromium: Browser, tmp_path: Path) -> None:
+    """The map-first run sends no names (abcd.maps.pins.first_look): the pins are drawn, named by their category."""
+    path = _two_pins(tmp_path, first_look=True)
     page = chromium.new_page()
     try:
         page.goto(path.as_uri())
@@ -196,15 +202,9 @@ def test_the_map_opens_at_its_fitted_zoom_and_no_pin_sprite_is_cut_off(chromium:
     tiles, a forced layout and the pins drawn twice on a busy phone). Dots are drawn from a box with
     little room around them (thousands of copies are made): nothing of any pin may fall outside its box.
     """
-    from abcd import maps
-    from tests.test_maps import BOUNDARY, asset, frame
+    from tests.test_maps import BOUNDARY
 
-    pins = maps.asset_pins(frame(asset("Wilgenplein", "place"), asset("Bakkerij Kruimel", "business", lon=4.4415)))
-    m = maps.base_map(boundary=BOUNDARY, tiles=False, lang="nl")
-    for layer in maps.pin_layers(pins, lang="nl"):
-        layer.add_to(m)
-    path = tmp_path / "kaart.html"
-    path.write_text(maps.standalone_html(m), encoding="utf-8")
+    path = _two_pins(tmp_path, boundary=BOUNDARY)
     page = chromium.new_page(viewport={"width": 1600, "height": 1000}, device_scale_factor=2)
     try:
         page.add_init_script(_COUNT_ZOOM_ANIMATIONS)

@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,14 +154,30 @@ def _session(chromium: Browser, cluster: Cluster, server: str | None) -> Session
     return session
 
 
-def _place(session: Session, spot: Point) -> None:
-    """Put the new point at ``spot`` through "Zonder kaart" (typed coordinates): a rerun of the page.
+def _once_more_if_lost(
+    session: Session, act: Callable[[], None], effect: Callable[[float | None], None], *, first_ms: float
+) -> None:
+    """Do ``act`` and wait for its ``effect``; an act that had none is made once more, as a person would.
 
-    A click that has no effect is made once more, as a person would, and counted in ``session.lost``.
-    After a reconnection to a server that had no session for this page, the first one has none:
-    Streamlit starts a new session without running the page, so the click reruns it but the new
-    session does not know the button's callback yet.
+    ``effect`` gets a timeout: ``first_ms`` for the first try, ``None`` (the default) for the second. The lost
+    act is counted in ``session.lost``. After a reconnection to a server that had no session for this
+    page, the first one has none: Streamlit starts a new session without running the page, so the click
+    reruns it but the new session does not know the widget's callback yet.
     """
+    for attempt in range(2):
+        act()
+        try:
+            effect(None if attempt else first_ms)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+            session.lost += 1
+            expect(session.page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def _place(session: Session, spot: Point) -> None:
+    """Put the new point at ``spot`` through "Zonder kaart" (typed coordinates): a rerun of the page."""
     page = session.page
     # Connected, and done running: what is typed while the page reconnects (its server went away) is lost.
     app = page.get_by_test_id("stApp")
@@ -171,20 +187,17 @@ def _place(session: Session, spot: Point) -> None:
     field = main.get_by_role("textbox", name="Coördinaten")
     typed = f"{spot.y:.6f}, {spot.x:.6f}"
     new_point = map_frame(page).locator(".leaflet-marker-pane .abcd-new")
-    for attempt in range(2):
+
+    def type_and_place() -> None:
         if not field.is_visible():
             main.get_by_test_id("stExpander").filter(has_text="Zonder kaart").locator("summary").click()
         field.fill(typed)
         expect(field).to_have_value(typed)
         main.get_by_role("button", name="Plek op deze coördinaten").click()
-        try:
-            expect(new_point).to_be_visible(timeout=30_000 if attempt == 0 else None)
-            return
-        except AssertionError:
-            if attempt:
-                raise
-            session.lost += 1
-            expect(app).to_have_attribute("data-test-script-state", "notRunning")
+
+    _once_more_if_lost(
+        session, type_and_place, lambda timeout: expect(new_point).to_be_visible(timeout=timeout), first_ms=30_000
+    )
 
 
 def _save(session: Session, spot: Point, name: str) -> str:
@@ -194,14 +207,13 @@ def _save(session: Session, spot: Point, name: str) -> str:
     expect(page.get_by_text("Tik eerst op de kaart")).to_be_visible()
     _place(session, spot)
     pill = page.locator(".st-key-add_category").get_by_role("radio", name=CLUB)
-    pill.click()
-    try:
-        expect(pill).to_have_attribute("aria-checked", "true", timeout=15_000)
-    except AssertionError:  # a tap that had no effect (a clean CI run saw one, 45 s long): once more, as a person would
-        session.lost += 1
-        expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
-        pill.click()
-        expect(pill).to_have_attribute("aria-checked", "true")
+    # A tap without effect (a clean CI run saw one, and waited 45 s): once more, as a person would.
+    _once_more_if_lost(
+        session,
+        pill.click,
+        lambda timeout: expect(pill).to_have_attribute("aria-checked", "true", timeout=timeout),
+        first_ms=15_000,
+    )
     main = page.get_by_test_id("stMain")
     main.get_by_role("textbox", name="naam", exact=True).fill(name)
     main.get_by_role("button", name="Opslaan").click()
