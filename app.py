@@ -27,7 +27,9 @@ with ui.guard():
     ui.init_session()  # opens the database: the wijk may come from the address
     ui.show_flash()
 
-# A run that may be the map-first one (ui.map_first) leaves the page list for the next run as well.
+# A run that may be the map-first one (ui.map_first) leaves the page list for the next run as well, and the whole
+# sidebar: a phone builds even an empty one (folded away) before the map's frame, about a tenth of a second. On a
+# desktop the map narrows when the sidebar comes, and fits the wijk again (abcd.maps._elements.FitArea).
 hidden = ui.hides_navigation(ui.address_page())
 navigation = st.navigation(
     [
@@ -78,11 +80,9 @@ navigation = st.navigation(
 )
 # A session that opens on the map gets the map first, the frame on the next run (ui.map_first).
 first = ui.map_first(navigation.url_path)
-if hidden:
-    if not first:  # the address and the page disagree: draw this page whole, with its page list
-        ui.pass_map_first()
-        st.rerun()
-    st.sidebar.empty()  # the sidebar keeps its place: on a desktop the map does not narrow when it fills
+if hidden and not first:  # the address and the page disagree: draw this page whole, with its page list
+    ui.pass_map_first()
+    st.rerun()
 if not first:
     ui.framed()
     with ui.guard():

@@ -166,8 +166,8 @@ def hides_navigation(page: str | None) -> bool:
     """Whether this run may be map-first (:func:`map_first`), so the page list waits for the next run too.
 
     The list of pages in the sidebar costs a phone about a quarter of a second before the map's frame
-    starts. Asked before ``st.navigation``, from the address (:func:`address_page`); app.py keeps the
-    sidebar's place with an empty element, so a desktop's map does not narrow when the list arrives.
+    starts. Asked before ``st.navigation``, from the address (:func:`address_page`). The sidebar waits as a
+    whole: a desktop's map narrows when it comes and fits the wijk again (``abcd.maps._elements.FitArea``).
     """
     return _may_open_on_map(page)
 

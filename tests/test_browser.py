@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
+from abcd.wijken import Wijk
 from tests.browser_support import (
     LEAFLET_JS,
     MAP_IFRAME,
@@ -27,6 +28,7 @@ from tests.browser_support import (
     page_in,
     prepare_database,
     serving,
+    settle,
     wait_for_assets_on_map,
 )
 from tests.hostile_files import nested_area_geojson
@@ -115,6 +117,28 @@ def test_kaart_draws_the_map_with_leaflet_from_the_app(app_server: AppServer, de
         }
     )
     assert not foreign, f"the page loaded files from the internet: {foreign}"
+
+
+def test_the_map_still_shows_the_whole_wijk_when_the_sidebar_has_come(
+    app_server: AppServer, desktop_page: Page, botu: Wijk
+) -> None:
+    """The first run draws the map alone, full width; the sidebar that comes next narrows it, and the map fits
+    the wijk again rather than cutting off its sides."""
+    page = desktop_page
+    page.goto(f"{app_server.url}/")
+    wait_for_assets_on_map(page)
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+    settle(page)
+    element = page.locator(MAP_IFRAME).element_handle()
+    frame = element.content_frame() if element else None
+    assert frame is not None
+    minx, miny, maxx, maxy = botu.boundary.bounds
+    frame.wait_for_function(
+        """(b) => { const map = Object.values(window).find(v => v instanceof L.Map);
+                   return map.getBounds().contains(b)
+                          && map.getZoom() === map.getBoundsZoom(b, false, L.point(24, 24)); }""",
+        arg=[[miny, minx], [maxy, maxx]],
+    )
 
 
 def test_the_maps_earlier_address_still_opens_the_map(app_server: AppServer, desktop_page: Page) -> None:

@@ -227,3 +227,39 @@ def test_the_map_opens_at_its_fitted_zoom_and_no_pin_sprite_is_cut_off(chromium:
             assert sprite["inked"] > 0 and sprite["edge"] == 0, sprite
     finally:
         page.close()
+
+
+def test_the_map_fits_the_wijk_again_when_it_changes_size_until_someone_moves_it(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    """The Kaart page's sidebar arrives after the map and narrows it, and a phone turns: the whole wijk stays
+    in view, until someone has touched the map (then the view is theirs)."""
+    from tests.test_maps import BOUNDARY
+
+    minx, miny, maxx, maxy = BOUNDARY.bounds
+    page = chromium.new_page(viewport={"width": 1600, "height": 1000})
+    view = """(b) => { const map = Object.values(window).find(v => v instanceof L.Map);
+                       return [map.getZoom(), map.getBoundsZoom(b, false, L.point(24, 24)),
+                               map.getBounds().contains(b)]; }"""
+    wijk = [[miny, minx], [maxy, maxx]]
+    try:
+        page.goto(_two_pins(tmp_path, boundary=BOUNDARY).as_uri())
+        expect(page.locator(".leaflet-marker-pane .abcd-pin")).to_have_count(2)
+        wide_zoom, fitted, whole = page.evaluate(view, wijk)
+        assert wide_zoom == fitted and whole
+
+        page.set_viewport_size({"width": 420, "height": 1000})
+        page.wait_for_function(f"({view})({wijk})[0] < {wide_zoom}")  # narrower: one zoom level out, at least
+        narrow_zoom, fitted, whole = page.evaluate(view, wijk)
+        assert narrow_zoom == fitted and whole
+
+        page.mouse.move(200, 500)  # someone drags the map
+        page.mouse.down()
+        page.mouse.move(300, 560, steps=5)
+        page.mouse.up()
+        page.set_viewport_size({"width": 1600, "height": 1000})
+        page.wait_for_timeout(300)  # Leaflet handles a resize at the next animation frame
+        zoom, fitted, _ = page.evaluate(view, wijk)
+        assert zoom == narrow_zoom < fitted  # kept as they left it
+    finally:
+        page.close()

@@ -106,6 +106,35 @@ class Attribution(MacroElement):
         self.text_js = js_literal(text_html)
 
 
+class FitArea(folium.FitBounds):
+    """Fit the map to an area at once, and again whenever the map's size changes before anyone has moved it.
+
+    At once: an animated zoom from the starting zoom would fetch two zoom levels' tiles, force a layout and
+    draw the pins twice while a phone is still busy with its first frame. Again: the map narrows when the
+    page's sidebar arrives after it (the Kaart page's first run draws the map alone, ``abcd.ui.map_first``)
+    and changes shape when a phone turns; until someone touches the map it should still show the whole area.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, bounds, options) {
+            map.fitBounds(bounds, options);
+            var touched = false;
+            ["pointerdown", "touchstart", "wheel", "keydown"].forEach(function (type) {
+                map.getContainer().addEventListener(type, function () { touched = true; }, {passive: true});
+            });
+            map.on("resize", function () { if (!touched) { map.fitBounds(bounds, options); } });
+        })({{ this._parent.get_name() }}, {{ this.bounds|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]], padding: tuple[int, int]) -> None:
+        super().__init__(bounds, padding=padding)
+        self.options["animate"] = False
+
+
 class MetricScale(MacroElement):
     """A scale bar in metres only."""
 

@@ -18,6 +18,7 @@ from abcd._html import escape
 from abcd.i18n import LANGUAGES, Lang, normalise_lang, t
 from abcd.maps._elements import (
     Attribution,
+    FitArea,
     Legend,
     LineLayer,
     Locate,
@@ -238,12 +239,8 @@ def base_map(
         font_size="0.875rem",
     )
     if fit is not None:
-        # At once and before any layer: an animated zoom from zoom_start would fetch two zoom levels' tiles,
-        # force a layout and draw the pins twice while the phone is still busy drawing the first frame.
         minx, miny, maxx, maxy = fit
-        fitting = folium.FitBounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
-        fitting.options["animate"] = False
-        fitting.add_to(m)
+        FitArea([[miny, minx], [maxy, maxx]], padding=(12, 12)).add_to(m)  # before any layer: see FitArea
     root = m.get_root()
     if isinstance(root, Figure):
         root.title = escape(t("app.title", lang))  # the tab title of a standalone export
