@@ -21,11 +21,11 @@ bench does not poll the page while it loads. A second table splits that time in 
 iframe started loading (the server's first run, Streamlit's handling of its messages) and how long the
 frame then took to its markers (Leaflet, the map's own script, the drawing).
 
-*Bytes*: what the browser received, from the Chrome DevTools Protocol: every HTTP response's
-``encodedDataLength`` (headers and any compression included) and the payload of every WebSocket
-frame (Streamlit's protocol messages), counted until the network has been quiet for a second.
-Streamlit compresses WebSocket messages only with ``server.enableWebsocketCompression``, which
-the payload count does not see.
+*Bytes*: what the browser received: every HTTP response's ``encodedDataLength`` (headers and any
+compression included, from the Chrome DevTools Protocol) and what the WebSocket (Streamlit's protocol
+messages) carried on the wire, counted by a relay in front of each server (``bench/wire.py``: the
+DevTools protocol only reports a frame's payload after decompression, and the app compresses its
+messages, ``server.enableWebsocketCompression``), until the network has been quiet for a second.
 
 Profiles: *desktop* (1280x800) and *phone* (390x844, touch, CPU throttled 4x with
 ``Emulation.setCPUThrottlingRate``). Requests to any host but 127.0.0.1 fail at once
@@ -55,6 +55,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -62,6 +63,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 import map_page  # noqa: E402  (bench/map_page.py: the seeded BoTu databases)
+from wire import WireCounter, relayed  # noqa: E402  (bench/wire.py: WebSocket bytes on the wire)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -181,14 +183,15 @@ class Load:
     paint_s: float | None
     frame_s: float | None = None  # when the map's iframe started loading
     http_bytes: int = 0
-    ws_bytes: int = 0
+    ws_bytes: int = 0  # the WebSocket frames' payload, decompressed
+    ws_wire_bytes: int | None = None  # what the WebSocket carried, when a relay counted it
     requests: int = 0
     frames: int = 0
     by_url: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        return self.http_bytes + self.ws_bytes
+        return self.http_bytes + (self.ws_wire_bytes if self.ws_wire_bytes is not None else self.ws_bytes)
 
 
 @dataclass
@@ -212,6 +215,10 @@ class Cell:
         return int(statistics.median(load.total for load in self.loads))
 
     def ws(self) -> int:
+        """What the WebSocket carried (on the wire where it was counted there)."""
+        return int(statistics.median(load.total - load.http_bytes for load in self.loads))
+
+    def ws_payload(self) -> int:
         return int(statistics.median(load.ws_bytes for load in self.loads))
 
 
@@ -314,8 +321,13 @@ def _frame_bytes(response: dict[str, Any]) -> int:
     return len(payload.encode("utf-8"))
 
 
-def load_page(browser: Any, url: str, profile: Profile, *, expect_markers: bool = True) -> Load:
-    """Open ``url`` in a fresh context with ``profile``; when the markers showed and the bytes received."""
+def load_page(
+    browser: Any, url: str, profile: Profile, *, wire: WireCounter | None = None, expect_markers: bool = True
+) -> Load:
+    """Open ``url`` in a fresh context with ``profile``; when the markers showed and the bytes received.
+
+    ``wire`` counts what the WebSocket carries when ``url`` goes through its relay.
+    """
     context = browser.new_context(
         viewport={"width": profile.width, "height": profile.height},
         is_mobile=profile.mobile,
@@ -337,7 +349,7 @@ def load_page(browser: Any, url: str, profile: Profile, *, expect_markers: bool 
         size = int(event.get("encodedDataLength", 0))
         load.http_bytes += size
         load.requests += 1
-        url = urls.get(event.get("requestId", ""), "?").split("?")[0]
+        url = urlsplit(urls.get(event.get("requestId", ""), "?")).path  # the pages' servers differ in port
         load.by_url[url] = load.by_url.get(url, 0) + size
         last_byte[0] = time.monotonic()
 
@@ -355,6 +367,7 @@ def load_page(browser: Any, url: str, profile: Profile, *, expect_markers: bool 
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     if profile.cpu != 1:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile.cpu})
+    wire_before = wire.websocket_bytes if wire else 0
     try:
         page.goto(url, wait_until="commit")
         origin = page.evaluate("performance.timeOrigin")
@@ -381,6 +394,8 @@ def load_page(browser: Any, url: str, profile: Profile, *, expect_markers: bool 
             page.wait_for_timeout(100)
     finally:
         context.close()
+    if wire:
+        load.ws_wire_bytes = wire.websocket_bytes - wire_before
     return load
 
 
@@ -399,30 +414,38 @@ def measure(args: argparse.Namespace) -> tuple[dict[tuple[str, int, str], Cell],
         for n, url in urls.items():
             shown[n] = write_points(url, n, folder)
         script = plain_app(folder)
-        with sync_playwright() as pw, streamlit_server(script, folder, folder / "plain.log") as plain_url:
+        # Both servers behind a relay that counts the WebSocket's bytes on the wire (bench/wire.py).
+        with (
+            sync_playwright() as pw,
+            streamlit_server(script, folder, folder / "plain.log") as plain_server,
+            relayed(plain_server) as (plain_url, plain_wire),
+        ):
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for profile in profiles:
                 load_page(browser, f"{plain_url}/?page=empty", profile, expect_markers=False)  # warm
                 empty[profile.name] = Cell(
                     [
-                        load_page(browser, f"{plain_url}/?page=empty", profile, expect_markers=False)
+                        load_page(browser, f"{plain_url}/?page=empty", profile, wire=plain_wire, expect_markers=False)
                         for _ in range(args.repeats)
                     ]
                 )
             for n, db_url in urls.items():
                 env = {"ABCD_DATABASE_URL": db_url}
-                with streamlit_server(ROOT / "app.py", ROOT, folder / f"app-{n}.log", env) as app_url:
-                    pages = {"kaart": f"{app_url}/", "plain": f"{plain_url}/?n={n}"}
-                    for url in pages.values():
+                with (
+                    streamlit_server(ROOT / "app.py", ROOT, folder / f"app-{n}.log", env) as app_server,
+                    relayed(app_server) as (app_url, app_wire),
+                ):
+                    pages = {"kaart": (f"{app_url}/", app_wire), "plain": (f"{plain_url}/?n={n}", plain_wire)}
+                    for url, wire in pages.values():
                         for profile in profiles:  # the server's caches, and a new server's first sessions
-                            load_page(browser, url, profile)
+                            load_page(browser, url, profile, wire=wire)
                     for profile in profiles:
                         # Taken in turns, so that a machine that slows down or speeds up meanwhile
                         # weighs on both pages alike.
                         for _ in range(args.repeats):
-                            for page, url in pages.items():
+                            for page, (url, wire) in pages.items():
                                 cells.setdefault((page, n, profile.name), Cell()).loads.append(
-                                    load_page(browser, url, profile)
+                                    load_page(browser, url, profile, wire=wire)
                                 )
                         for page in pages:
                             print(
@@ -492,6 +515,12 @@ def print_table(
             for page in ("kaart", "plain"):
                 phases = cells[(page, n, name)].phases()
                 parts.append(f"{page} {phases[0]:.2f} s | {phases[1]:.2f} s" if phases else f"{page} none")
+            print(f"{n:>7,} {name:>8}: " + ";  ".join(parts))
+    print("\nWhat the WebSocket carried (medians): on the wire | its messages decompressed")
+    for n in args.sizes:
+        for name in args.profiles:
+            cell = {page: cells[(page, n, name)] for page in ("kaart", "plain")}
+            parts = [f"{page} {c.ws() / 1e3:.0f} kB | {c.ws_payload() / 1e3:.0f} kB" for page, c in cell.items()]
             print(f"{n:>7,} {name:>8}: " + ";  ".join(parts))
     for name in args.profiles:
         print(f"empty Streamlit page, {name}: {empty[name].bytes() / 1e3:.0f} kB")
