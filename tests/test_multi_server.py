@@ -78,6 +78,13 @@ class Cluster:
         (server,) = [found.group(1) for c in cookies if (found := re.match(r"abcd_server=(\d+);", c))]
         return server
 
+    def encoding(self, path: str) -> str | None:
+        """How the proxy encodes ``path`` for a browser that accepts gzip."""
+        request = urllib.request.Request(f"{self.url}{path}", headers={"Accept-Encoding": "gzip"})
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with direct.open(request, timeout=10) as answer:
+            return answer.headers.get("Content-Encoding")
+
     def logs(self) -> str:
         parts = [f"--- {self.log.name} ---\n{self.log.read_text(errors='replace')[-3000:]}"]
         for path in sorted(self.run_dir.glob("app-*.log")) + sorted(self.run_dir.glob("nginx/*.log")):
@@ -296,6 +303,12 @@ def _exercise(chromium: Browser, botu: Wijk, cluster: Cluster) -> None:
     # The proxy keeps a browser on the server its cookie names; a new browser gets one of them.
     assert (cluster.served_by("1"), cluster.served_by("2")) == ("1", "2")
     assert {cluster.served_by(None) for _ in range(20)} == {"1", "2"}
+    # Streamlit's own scripts, which the app servers send uncompressed, go compressed through the proxy.
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with direct.open(f"{cluster.url}/", timeout=10) as answer:
+        script = re.search(r'src="\./(static/js/index\.[^"]+\.js)"', answer.read().decode("utf-8"))
+    assert script is not None
+    assert cluster.encoding(f"/{script.group(1)}") == "gzip"
 
     store = Store.open_checked(cluster.db_url)
     try:
