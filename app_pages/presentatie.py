@@ -318,28 +318,27 @@ def _story(data: ReportData, key: tuple[object, ...]) -> None:
     st.session_state[STEP] = index  # an address may ask for a step beyond the story's end
     step = steps[index]
     st.progress((index + 1) / len(steps), text=tr("present.step", step=index + 1, steps=len(steps)))
-    back, forward, hint = st.columns([1, 1, 6], vertical_alignment="center")
-    back.button(
+    # One row as wide as its contents: in fixed columns "Volgende" was cut off at 1366 px with the sidebar open.
+    steps_row = st.container(horizontal=True, vertical_alignment="center")
+    steps_row.button(
         tr("present.prev"),
         on_click=_go,
         args=(-1, len(steps)),
         disabled=index == 0,
         icon=":material/arrow_back:",
-        width="stretch",
         key="presentatie_prev",
     )
-    forward.button(
+    steps_row.button(
         tr("present.next"),
         on_click=_go,
         args=(1, len(steps)),
         disabled=index == len(steps) - 1,
         icon=":material/arrow_forward:",
         type="primary",
-        width="stretch",
         key="presentatie_next",
     )
     clicker.step_keys(key=KEYS, on_next=partial(_go, 1, len(steps)), on_prev=partial(_go, -1, len(steps)))
-    hint.caption(tr("present.keys_hint"))
+    steps_row.caption(tr("present.keys_hint"))
 
     if step == STEP_INTRO:
         _metrics(data)
@@ -380,15 +379,17 @@ def _story(data: ReportData, key: tuple[object, ...]) -> None:
             st.caption(tr("present.more", n=len(rows) - LIST_MAX))
 
 
-controls = st.columns([2, 2, 1])
-controls[0].segmented_control(
+# One row that fits its contents (and wraps on a phone): in fixed columns the big screen's larger text cut the
+# toggle's label off.
+controls = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+controls.segmented_control(
     tr("present.mode"),
     options=[OVERVIEW, STORY],
     format_func=lambda mode: tr(f"present.mode_{mode}"),
     key=MODE,
 )
-controls[1].date_input(tr("present.since"), key=SINCE, max_value=today, format="DD-MM-YYYY")
-controls[2].toggle(tr("present.beamer"), key=BEAMER, help=tr("present.beamer_help"))
+controls.date_input(tr("present.since"), key=SINCE, max_value=today, format="DD-MM-YYYY")
+controls.toggle(tr("present.beamer"), key=BEAMER, help=tr("present.beamer_help"))
 big = bool(st.session_state[BEAMER])
 scale = presenting.BIG_SCREEN_SCALE if big else 1.0
 if big:  # no sidebar or toolbar, and every text larger; static CSS, no user text

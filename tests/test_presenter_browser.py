@@ -49,11 +49,20 @@ def _caption_px(page: Page) -> float:
     return float(caption.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
 
 
+_CUT_OFF = """(labels) => labels.filter(label => [...document.querySelectorAll("[data-testid=stMain] *")]
+    .filter(el => el.children.length === 0 && el.textContent.trim() === label)
+    .some(leaf => { for (let el = leaf, up = 0; el && up < 5; el = el.parentElement, up++) {
+                        if (el.scrollWidth > el.clientWidth + 1) { return true; } }
+                    return false; }))"""
+CONTROLS = ["Vorige", "Volgende", "Groot scherm"]
+
+
 def test_a_clicker_steps_the_story_and_a_reload_stays_on_the_step(beamer: Page, server: AppServer) -> None:
     page = beamer
     page.goto(f"{server.url}/presentatie?mode=story&step=2")
     _at_step(page, 2)
     normal_px = _caption_px(page)
+    assert page.evaluate(_CUT_OFF, CONTROLS) == []  # no label cut off to "Volge…" beside the open sidebar
     _click_title(page)  # the presenter clicked the page once, as one does
     page.keyboard.press("PageDown")
     _at_step(page, 3)
@@ -79,6 +88,7 @@ def test_a_clicker_steps_the_story_and_a_reload_stays_on_the_step(beamer: Page, 
         arg=normal_px,
     )
     assert _caption_px(page) >= normal_px * 1.5
+    assert page.evaluate(_CUT_OFF, CONTROLS) == []  # nor in the big screen's larger type
 
     page.reload()  # a reload, or the laptop that went to sleep: the same step, on the big screen
     _at_step(page, 2)
