@@ -42,6 +42,12 @@ CHROMIUM_ARGS = [
 ]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LEAFLET_JS = "/app/static/vendor/leaflet-1.9.4/leaflet.js"
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via an HTTP(S)_PROXY
+# In a map's frame, given [[south, west], [north, east]]: the map's zoom, the zoom at which abcd's fit
+# (abcd.maps._elements.FitArea, 12 px padding) shows those bounds, and whether they are all in view.
+FIT_VIEW = """(b) => { const map = Object.values(window).find(v => v instanceof L.Map);
+                      return [map.getZoom(), map.getBoundsZoom(b, false, L.point(24, 24)),
+                              map.getBounds().contains(b)]; }"""
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
 
@@ -122,14 +128,13 @@ class AppServer:
         assert self._process is not None
         health = f"{self.url}/_stcore/health"
         deadline = time.monotonic() + START_TIMEOUT_S
-        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via an HTTP(S)_PROXY
         last_error: object = None
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 msg = f"streamlit exited with {self._process.returncode} before it was healthy:\n{self.log_tail()}"
                 raise RuntimeError(msg)
             try:
-                with direct.open(health, timeout=1) as response:
+                with DIRECT.open(health, timeout=1) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, OSError) as exc:
@@ -144,9 +149,8 @@ class AppServer:
         """Whether the server process that was started is still running and answers its health check."""
         if self._process is None or self._process.poll() is not None:
             return False
-        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via an HTTP(S)_PROXY
         try:
-            with direct.open(f"{self.url}/_stcore/health", timeout=5) as response:
+            with DIRECT.open(f"{self.url}/_stcore/health", timeout=5) as response:
                 return bool(response.status == 200)
         except (urllib.error.URLError, OSError):
             return False

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from abcd.wijken import Wijk
 from tests.browser_support import (
+    FIT_VIEW,
     LEAFLET_JS,
     MAP_IFRAME,
     AppServer,
@@ -146,9 +147,7 @@ def test_the_map_still_shows_the_whole_wijk_when_the_sidebar_has_come(
     assert frame is not None
     minx, miny, maxx, maxy = botu.boundary.bounds
     frame.wait_for_function(
-        """(b) => { const map = Object.values(window).find(v => v instanceof L.Map);
-                   return map.getBounds().contains(b)
-                          && map.getZoom() === map.getBoundsZoom(b, false, L.point(24, 24)); }""",
+        f"(b) => {{ const [zoom, fitted, whole] = ({FIT_VIEW})(b); return whole && zoom === fitted; }}",
         arg=[[miny, minx], [maxy, maxx]],
     )
 

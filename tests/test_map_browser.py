@@ -20,7 +20,7 @@ import pytest
 import shapely
 from playwright.sync_api import Browser, FrameLocator, Page, expect
 
-from tests.browser_support import AppServer, map_frame, page_in, prepare_database, serving, settle
+from tests.browser_support import FIT_VIEW, AppServer, map_frame, page_in, prepare_database, serving, settle
 
 pytestmark = pytest.mark.browser
 
@@ -212,11 +212,7 @@ def test_the_map_opens_at_its_fitted_zoom_and_no_pin_sprite_is_cut_off(chromium:
         expect(page.locator(".leaflet-marker-pane .abcd-pin")).to_have_count(2)
         page.wait_for_timeout(400)  # longer than a zoom animation (250 ms)
         minx, miny, maxx, maxy = BOUNDARY.bounds
-        zoom, fitted = page.evaluate(
-            """(b) => { const map = Object.values(window).find(v => v instanceof L.Map);
-                       return [map.getZoom(), map.getBoundsZoom(b, false, L.point(24, 24))]; }""",
-            [[miny, minx], [maxy, maxx]],
-        )
+        zoom, fitted, _ = page.evaluate(FIT_VIEW, [[miny, minx], [maxy, maxx]])
         assert zoom == fitted != 15  # 15: the starting zoom, which the fit changes at this size
         assert page.evaluate("window.__zoomAnimations") == 0
 
@@ -238,19 +234,16 @@ def test_the_map_fits_the_wijk_again_when_it_changes_size_until_someone_moves_it
 
     minx, miny, maxx, maxy = BOUNDARY.bounds
     page = chromium.new_page(viewport={"width": 1600, "height": 1000})
-    view = """(b) => { const map = Object.values(window).find(v => v instanceof L.Map);
-                       return [map.getZoom(), map.getBoundsZoom(b, false, L.point(24, 24)),
-                               map.getBounds().contains(b)]; }"""
     wijk = [[miny, minx], [maxy, maxx]]
     try:
         page.goto(_two_pins(tmp_path, boundary=BOUNDARY).as_uri())
         expect(page.locator(".leaflet-marker-pane .abcd-pin")).to_have_count(2)
-        wide_zoom, fitted, whole = page.evaluate(view, wijk)
+        wide_zoom, fitted, whole = page.evaluate(FIT_VIEW, wijk)
         assert wide_zoom == fitted and whole
 
         page.set_viewport_size({"width": 420, "height": 1000})
-        page.wait_for_function(f"({view})({wijk})[0] < {wide_zoom}")  # narrower: one zoom level out, at least
-        narrow_zoom, fitted, whole = page.evaluate(view, wijk)
+        page.wait_for_function(f"({FIT_VIEW})({wijk})[0] < {wide_zoom}")  # narrower: one zoom level out, at least
+        narrow_zoom, fitted, whole = page.evaluate(FIT_VIEW, wijk)
         assert narrow_zoom == fitted and whole
 
         page.mouse.move(200, 500)  # someone drags the map
@@ -259,7 +252,7 @@ def test_the_map_fits_the_wijk_again_when_it_changes_size_until_someone_moves_it
         page.mouse.up()
         page.set_viewport_size({"width": 1600, "height": 1000})
         page.wait_for_timeout(300)  # Leaflet handles a resize at the next animation frame
-        zoom, fitted, _ = page.evaluate(view, wijk)
+        zoom, fitted, _ = page.evaluate(FIT_VIEW, wijk)
         assert zoom == narrow_zoom < fitted  # kept as they left it
     finally:
         page.close()

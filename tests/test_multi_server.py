@@ -30,6 +30,7 @@ from shapely.geometry import Point
 from abcd.store import Store
 from abcd.wijken import Wijk
 from tests.browser_support import (
+    DIRECT,
     asset_label,
     free_port,
     log_in_on_page,
@@ -60,9 +61,8 @@ class Cluster:
         return int((self.run_dir / f"app-{self.ports[server - 1]}.pid").read_text(encoding="ascii"))
 
     def healthy(self, server: int) -> bool:
-        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         try:
-            with direct.open(f"http://127.0.0.1:{self.ports[server - 1]}/_stcore/health", timeout=2) as answer:
+            with DIRECT.open(f"http://127.0.0.1:{self.ports[server - 1]}/_stcore/health", timeout=2) as answer:
                 return bool(answer.status == 200)
         except (urllib.error.URLError, OSError):
             return False
@@ -72,8 +72,7 @@ class Cluster:
         request = urllib.request.Request(f"{self.url}/_stcore/health")
         if cookie is not None:
             request.add_header("Cookie", f"abcd_server={cookie}")
-        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with direct.open(request, timeout=10) as answer:
+        with DIRECT.open(request, timeout=10) as answer:
             cookies = answer.headers.get_all("Set-Cookie") or []
         (server,) = [found.group(1) for c in cookies if (found := re.match(r"abcd_server=(\d+);", c))]
         return server
@@ -81,8 +80,7 @@ class Cluster:
     def encoding(self, path: str) -> str | None:
         """How the proxy encodes ``path`` for a browser that accepts gzip."""
         request = urllib.request.Request(f"{self.url}{path}", headers={"Accept-Encoding": "gzip"})
-        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with direct.open(request, timeout=10) as answer:
+        with DIRECT.open(request, timeout=10) as answer:
             return answer.headers.get("Content-Encoding")
 
     def logs(self) -> str:
@@ -304,8 +302,7 @@ def _exercise(chromium: Browser, botu: Wijk, cluster: Cluster) -> None:
     assert (cluster.served_by("1"), cluster.served_by("2")) == ("1", "2")
     assert {cluster.served_by(None) for _ in range(20)} == {"1", "2"}
     # Streamlit's own scripts, which the app servers send uncompressed, go compressed through the proxy.
-    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with direct.open(f"{cluster.url}/", timeout=10) as answer:
+    with DIRECT.open(f"{cluster.url}/", timeout=10) as answer:
         script = re.search(r'src="\./(static/js/index\.[^"]+\.js)"', answer.read().decode("utf-8"))
     assert script is not None
     assert cluster.encoding(f"/{script.group(1)}") == "gzip"
