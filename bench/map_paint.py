@@ -50,7 +50,7 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -508,24 +508,35 @@ def print_table(
                 f"{ours.bytes() / 1e3:>6.0f} kB {theirs.bytes() / 1e3:>6.0f} kB {bytes_ratio} | "
                 f"{extra / 1e3:>8.0f} kB {ours.ws() / 1e3:>6.0f} kB | {'; '.join(verdicts)}"
             )
-    print("\nWhere the time goes (medians): the map's frame starts at | then its markers take")
-    for n in args.sizes:
-        for name in args.profiles:
-            parts = []
-            for page in ("kaart", "plain"):
-                phases = cells[(page, n, name)].phases()
-                parts.append(f"{page} {phases[0]:.2f} s | {phases[1]:.2f} s" if phases else f"{page} none")
-            print(f"{n:>7,} {name:>8}: " + ";  ".join(parts))
-    print("\nWhat the WebSocket carried (medians): on the wire | its messages decompressed")
-    for n in args.sizes:
-        for name in args.profiles:
-            cell = {page: cells[(page, n, name)] for page in ("kaart", "plain")}
-            parts = [f"{page} {c.ws() / 1e3:.0f} kB | {c.ws_payload() / 1e3:.0f} kB" for page, c in cell.items()]
-            print(f"{n:>7,} {name:>8}: " + ";  ".join(parts))
+
+    def phases(cell: Cell) -> str:
+        found = cell.phases()
+        return f"{found[0]:.2f} s | {found[1]:.2f} s" if found else "none"
+
+    _print_per_cell(
+        "Where the time goes (medians): the map's frame starts at | then its markers take", cells, args, phases
+    )
+    _print_per_cell(
+        "What the WebSocket carried (medians): on the wire | its messages decompressed",
+        cells,
+        args,
+        lambda cell: f"{cell.ws() / 1e3:.0f} kB | {cell.ws_payload() / 1e3:.0f} kB",
+    )
     for name in args.profiles:
         print(f"empty Streamlit page, {name}: {empty[name].bytes() / 1e3:.0f} kB")
     print("points on each map: " + ", ".join(f"{n:,} assets -> {count:,}" for n, count in shown.items()))
     return failures
+
+
+def _print_per_cell(
+    title: str, cells: dict[tuple[str, int, str], Cell], args: argparse.Namespace, describe: Callable[[Cell], str]
+) -> None:
+    """A line per size and profile: ``describe`` of the Kaart page's cell, then of the plain page's."""
+    print(f"\n{title}")
+    for n in args.sizes:
+        for name in args.profiles:
+            parts = [f"{page} {describe(cells[(page, n, name)])}" for page in ("kaart", "plain")]
+            print(f"{n:>7,} {name:>8}: " + ";  ".join(parts))
 
 
 def print_detail(cells: dict[tuple[str, int, str], Cell], empty: dict[str, Cell], args: argparse.Namespace) -> None:
