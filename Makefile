@@ -5,13 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 # Everything ruff formats and checks (mypy's files are in pyproject.toml).
-LINTED := abcd app.py app_pages tests bench notebooks
+LINTED := abcd app.py server.py app_pages tests bench notebooks
 
 .PHONY: run run-https test lint bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/abcd init
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run server.py --server.port $(PORT) --server.headless true
 
 # The app over HTTPS on the local network: a phone's browser only shares its location ("mijn locatie")
 # with a secure page. The certificate is made once, self-signed, for this machine's names and addresses;
@@ -19,7 +19,7 @@ run: $(VENV)/.installed
 TLS ?= data/tls
 run-https: $(VENV)/.installed $(TLS)/abcd.crt
 	$(BIN)/abcd init
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --server.address 0.0.0.0 \
+	$(BIN)/streamlit run server.py --server.port $(PORT) --server.headless true --server.address 0.0.0.0 \
 		--server.sslCertFile $(TLS)/abcd.crt --server.sslKeyFile $(TLS)/abcd.key
 
 $(TLS)/abcd.crt:

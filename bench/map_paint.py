@@ -6,13 +6,14 @@ Run on demand (about three minutes; seeded databases are kept between runs)::
     python bench/map_paint.py --sizes 5000 --profiles phone
     python bench/map_paint.py --repeats 3
 
-For every size the Kaart page of the ``abcd`` app (``streamlit run app.py``, at the app's address ``/``,
-public visitor, BoTu seeded as in ``bench/map_page.py``) is loaded in a fresh browser context, next to
-a *plain* page: a minimal Streamlit script that shows the same points the way the streamlit-folium
-examples do, ``st_folium`` with folium's ``FastMarkerCluster`` (Leaflet's default marker rather than
-folium's AwesomeMarkers icon, which needs a CDN plugin and an icon font), Leaflet and
-Leaflet.markercluster served locally (``bench/vendor``). An *empty* Streamlit page (one
-``st.write``) gives the bytes every Streamlit page costs anyway.
+For every size the Kaart page of the ``abcd`` app (``streamlit run server.py``, as ``make run`` serves
+it, at the app's address ``/``, public visitor, BoTu seeded as in ``bench/map_page.py``) is loaded in a
+fresh browser context, next to a *plain* page: a minimal Streamlit script that shows the same points
+the way the streamlit-folium examples do, ``st_folium`` with folium's ``FastMarkerCluster`` (Leaflet's
+default marker rather than folium's AwesomeMarkers icon, which needs a CDN plugin and an icon font),
+Leaflet and Leaflet.markercluster served locally (``bench/vendor``), on Streamlit's defaults. An
+*empty* Streamlit page (one ``st.write``) gives the bytes every Streamlit page costs anyway, served the
+way the app is (``kaart-empty``: what the Kaart page adds) and on Streamlit's defaults.
 
 *Markers visible*: the time from the top page's navigation start to the animation frame after the
 first marker (a Leaflet marker icon, a cluster icon, or the pin canvas of ``abcd.maps.pins`` with
@@ -176,6 +177,17 @@ PLAIN_APP = textwrap.dedent(
 )
 
 
+# The plain script served as ``server.py`` serves the app: the empty page that the Kaart page is set off against.
+SERVED_LIKE_THE_APP = """\
+import streamlit as st
+from starlette.middleware import Middleware
+
+from abcd.static_gzip import GzipOnce
+
+app = st.App("plain.py", middleware=[Middleware(GzipOnce)])
+"""
+
+
 @dataclass
 class Load:
     """One page load: when its markers showed, and what the browser received."""
@@ -311,6 +323,7 @@ def plain_app(folder: Path) -> Path:
     shutil.copytree(BENCH / "vendor" / MARKERCLUSTER, vendor / MARKERCLUSTER, dirs_exist_ok=True)
     script = folder / "plain.py"
     script.write_text(PLAIN_APP)
+    (folder / "served.py").write_text(SERVED_LIKE_THE_APP)
     return script
 
 
@@ -399,14 +412,16 @@ def load_page(
     return load
 
 
-def measure(args: argparse.Namespace) -> tuple[dict[tuple[str, int, str], Cell], dict[str, Cell], dict[int, int]]:
+def measure(
+    args: argparse.Namespace,
+) -> tuple[dict[tuple[str, int, str], Cell], dict[tuple[str, str], Cell], dict[int, int]]:
     from playwright.sync_api import sync_playwright
 
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
     urls = {n: seeded(cache, n) for n in args.sizes}
     cells: dict[tuple[str, int, str], Cell] = {}
-    empty: dict[str, Cell] = {}
+    empty: dict[tuple[str, str], Cell] = {}
     shown: dict[int, int] = {}
     profiles = [PROFILES[name] for name in args.profiles]
     with tempfile.TemporaryDirectory(prefix="abcd-map-paint-") as tmp:
@@ -414,25 +429,28 @@ def measure(args: argparse.Namespace) -> tuple[dict[tuple[str, int, str], Cell],
         for n, url in urls.items():
             shown[n] = write_points(url, n, folder)
         script = plain_app(folder)
-        # Both servers behind a relay that counts the WebSocket's bytes on the wire (bench/wire.py).
+        # Every server behind a relay that counts the WebSocket's bytes on the wire (bench/wire.py).
         with (
             sync_playwright() as pw,
             streamlit_server(script, folder, folder / "plain.log") as plain_server,
             relayed(plain_server) as (plain_url, plain_wire),
+            streamlit_server(folder / "served.py", folder, folder / "served.log") as served_server,
+            relayed(served_server) as (served_url, served_wire),
         ):
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for profile in profiles:
-                load_page(browser, f"{plain_url}/?page=empty", profile, expect_markers=False)  # warm
-                empty[profile.name] = Cell(
-                    [
-                        load_page(browser, f"{plain_url}/?page=empty", profile, wire=plain_wire, expect_markers=False)
-                        for _ in range(args.repeats)
-                    ]
-                )
+            for how, base, wire in (("app", served_url, served_wire), ("defaults", plain_url, plain_wire)):
+                for profile in profiles:
+                    load_page(browser, f"{base}/?page=empty", profile, expect_markers=False)  # warm
+                    empty[(how, profile.name)] = Cell(
+                        [
+                            load_page(browser, f"{base}/?page=empty", profile, wire=wire, expect_markers=False)
+                            for _ in range(args.repeats)
+                        ]
+                    )
             for n, db_url in urls.items():
                 env = {"ABCD_DATABASE_URL": db_url}
                 with (
-                    streamlit_server(ROOT / "app.py", ROOT, folder / f"app-{n}.log", env) as app_server,
+                    streamlit_server(ROOT / "server.py", ROOT, folder / f"app-{n}.log", env) as app_server,
                     relayed(app_server) as (app_url, app_wire),
                 ):
                     pages = {"kaart": (f"{app_url}/", app_wire), "plain": (f"{plain_url}/?n={n}", plain_wire)}
@@ -467,7 +485,10 @@ def _ratio(ours: float | None, theirs: float | None) -> str:
 
 
 def print_table(
-    cells: dict[tuple[str, int, str], Cell], empty: dict[str, Cell], shown: dict[int, int], args: argparse.Namespace
+    cells: dict[tuple[str, int, str], Cell],
+    empty: dict[tuple[str, str], Cell],
+    shown: dict[int, int],
+    args: argparse.Namespace,
 ) -> list[str]:
     """The table, one row per size and profile; returns the failed targets."""
     failures: list[str] = []
@@ -484,7 +505,7 @@ def print_table(
     for n in args.sizes:
         for name in args.profiles:
             ours, theirs = cells[("kaart", n, name)], cells[("plain", n, name)]
-            base = empty[name].bytes()
+            base = empty[("app", name)].bytes()
             paint_ratio = _ratio(ours.paint(), theirs.paint())
             bytes_ratio = _ratio(ours.bytes(), theirs.bytes())
             extra = ours.bytes() - base
@@ -523,7 +544,10 @@ def print_table(
         lambda cell: f"{cell.ws() / 1e3:.0f} kB | {cell.ws_payload() / 1e3:.0f} kB",
     )
     for name in args.profiles:
-        print(f"empty Streamlit page, {name}: {empty[name].bytes() / 1e3:.0f} kB")
+        print(
+            f"empty Streamlit page, {name}: {empty[('app', name)].bytes() / 1e3:.0f} kB served as the app is, "
+            f"{empty[('defaults', name)].bytes() / 1e3:.0f} kB on Streamlit's defaults"
+        )
     print("points on each map: " + ", ".join(f"{n:,} assets -> {count:,}" for n, count in shown.items()))
     return failures
 
@@ -539,11 +563,13 @@ def _print_per_cell(
             print(f"{n:>7,} {name:>8}: " + ";  ".join(parts))
 
 
-def print_detail(cells: dict[tuple[str, int, str], Cell], empty: dict[str, Cell], args: argparse.Namespace) -> None:
-    """Per page (first size, first profile): every URL's bytes beyond the empty page's, largest first."""
+def print_detail(
+    cells: dict[tuple[str, int, str], Cell], empty: dict[tuple[str, str], Cell], args: argparse.Namespace
+) -> None:
+    """Per page (first size, first profile): every URL's bytes beyond the empty page served alike, largest first."""
     n, name = args.sizes[0], args.profiles[0]
-    base = empty[name].loads[0].by_url
-    for page in ("kaart", "plain"):
+    for page, how in (("kaart", "app"), ("plain", "defaults")):
+        base = empty[(how, name)].loads[0].by_url
         load = cells[(page, n, name)].loads[0]
         print(f"\n{page}, {n:,} assets, {name}: beyond the empty page")
         extra = {url: size - base.get(url, 0) for url, size in load.by_url.items()}

@@ -4,7 +4,7 @@ Run from the checkout with its virtual environment, with ``ABCD_DATABASE_URL`` s
 
     .venv/bin/python deploy/servers.py run --ports 8501,8502 --listen 0.0.0.0:8080 --run-dir /var/lib/abcd/run
 
-``run`` upgrades the schema once (``abcd migrate``), starts one ``streamlit run app.py`` per port on
+``run`` upgrades the schema once (``abcd migrate``), starts one ``streamlit run server.py`` per port on
 127.0.0.1 with one shared ``server.cookieSecret``, waits until each answers ``/_stcore/health``, then
 runs nginx in the foreground with its own prefix, temp and log files in ``RUN_DIR/nginx`` (sticky
 sessions, WebSocket upgrade, long timeouts: ``deploy/nginx-site.conf.in``). It stays in the foreground
@@ -123,7 +123,7 @@ def main_config(run_dir: Path, site: Path) -> str:
 # ------------------------------------------------------------------ run
 @dataclass
 class AppServer:
-    """One ``streamlit run app.py`` on 127.0.0.1:``port``, restarted when it dies."""
+    """One ``streamlit run server.py`` on 127.0.0.1:``port``, restarted when it dies."""
 
     port: int
     run_dir: Path
@@ -140,7 +140,7 @@ class AppServer:
 
     def start(self) -> None:
         command = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
             "--server.headless", "true",

@@ -1,6 +1,6 @@
 """Helpers for the real-browser tests: a Streamlit server on a free port and the steps on the map.
 
-``AppServer`` runs ``streamlit run app.py`` as a child process against its own
+``AppServer`` runs ``streamlit run server.py`` (what ``make run`` starts) as a child process against its own
 database; the page helpers drive the app the way a resident would (tap the map,
 pick a category, type a name, save) and wait on what the page shows, never on
 fixed sleeps.
@@ -82,7 +82,7 @@ def prepare_database(db_url: str, *, accounts: Sequence[tuple[str, str, str]] = 
 
 
 class AppServer:
-    """``streamlit run app.py`` on a free port against ``db_url``; restartable on the same database."""
+    """``streamlit run server.py`` on a free port against ``db_url``; restartable on the same database."""
 
     def __init__(self, db_url: str, log_dir: Path) -> None:
         self.db_url = db_url
@@ -106,7 +106,7 @@ class AppServer:
         env = {**os.environ, "ABCD_DATABASE_URL": self.db_url}
         env.pop("ABCD_WIJKEN_DIR", None)
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", "server.py",
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
             "--server.headless", "true",

@@ -9,6 +9,9 @@ Streamlit serves a default page at ``/`` only (``/kaart`` answers with a
 
 from __future__ import annotations
 
+import gzip
+import re
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +22,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from abcd.wijken import Wijk
 from tests.browser_support import (
+    DIRECT,
     FIT_VIEW,
     LEAFLET_JS,
     MAP_IFRAME,
@@ -130,6 +134,22 @@ def test_the_apps_messages_go_compressed_to_a_browser_that_offers_it(app_server:
         assert "permessage-deflate" in (offered.response.headers.get("Sec-WebSocket-Extensions") or "")
     with connect(stream, compression=None) as plain:  # and a client that cannot inflate still gets its messages
         assert plain.response.headers.get("Sec-WebSocket-Extensions") is None
+
+
+def test_streamlits_own_scripts_go_gzipped_from_the_app_itself(app_server: AppServer) -> None:
+    """`make run` has no proxy in front: the app (server.py, abcd.static_gzip) gzips Streamlit's scripts."""
+    with DIRECT.open(f"{app_server.url}/") as response:
+        page = response.read().decode()
+    scripts = re.findall(r'src="\.?/?(static/js/index\.[\w-]+\.js)"', page)
+    assert scripts, page[:500]
+    url = f"{app_server.url}/{scripts[0]}"
+    with DIRECT.open(url) as response:
+        plain = response.read()
+        assert response.headers.get("Content-Encoding") is None
+    with DIRECT.open(urllib.request.Request(url, headers={"Accept-Encoding": "gzip, deflate, br"})) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.read()) == plain
+    assert len(plain) > 100_000
 
 
 def test_the_map_still_shows_the_whole_wijk_when_the_sidebar_has_come(

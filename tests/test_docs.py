@@ -45,7 +45,7 @@ def test_make_test_runs_the_habits_before_the_tests() -> None:
     assert lint == ["$(BIN)/ruff format --check $(LINTED)", "$(BIN)/ruff check $(LINTED)", "$(BIN)/mypy"]
     linted = re.search(r"^LINTED := (.+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.MULTILINE)
     assert linted is not None
-    assert linted.group(1).split() == ["abcd", "app.py", "app_pages", "tests", "bench", "notebooks"]
+    assert linted.group(1).split() == ["abcd", "app.py", "server.py", "app_pages", "tests", "bench", "notebooks"]
     assert "exec make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 

@@ -35,7 +35,7 @@ def test_make_https_certificate_and_the_app_over_https(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "ABCD_DATABASE_URL": f"sqlite:///{tmp_path}/abcd.db"}
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
         "--server.sslCertFile", str(cert), "--server.sslKeyFile", str(key), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
