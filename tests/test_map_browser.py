@@ -100,6 +100,10 @@ def test_hundreds_of_pins_are_one_canvas_and_a_click_on_one_shows_its_details(
     # No tile server answers here: the map falls back on its own background, drawn from the wijk's data.
     expect(frame.locator(".leaflet-abcdBase-pane canvas")).to_be_attached()
     expect(frame.locator(".abcd-base-label", has_text="Bospolder")).to_have_count(1)
+    # with the streets, which the hidden streets layer gives it when asked (it reads its lines then)
+    streets = "() => { var n = 0; window.map.eachLayer(function (l) { if (l.options.pane === 'abcdBase' && "
+    streets += "l instanceof L.Polyline && !(l instanceof L.Polygon)) { n++; } }); return n; }"
+    assert container.evaluate(streets) >= 2  # the casing and the street on top
     foreign = {urlsplit(u).hostname for u in requests if urlsplit(u).scheme in ("http", "https")} - LOCAL_HOSTS
     assert foreign <= {"service.pdok.nl"}, foreign  # PDOK's tiles were tried; never OpenStreetMap's
 
@@ -118,6 +122,11 @@ def test_the_layer_control_hides_a_category_and_zooming_in_gives_focusable_named
     frame.locator(".leaflet-control-layers-overlays label", has_text="Verhaal").locator("input").uncheck()
     expect(frame.locator("canvas.abcd-pins")).not_to_have_attribute("data-abcd-drawn", str(before))
     assert before - _drawn(frame) in range(GRID // 7, GRID // 7 + 3)  # a seventh of the grid, and example stories
+    # The streets start hidden, their lines not yet read; shown, they are drawn.
+    shown = "() => window.map.hasLayer(window.abcdLayers.streets) && window.abcdLayers.streets.getLayers().length"
+    assert frame.locator(".leaflet-container").evaluate(shown) is False
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Straten").locator("input").check()
+    assert frame.locator(".leaflet-container").evaluate(shown) > 0
 
     lon, lat = where["Rasterplek 3 & co"]
     frame.locator(".leaflet-container").evaluate("(el, ll) => window.map.setView(ll, 19, {animate: false})", [lat, lon])

@@ -7,6 +7,7 @@ second Jinja pass over its output (:mod:`abcd.maps.single_pass`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -258,12 +259,28 @@ def legend_border(style: Mapping[str, Any]) -> str:
 
 
 class LineLayer(folium.map.Layer):
-    """Lines or an outline drawn from GeoJSON, styled, and deaf to clicks."""
+    """Lines or an outline drawn from GeoJSON, styled, and deaf to clicks.
+
+    A layer that starts hidden (the streets: every background map shows them already) carries its lines as
+    JSON text, read into Leaflet when it is first shown or asked for (the own background map draws them):
+    until then the browser neither parses thousands of coordinates as script nor builds their Leaflet
+    objects while a phone is busy drawing the map.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        {% if this.show %}
         var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, L.extend({{ this.options_js }}, {{ this.renderer }}));
+        {% else %}
+        var {{ this.get_name() }} = L.geoJson(null, L.extend({{ this.options_js }}, {{ this.renderer }}));
+        (function (layer, text) {
+            var onAdd = layer.onAdd, toGeoJSON = layer.toGeoJSON;
+            function read() { if (text !== null) { layer.addData(JSON.parse(text)); text = null; } }
+            layer.onAdd = function (map) { read(); return onAdd.call(this, map); };
+            layer.toGeoJSON = function (precision) { read(); return toGeoJSON.call(this, precision); };
+        })({{ this.get_name() }}, {{ this.text_js }});
+        {% endif %}
         {% if this.role_js %}
         (window.abcdLayers = window.abcdLayers || {})[{{ this.role_js }}] = {{ this.get_name() }};
         {% endif %}
@@ -277,7 +294,9 @@ class LineLayer(folium.map.Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LineLayer"
         self.geometry = geometry
-        self.data_js = js_literal(mapping(geometry))
+        data = mapping(geometry)
+        self.data_js = js_literal(data) if show else ""
+        self.text_js = "" if show else js_literal(json.dumps(data, separators=(",", ":"), allow_nan=False))
         options: dict[str, Any] = {"style": dict(style), "interactive": False, "smoothFactor": 1.5}
         self.options_js = js_literal(options)
         # Found by its role in the browser, shown or not: the own background map draws the "streets".
