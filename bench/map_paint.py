@@ -5,6 +5,7 @@ Run on demand (about three minutes; seeded databases are kept between runs)::
     python bench/map_paint.py                          # 1,000, 5,000 and 20,000 assets, desktop and phone
     python bench/map_paint.py --sizes 5000 --profiles phone
     python bench/map_paint.py --repeats 3
+    python bench/map_paint.py --profiles phone-4g      # the phone on a slow mobile network (not by default)
 
 For every size the Kaart page of the ``abcd`` app (``streamlit run server.py``, as ``make run`` serves
 it, at the app's address ``/``, public visitor, BoTu seeded as in ``bench/map_page.py``) is loaded in a
@@ -29,9 +30,10 @@ DevTools protocol only reports a frame's payload after decompression, and the ap
 messages, ``server.enableWebsocketCompression``), until the network has been quiet for a second.
 
 Profiles: *desktop* (1280x800) and *phone* (390x844, touch, CPU throttled 4x with
-``Emulation.setCPUThrottlingRate``). Requests to any host but 127.0.0.1 fail at once
-(``--host-resolver-rules``), as without internet: no tiles on either page. Each page and size is
-loaded once per profile unmeasured first (the server's caches; a new server's first sessions are
+``Emulation.setCPUThrottlingRate``) by default; *phone-4g* is that phone on Lighthouse's mobile network
+(150 ms round trips, 1.6 Mbit/s down, ``Network.emulateNetworkConditions``). Requests to any host but
+127.0.0.1 fail at once (``--host-resolver-rules``), as without internet: no tiles on either page. Each
+page and size is loaded once per profile unmeasured first (the server's caches; a new server's first sessions are
 slow), then ``--repeats`` times per profile, the two pages in turns; the median is shown.
 """
 
@@ -96,12 +98,18 @@ class Profile:
     height: int
     cpu: float
     mobile: bool
+    # (latency ms, download and upload bytes/s) emulated by the browser, or the machine's own network
+    network: tuple[float, float, float] | None = None
 
 
+# Lighthouse's mobile network: 150 ms round trips, 1.6 Mbit/s down, 750 kbit/s up.
+SLOW_4G = (150.0, 1_600_000 / 8, 750_000 / 8)
 PROFILES = {
     "desktop": Profile("desktop", 1280, 800, 1.0, False),
     "phone": Profile("phone", 390, 844, 4.0, True),
+    "phone-4g": Profile("phone-4g", 390, 844, 4.0, True, SLOW_4G),
 }
+DEFAULT_PROFILES = ["desktop", "phone"]
 
 # In every frame: stamp the animation frame after the first marker appears. Epoch milliseconds, so
 # the map iframe's stamp compares with the top page's navigation start.
@@ -380,6 +388,10 @@ def load_page(
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     if profile.cpu != 1:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile.cpu})
+    if profile.network:
+        latency, down, up = profile.network
+        conditions = {"offline": False, "latency": latency, "downloadThroughput": down, "uploadThroughput": up}
+        cdp.send("Network.emulateNetworkConditions", conditions)
     wire_before = wire.websocket_bytes if wire else 0
     try:
         page.goto(url, wait_until="commit")
@@ -581,7 +593,7 @@ def print_detail(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="numbers of map assets")
-    parser.add_argument("--profiles", nargs="+", default=list(PROFILES), choices=list(PROFILES))
+    parser.add_argument("--profiles", nargs="+", default=DEFAULT_PROFILES, choices=list(PROFILES))
     parser.add_argument("--repeats", type=int, default=1, help="measured loads per page, size and profile")
     parser.add_argument("--detail", action="store_true", help="also list what each page received, largest first")
     parser.add_argument(
