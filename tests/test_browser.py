@@ -18,8 +18,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Browser, Page, Request, Response, expect
 
+from abcd.maps.vendor import LEAFLET_JS_URL
 from abcd.wijken import Wijk
 from tests.browser_support import (
     DIRECT,
@@ -150,6 +151,22 @@ def test_streamlits_own_scripts_go_gzipped_from_the_app_itself(app_server: AppSe
         assert response.headers["Content-Encoding"] == "gzip"
         assert gzip.decompress(response.read()) == plain
     assert len(plain) > 100_000
+
+
+def test_the_map_frame_has_leaflet_fetched_with_its_page_and_only_once(
+    app_server: AppServer, desktop_page: Page
+) -> None:
+    """The frame's page names Leaflet in its Link header (server.py, abcd.preload): the browser fetches it
+    while the frame's own script loads, and uses that copy."""
+    page = desktop_page
+    responses: list[Response] = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(f"{app_server.url}/")
+    wait_for_assets_on_map(page)
+    frame_pages = [r for r in responses if urlsplit(r.url).path == "/component/streamlit_folium.st_folium/index.html"]
+    assert frame_pages
+    assert all(f"<{LEAFLET_JS_URL}>; rel=preload; as=script" in (r.headers.get("link") or "") for r in frame_pages)
+    assert [urlsplit(r.url).path for r in responses].count(LEAFLET_JS_URL) == 1
 
 
 def test_the_map_still_shows_the_whole_wijk_when_the_sidebar_has_come(

@@ -35,6 +35,9 @@ _LEAFLET = f"leaflet-{LEAFLET_VERSION}"
 _VENDORED_JS = {"leaflet": f"{_LEAFLET}/leaflet.js"}
 _VENDORED_CSS = {"leaflet_css": f"{_LEAFLET}/leaflet.css"}
 _LEAFLET_IMAGES = f"{_LEAFLET}/images/"
+LEAFLET_JS_URL = f"{VENDOR_URL}/{_VENDORED_JS['leaflet']}"
+LEAFLET_CSS_URL = f"{VENDOR_URL}/{_VENDORED_CSS['leaflet_css']}"
+"""What a map page in the app loads (``server.py`` names them in a header of the map's frame: ``abcd.preload``)."""
 
 
 class _LocalAssets(MacroElement):
