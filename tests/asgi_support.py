@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 IMMUTABLE = b"public, immutable, max-age=31536000"
@@ -53,7 +54,9 @@ def get(
     async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: the Playwright tests leave an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, app(scope, receive, send)).result()
     start = sent[0]
     answer = {name.decode().lower(): value.decode() for name, value in start["headers"]}
     return start["status"], answer, b"".join(m.get("body", b"") for m in sent[1:])
