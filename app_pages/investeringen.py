@@ -240,7 +240,9 @@ else:  # a gemeente, or an area of one's own: not one of a level that divides th
 st.subheader(tr("invest.entry_title") if may_edit else tr("invest.map_title"))
 live = [p for p in places if not p.is_deleted and not p.is_example]  # an example takes no real money
 if not live:
-    st.info(tr("invest.no_places", wijk=ui.plain(ctx.wijk.name)))
+    # Example meeting places show on the map: "none yet" would contradict it, so say why they are not offered.
+    only_examples = any(p.is_example for p in places if not p.is_deleted)
+    st.info(tr("invest.only_examples" if only_examples else "invest.no_places", wijk=ui.plain(ctx.wijk.name)))
 else:
     totals = place_totals(places_to_frame(live), investments_to_frame(entries), year=year)
     the_map = maps.base_map(boundary=ctx.wijk.boundary, streets=ui.streets(ctx), lang=ctx.lang)

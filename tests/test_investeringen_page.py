@@ -230,8 +230,16 @@ def test_an_example_meeting_place_is_not_offered_nor_counted(store: Store) -> No
     )
     at = page()
     assert not [s for s in at.selectbox if s.key == "invest_place"]  # nothing to book on
-    assert "Er staan nog geen ontmoetingsplekken" in texts(at)
+    # The map shows the example, so the page says why it is not offered rather than "none yet".
+    assert "alleen voorbeelden van ontmoetingsplekken" in texts(at)
+    assert "nog geen ontmoetingsplekken" not in texts(at)
     assert "geen standaard ontmoetingsplek" in texts(at)  # the example is not BoTu's standard place
+
+
+def test_a_wijk_without_meeting_places_says_none_yet(store: Store) -> None:
+    at = page()
+    assert "Er staan nog geen ontmoetingsplekken" in texts(at)
+    assert "voorbeeld" not in texts(at)
 
 
 def test_saving_without_a_meeting_place_says_so(store: Store, places: dict[str, Asset]) -> None:
