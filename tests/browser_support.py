@@ -84,9 +84,10 @@ def prepare_database(db_url: str, *, accounts: Sequence[tuple[str, str, str]] = 
 class AppServer:
     """``streamlit run server.py`` on a free port against ``db_url``; restartable on the same database."""
 
-    def __init__(self, db_url: str, log_dir: Path) -> None:
+    def __init__(self, db_url: str, log_dir: Path, *, base_path: str = "") -> None:
         self.db_url = db_url
         self.log_dir = log_dir
+        self.base_path = base_path.strip("/")  # server.baseUrlPath: the app under /<base_path>/, as behind a proxy
         self.port = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._log_path: Path | None = None
@@ -94,7 +95,7 @@ class AppServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://127.0.0.1:{self.port}" + (f"/{self.base_path}" if self.base_path else "")
 
     def start(self) -> None:
         if self._process is not None:
@@ -116,6 +117,8 @@ class AppServer:
             "--server.runOnSave", "false",
             "--browser.gatherUsageStats", "false",
         ]  # fmt: skip
+        if self.base_path:
+            command += ["--server.baseUrlPath", self.base_path]
         with self._log_path.open("wb") as log:
             self._process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -179,9 +182,9 @@ class AppServer:
 
 
 @contextmanager
-def serving(db_url: str, log_dir: Path) -> Iterator[AppServer]:
-    """An :class:`AppServer` on ``db_url`` for the length of the ``with`` block."""
-    server = AppServer(db_url, log_dir)
+def serving(db_url: str, log_dir: Path, *, base_path: str = "") -> Iterator[AppServer]:
+    """An :class:`AppServer` on ``db_url`` (under ``/base_path/`` if given) for the length of the ``with`` block."""
+    server = AppServer(db_url, log_dir, base_path=base_path)
     server.start()
     try:
         yield server

@@ -166,7 +166,39 @@ def test_the_map_frame_has_leaflet_fetched_with_its_page_and_only_once(
     frame_pages = [r for r in responses if urlsplit(r.url).path == "/component/streamlit_folium.st_folium/index.html"]
     assert frame_pages
     assert all(f"<{LEAFLET_JS_URL}>; rel=preload; as=script" in (r.headers.get("link") or "") for r in frame_pages)
-    assert [urlsplit(r.url).path for r in responses].count(LEAFLET_JS_URL) == 1
+    assert [urlsplit(r.url).path for r in responses].count(LEAFLET_JS) == 1  # the header's URL, resolved
+
+
+@pytest.fixture(scope="module")
+def server_under_a_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    base: Path = tmp_path_factory.mktemp("under-a-path")
+    db_url = f"sqlite:///{base / 'abcd.db'}"
+    prepare_database(db_url)
+    with serving(db_url, base, base_path="abcd") as server:
+        yield server
+
+
+@pytest.fixture
+def page_under_a_path(
+    chromium: Browser, server_under_a_path: AppServer, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    yield from page_in(context, server_under_a_path, request)
+
+
+def test_the_map_draws_under_a_base_path(server_under_a_path: AppServer, page_under_a_path: Page) -> None:
+    """Behind a gemeente's proxy the app may live under a path (server.baseUrlPath): the map's frame finds
+    Leaflet there too."""
+    page = page_under_a_path
+    loaded: list[str] = []
+    failed: list[str] = []
+    page.on("requestfinished", lambda r: loaded.append(urlsplit(r.url).path))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(f"{server_under_a_path.url}/")
+    frame = wait_for_assets_on_map(page)
+    expect(frame.locator(".leaflet-marker-pane .abcd-pin.abcd-pin-example")).to_have_count(EXAMPLES)
+    assert f"/abcd{LEAFLET_JS}" in loaded, loaded
+    assert not failed, failed
 
 
 def test_the_map_still_shows_the_whole_wijk_when_the_sidebar_has_come(

@@ -17,8 +17,8 @@ def test_the_map_frames_page_names_leaflets_script_and_style() -> None:
     status, headers, body = get(preload(Streamlit(headers={b"content-type": b"text/html"})), FRAME)
     assert (status, body) == (200, SCRIPT)  # the page itself as it was
     assert headers["link"] == (
-        "</app/static/vendor/leaflet-1.9.4/leaflet.js>; rel=preload; as=script, "
-        "</app/static/vendor/leaflet-1.9.4/leaflet.css>; rel=preload; as=style"
+        "<../../app/static/vendor/leaflet-1.9.4/leaflet.js>; rel=preload; as=script, "
+        "<../../app/static/vendor/leaflet-1.9.4/leaflet.css>; rel=preload; as=style"
     )
     assert headers["content-type"] == "text/html"
 

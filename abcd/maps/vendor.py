@@ -24,8 +24,12 @@ from abcd.maps.document import language_of, with_language
 from abcd.resources import shipped_dir
 
 LEAFLET_VERSION = "1.9.4"
-VENDOR_URL = "/app/static/vendor"
-"""Where Streamlit serves ``static/vendor`` (``[server] enableStaticServing = true``)."""
+VENDOR_URL = "../../app/static/vendor"
+"""Where Streamlit serves ``static/vendor`` (``[server] enableStaticServing = true``), seen from a map's frame.
+
+Relative: ``st_folium`` draws a map in a frame at ``<root>/component/streamlit_folium.st_folium/index.html``,
+and ``<root>`` is ``/`` or the deployment's ``server.baseUrlPath`` (``/abcd`` behind a gemeente's proxy, say).
+An absolute ``/app/static/vendor`` missed that path, and the maps stayed empty there."""
 VENDOR_DIR = shipped_dir("vendor")
 """The vendored files on disk (``static/vendor`` in a checkout); :func:`standalone_html` inlines them from here."""
 
