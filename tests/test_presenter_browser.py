@@ -107,3 +107,19 @@ def test_a_clicker_steps_the_story_and_a_reload_stays_on_the_step(beamer: Page, 
     _click_title(page)
     page.keyboard.press("ArrowRight")  # and out of the field they step again
     _at_step(page, 4)
+
+
+def test_the_clicker_steps_right_after_the_story_is_chosen(beamer: Page, server: AppServer) -> None:
+    """The presenter presses "Stap voor stap" and then the clicker: that switch keeps the focus, and a
+    clicker's PageDown/PageUp step the story from there (only the arrows stay the switch's own)."""
+    page = beamer
+    page.goto(f"{server.url}/presentatie")
+    page.get_by_test_id("stMain").get_by_role("radio", name="Stap voor stap").click()
+    _at_step(page, 1)
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "radio"  # still on the switch
+    page.keyboard.press("PageDown")
+    _at_step(page, 2)
+    page.keyboard.press("PageDown")
+    _at_step(page, 3)
+    page.keyboard.press("PageUp")
+    _at_step(page, 2)
